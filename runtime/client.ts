@@ -1,0 +1,175 @@
+/**
+ * `createClient` and the one `invoke` every generated operation function calls.
+ * A client is service-agnostic: the generated operation brings its service's endpoint
+ * template and base path; the client brings the signer, region, transport and policies.
+ */
+import { randomUUID } from "node:crypto";
+import { OciRawError } from "./errors.js";
+import { signedFetch } from "./http.js";
+import type { CallOptions, OciResponse, OperationRequest, QueryValue } from "./operation.js";
+import { fillEndpointTemplate } from "./regions.js";
+import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
+import { errorFromResponse } from "./service-error.js";
+import type { RequestSigner } from "./signers.js";
+import type { TransportOptions } from "./transport.js";
+import { validateResponse, type ValidationMode } from "./validation.js";
+
+export interface ClientOptions extends TransportOptions {
+  signer: RequestSigner;
+  /** Region name or short code (`us-phoenix-1`, `phx`): fills the service's endpoint template. */
+  region?: string | undefined;
+  /** Replaces the origin (e.g. a vault's management endpoint, or the emulator); the base path stays. */
+  endpoint?: string | undefined;
+  /** Strategy for operations that retry by default (`x-obmcs-client-retries-enabled`). */
+  retry?: RetryStrategy | undefined;
+  /**
+   * Response validation. Default "warn": a spec that drifted from the service must not turn a
+   * successful call into an exception in production; it is reported once per operation.
+   * Use "strict" in tests and CI to catch drift, "off" to skip the work.
+   */
+  validation?: ValidationMode | undefined;
+  timeoutMs?: number | undefined;
+  /** Receives validation warnings. Default: `process.emitWarning`. */
+  onWarning?: ((message: string) => void) | undefined;
+  /** Headers sent with every request (e.g. `opc-client-info`). */
+  headers?: Record<string, string> | undefined;
+}
+
+export interface Client {
+  readonly options: Readonly<ClientOptions>;
+  /** Operations already warned about in "warn" mode (one warning each, per client). */
+  readonly warnedOperations: Set<string>;
+}
+
+export function createClient(options: ClientOptions): Client {
+  if (!options || typeof options.signer?.sign !== "function") {
+    throw new TypeError("createClient: `signer` is required (e.g. new ApiKeySigner(...) or await authFromEnvironment())");
+  }
+  return { options: Object.freeze({ ...options }), warnedOperations: new Set() };
+}
+
+function defaultWarning(message: string): void {
+  process.emitWarning(message, { code: "OCI_RAW_VALIDATION" });
+}
+
+function encodeQueryValue(value: string | number | boolean | Date): string {
+  return encodeURIComponent(value instanceof Date ? value.toISOString() : String(value));
+}
+
+/** `?a=1&b=x%20y&c=1&c=2` from the operation's query object; undefined and null are left out. */
+export function buildQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
+  if (!query) return "";
+  let out = "";
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    if (value === undefined || value === null) continue;
+    const values = Array.isArray(value) ? value : [value as string | number | boolean | Date];
+    for (const v of values) out += `${out ? "&" : "?"}${encodeURIComponent(name)}=${encodeQueryValue(v)}`;
+  }
+  return out;
+}
+
+/** The service origin + base path for this client. */
+export function serviceBaseUrl(client: Client, request: Pick<OperationRequest, "service" | "operationId">): string {
+  const { endpoint, region } = client.options;
+  const { service } = request;
+  let origin: string;
+  if (endpoint) origin = endpoint;
+  else if (!service.endpointTemplate) {
+    throw new OciRawError(
+      `${service.name} has per-resource endpoints (e.g. a vault's management endpoint): ` +
+        `pass createClient({ endpoint }) to call ${request.operationId}.`,
+      { code: "ENDPOINT_REQUIRED" },
+    );
+  } else if (!region) {
+    throw new OciRawError(
+      `No region to fill ${service.endpointTemplate} for ${request.operationId}: pass createClient({ region }) or ({ endpoint }).`,
+      { code: "REGION_REQUIRED" },
+    );
+  } else origin = fillEndpointTemplate(service.endpointTemplate, region);
+  return origin.replace(/\/+$/, "") + service.basePath;
+}
+
+function buildPath(request: OperationRequest): string {
+  return request.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = request.pathParams?.[name];
+    if (value === undefined || value === "") {
+      throw new TypeError(`${request.operationId}: path parameter "${name}" is required`);
+    }
+    return encodeURIComponent(String(value));
+  });
+}
+
+function buildHeaders(client: Client, request: OperationRequest): Record<string, string> {
+  const headers: Record<string, string> = { ...client.options.headers };
+  if (request.headers) {
+    for (const name of Object.keys(request.headers)) {
+      const value = request.headers[name];
+      if (value === undefined || value === null) continue;
+      headers[name.toLowerCase()] = value instanceof Date ? value.toISOString() : String(value);
+    }
+  }
+  if (request.responseKind !== "binary" && headers["accept"] === undefined) headers["accept"] = "application/json";
+  return headers;
+}
+
+function encodeBody(request: OperationRequest, headers: Record<string, string>): string | Uint8Array | ReadableStream | undefined {
+  if (request.body === undefined) return undefined;
+  if ((request.bodyKind ?? "json") === "json") {
+    headers["content-type"] ??= "application/json";
+    return JSON.stringify(request.body);
+  }
+  headers["content-type"] ??= "application/octet-stream";
+  const body = request.body;
+  if (typeof body === "string" || body instanceof Uint8Array || body instanceof ReadableStream) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new TypeError(`${request.operationId}: a binary body must be a string, Uint8Array, ArrayBuffer or ReadableStream`);
+}
+
+/** Build, sign and send one operation, and turn the answer into an OciResponse or a typed error. */
+export async function invoke<T>(client: Client, request: OperationRequest<T>, options: CallOptions = {}): Promise<OciResponse<T>> {
+  const url = serviceBaseUrl(client, request) + buildPath(request) + buildQuery(request.query);
+  const headers = buildHeaders(client, request);
+  const body = encodeBody(request, headers);
+  const retry = options.retry ?? (request.retryByDefault ? (client.options.retry ?? defaultRetryStrategy) : noRetry);
+  // Retrying a POST is only safe with a retry token: generate one, as the OCI SDKs do.
+  if (request.acceptsRetryToken && retry.maxAttempts > 1 && headers["opc-retry-token"] === undefined) {
+    headers["opc-retry-token"] = randomUUID().replaceAll("-", "");
+  }
+  const response = await signedFetch(url, {
+    method: request.method,
+    headers,
+    body,
+    signer: client.options.signer,
+    fetch: client.options.fetch,
+    dispatcher: client.options.dispatcher,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? client.options.timeoutMs,
+    retry,
+    excludeBodyFromSignature: request.excludeBodyFromSignature,
+  });
+  const opcRequestId = response.headers.get("opc-request-id") ?? undefined;
+  if (!response.ok) throw await errorFromResponse(response, { method: request.method, url });
+
+  const opcNextPage = response.headers.get("opc-next-page") ?? undefined;
+  const base = { status: response.status, headers: response.headers, opcRequestId, opcNextPage };
+  const kind = request.responseKind ?? "json";
+  if (kind === "binary") return { ...base, data: response as T };
+  const text = await response.text();
+  if (kind === "none" || text === "") return { ...base, data: undefined as T };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new OciRawError(
+      `${request.operationId}: the ${response.status} response is not JSON (content-type ${response.headers.get("content-type") ?? "none"}, opc-request-id ${opcRequestId ?? "none"}).`,
+      { code: "RESPONSE_NOT_JSON" },
+    );
+  }
+  validateResponse(client.options.validation ?? "warn", request.operationId, request.schema?.(), data, {
+    opcRequestId,
+    warned: client.warnedOperations,
+    onWarning: client.options.onWarning ?? defaultWarning,
+  });
+  return { ...base, data: data as T };
+}

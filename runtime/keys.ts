@@ -1,0 +1,116 @@
+/**
+ * Private key loading with the Python SDK's diagnostics, as typed KeyErrors.
+ * Messages name the file and the fix, never the key or the pass phrase.
+ */
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { KeyError } from "./errors.js";
+
+export interface LoadPrivateKeyOptions {
+  /** Called with a warning that needs no action to keep working (e.g. an unneeded pass phrase). */
+  onWarning?: ((message: string) => void) | undefined;
+  /** Describes where the key came from in messages, e.g. `key_file of profile DEFAULT in ~/.oci/config`. */
+  source?: string | undefined;
+}
+
+const PEM_BEGIN = "-----BEGIN";
+
+/** `~` and `~/…` expand to the home directory, as the OCI CLI and SDKs do. */
+export function expandHome(path: string): string {
+  if (path === "~") return homedir();
+  if (path.startsWith("~/") || path.startsWith("~\\")) return homedir() + path.slice(1);
+  return path;
+}
+
+function defaultWarning(message: string): void {
+  process.emitWarning(message, { code: "OCI_RAW_KEY_WARNING" });
+}
+
+function isEncryptedPem(pem: string): boolean {
+  return pem.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----") || /Proc-Type:\s*4,\s*ENCRYPTED/.test(pem);
+}
+
+/**
+ * Load an RSA private key from PEM text or a file path (PKCS#1 or PKCS#8, encrypted or not).
+ * Parse it once and keep the returned KeyObject: that is what makes signing cheap.
+ */
+export function loadPrivateKey(
+  pemOrPath: string,
+  passPhrase?: string | undefined,
+  options: LoadPrivateKeyOptions = {},
+): KeyObject {
+  let pem: string;
+  let file: string | undefined;
+  if (pemOrPath.includes(PEM_BEGIN)) {
+    pem = pemOrPath;
+  } else {
+    file = expandHome(pemOrPath.trim());
+    try {
+      pem = readFileSync(file, "utf8");
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code ?? "error"})`;
+      throw new KeyError(
+        `Private key file ${file}${options.source ? ` (${options.source})` : ""} ${why}. ` +
+          `Point key_file at the PEM file of your API signing key.`,
+        { file, code: code === "ENOENT" ? "KEY_FILE_NOT_FOUND" : "KEY_FILE_UNREADABLE", cause },
+      );
+    }
+  }
+  const where = file ? `The key in ${file}` : "The private key";
+  const source = options.source ? ` (${options.source})` : "";
+
+  if (!pem.includes(PEM_BEGIN)) {
+    throw new KeyError(`${where}${source} is not a PEM file. Expected "-----BEGIN RSA PRIVATE KEY-----" or "-----BEGIN PRIVATE KEY-----".`, {
+      code: "KEY_NOT_PEM",
+      ...(file ? { file } : {}),
+    });
+  }
+  if (!pem.includes("PRIVATE KEY-----")) {
+    const isPublic = pem.includes("PUBLIC KEY-----") || pem.includes("CERTIFICATE-----");
+    throw new KeyError(
+      isPublic
+        ? `${where}${source} is a public key or certificate, not a private key. Point key_file at the private half (the file you generated, e.g. oci_api_key.pem, not oci_api_key_public.pem).`
+        : `${where}${source} holds no private key.`,
+      { code: isPublic ? "KEY_IS_PUBLIC" : "KEY_NOT_PRIVATE", ...(file ? { file } : {}) },
+    );
+  }
+
+  const encrypted = isEncryptedPem(pem);
+  if (encrypted && (passPhrase === undefined || passPhrase === "")) {
+    throw new KeyError(
+      `${where}${source} is encrypted and no pass phrase was given. Set pass_phrase in the config profile (or pass one).`,
+      { code: "KEY_PASSPHRASE_MISSING", ...(file ? { file } : {}) },
+    );
+  }
+  if (!encrypted && passPhrase !== undefined && passPhrase !== "") {
+    (options.onWarning ?? defaultWarning)(
+      `${where}${source} is not encrypted; the pass phrase given for it is ignored. Remove pass_phrase to silence this warning.`,
+    );
+  }
+
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(encrypted ? { key: pem, format: "pem", passphrase: passPhrase ?? "" } : { key: pem, format: "pem" });
+  } catch (cause) {
+    if (encrypted) {
+      throw new KeyError(`${where}${source} could not be decrypted: the pass phrase is wrong. Check pass_phrase.`, {
+        code: "KEY_PASSPHRASE_WRONG",
+        ...(file ? { file } : {}),
+      });
+    }
+    throw new KeyError(`${where}${source} could not be parsed as a PEM private key; the file may be truncated or corrupt.`, {
+      code: "KEY_INVALID",
+      cause: new Error((cause as Error).message),
+      ...(file ? { file } : {}),
+    });
+  }
+  if (key.asymmetricKeyType !== "rsa") {
+    throw new KeyError(`${where}${source} is a ${key.asymmetricKeyType ?? "non-RSA"} key; OCI API signing keys are RSA.`, {
+      code: "KEY_NOT_RSA",
+      ...(file ? { file } : {}),
+    });
+  }
+  return key;
+}

@@ -1,0 +1,81 @@
+/**
+ * The contract between generated code and the runtime: a generated operation function
+ * builds one `OperationRequest` and hands it to `invoke` (client.ts). All behaviour
+ * (URL building, signing, retries, validation, errors) lives in the runtime, so
+ * regenerating never changes behaviour and old generated code benefits from runtime fixes.
+ */
+
+/** What a generated service module describes about its service, once. */
+export interface ServiceInfo {
+  /** e.g. "identity" */
+  readonly name: string;
+  /**
+   * Origin template, e.g. `https://identity.{region}.{domain}`; `{region}` and `{domain}`
+   * (the realm's second-level domain, e.g. `oraclecloud.com`) are filled from the client's region.
+   * Undefined for services with per-resource endpoints (the client then needs `endpoint`).
+   */
+  readonly endpointTemplate?: string | undefined;
+  /** Path prefix, e.g. `/20160918` (may be ""). */
+  readonly basePath: string;
+}
+
+/** Anything with zod's `safeParse` (zod and zod/mini schemas both have it). The runtime never imports zod. */
+export interface ResponseSchema<T = unknown> {
+  safeParse(data: unknown):
+    | { success: true; data: T }
+    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+}
+
+/** A query value; arrays repeat the parameter (`a=1&a=2`); `undefined` omits it. */
+export type QueryValue = string | number | boolean | Date | ReadonlyArray<string | number | boolean | Date> | undefined | null;
+
+export interface OperationRequest<T = unknown> {
+  readonly service: ServiceInfo;
+  /** The spec's operationId, e.g. "ListUsers" (used in errors and for retry defaults). */
+  readonly operationId: string;
+  readonly method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH";
+  /** Path template relative to the base path, e.g. `/users/{userId}`. */
+  readonly path: string;
+  /** Values for the `{name}` segments of `path`; each is percent-encoded as one segment. */
+  readonly pathParams?: Readonly<Record<string, string | number | boolean | undefined>> | undefined;
+  /** Already serialised the spec's way where it matters (csv → joined string; multi → array). */
+  readonly query?: Readonly<Record<string, QueryValue>> | undefined;
+  /** Header parameters; `undefined` values are dropped. Dates are sent as ISO-8601. */
+  readonly headers?: Readonly<Record<string, string | number | boolean | Date | undefined | null>> | undefined;
+  /** JSON-serialisable body, or raw bytes / a string / a stream for binary operations. */
+  readonly body?: unknown;
+  /** How to send `body`: "json" (default when a body is given) or "binary" (bytes/stream as is). */
+  readonly bodyKind?: "json" | "binary" | undefined;
+  /**
+   * How to read the answer: "json" (default); "binary": `data` is the raw fetch `Response`
+   * (read it with `.arrayBuffer()`, `.text()` or stream `.body`) — type such operations
+   * `OciResponse<Response>`; "none": `data` is `undefined` (e.g. 204 on DELETE).
+   */
+  readonly responseKind?: "json" | "binary" | "none" | undefined;
+  /** Schema of the 2xx JSON body; a function so the schema is built only when first needed. */
+  readonly schema?: (() => ResponseSchema<T>) | undefined;
+  /** The spec's `x-obmcs-client-retries-enabled`: retry by default with the client's strategy. */
+  readonly retryByDefault?: boolean | undefined;
+  /** Don't sign the body (`x-obmcs-signing-strategy: exclude_body`, streamed uploads). */
+  readonly excludeBodyFromSignature?: boolean | undefined;
+  /** The operation accepts `opc-retry-token`; one is generated when the caller gave none. */
+  readonly acceptsRetryToken?: boolean | undefined;
+}
+
+/** Per-call options every generated function accepts beside its parameters. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  /** A retry strategy for this call only (`noRetry` turns retries off). */
+  retry?: import("./retry.js").RetryStrategy | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** What a generated function resolves to. */
+export interface OciResponse<T> {
+  readonly data: T;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly opcRequestId: string | undefined;
+  /** The `opc-next-page` header, when the service has more pages. */
+  readonly opcNextPage?: string | undefined;
+}

@@ -1,0 +1,120 @@
+/**
+ * Signers: thin objects over the pure signing pipeline (signing.ts).
+ * `ApiKeySigner` is the Python SDK's `Signer`; `SecurityTokenSigner` its namesake.
+ */
+import type { KeyObject } from "node:crypto";
+import { loadPrivateKey } from "./keys.js";
+import {
+  signRequestParts,
+  type SignableRequest,
+  type SignatureHeaderLists,
+  type SigningCredentials,
+  type SignedRequestParts,
+} from "./signing.js";
+
+/** Anything that can sign an OCI request. Token-based signers can also `refresh()`. */
+export interface RequestSigner {
+  /** Every header to send, names lower-case, `authorization` included. */
+  sign(request: SignableRequest): Promise<Record<string, string>>;
+  /** Get fresh credentials now (called once after a 401 from a token that looked valid). */
+  refresh?(): Promise<void>;
+  /** Like `sign`, also returning the signing string (for `--debug`). Optional. */
+  signWithDetails?(request: SignableRequest): Promise<SignedRequestParts>;
+}
+
+export interface ApiKeySignerOptions extends SignatureHeaderLists {
+  tenancy: string;
+  user: string;
+  fingerprint: string;
+  /** Path to the PEM file (`~` expanded). Give this or `privateKeyContent`. */
+  privateKeyFile?: string | undefined;
+  /** The PEM text itself. */
+  privateKeyContent?: string | undefined;
+  passPhrase?: string | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/** Signs with an API key: keyId `<tenancy>/<user>/<fingerprint>`. The key is parsed once. */
+export class ApiKeySigner implements RequestSigner {
+  readonly keyId: string;
+  readonly #credentials: SigningCredentials;
+  readonly #lists: SignatureHeaderLists;
+
+  constructor(options: ApiKeySignerOptions) {
+    for (const field of ["tenancy", "user", "fingerprint"] as const) {
+      if (!options[field]) throw new TypeError(`ApiKeySigner: "${field}" is required`);
+    }
+    const source = options.privateKeyContent ?? options.privateKeyFile;
+    if (!source) throw new TypeError(`ApiKeySigner: give "privateKeyFile" or "privateKeyContent"`);
+    if (options.privateKeyContent !== undefined && !options.privateKeyContent.includes("-----BEGIN")) {
+      throw new TypeError(`ApiKeySigner: "privateKeyContent" must be PEM text (use "privateKeyFile" for a path)`);
+    }
+    const privateKey = loadPrivateKey(source, options.passPhrase, { onWarning: options.onWarning });
+    this.keyId = `${options.tenancy}/${options.user}/${options.fingerprint}`;
+    this.#credentials = Object.freeze({ keyId: this.keyId, privateKey });
+    this.#lists = { genericHeaders: options.genericHeaders, bodyHeaders: options.bodyHeaders };
+  }
+
+  async sign(request: SignableRequest): Promise<Record<string, string>> {
+    return signRequestParts(request, this.#credentials, this.#lists).headers;
+  }
+
+  async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
+    return signRequestParts(request, this.#credentials, this.#lists);
+  }
+}
+
+/**
+ * Signs with a security token and its session key: keyId `ST$<token>`.
+ * Python's `SecurityTokenSigner(token, private_key, generic_headers, body_headers)`.
+ */
+export class SecurityTokenSigner implements RequestSigner {
+  readonly #credentials: SigningCredentials;
+  readonly #lists: SignatureHeaderLists;
+
+  constructor(token: string, privateKey: KeyObject | string, options: SignatureHeaderLists & { passPhrase?: string } = {}) {
+    if (!token) throw new TypeError("SecurityTokenSigner: the token is empty");
+    const key = typeof privateKey === "string" ? loadPrivateKey(privateKey, options.passPhrase) : privateKey;
+    this.#credentials = Object.freeze({ keyId: `ST$${token}`, privateKey: key });
+    this.#lists = { genericHeaders: options.genericHeaders, bodyHeaders: options.bodyHeaders };
+  }
+
+  async sign(request: SignableRequest): Promise<Record<string, string>> {
+    return signRequestParts(request, this.#credentials, this.#lists).headers;
+  }
+
+  async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
+    return signRequestParts(request, this.#credentials, this.#lists);
+  }
+}
+
+/**
+ * A signer over credentials that change (instance principals, resource principals, session
+ * tokens): each signature uses one `{ keyId, privateKey }` value resolved in a single await,
+ * so a refresh can never pair a token with the wrong session key.
+ */
+export class CredentialsSigner implements RequestSigner {
+  readonly #lists: SignatureHeaderLists;
+
+  constructor(
+    private readonly source: {
+      credentials(): Promise<SigningCredentials>;
+      refresh(): Promise<unknown>;
+    },
+    lists: SignatureHeaderLists = {},
+  ) {
+    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
+  }
+
+  async sign(request: SignableRequest): Promise<Record<string, string>> {
+    return signRequestParts(request, await this.source.credentials(), this.#lists).headers;
+  }
+
+  async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
+    return signRequestParts(request, await this.source.credentials(), this.#lists);
+  }
+
+  async refresh(): Promise<void> {
+    await this.source.refresh();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * OCI request signing (HTTP Signatures, draft-cavage, rsa-sha256) as pure functions:
+ * request → headers to sign → signing string → authorization header.
+ * No I/O here; keys arrive as parsed KeyObjects so the hot path is one hash and one RSA sign.
+ */
+import { createHash, sign as rsaSign, type KeyObject } from "node:crypto";
+
+/** A request as the signer sees it. Header names are matched case-insensitively. */
+export interface SignableRequest {
+  method: string;
+  url: string | URL;
+  headers?: Record<string, string | undefined> | Headers | undefined;
+  /** The exact bytes to send. A string is sent (and hashed) as UTF-8. */
+  body?: string | Uint8Array | null | undefined;
+  /**
+   * Don't sign the body (streamed uploads such as Object Storage PutObject / UploadPart):
+   * only the generic headers are signed and no `x-content-sha256` is computed.
+   */
+  excludeBody?: boolean | undefined;
+}
+
+/** Credentials as one immutable value, so a key id can never be paired with the wrong key. */
+export interface SigningCredentials {
+  readonly keyId: string;
+  readonly privateKey: KeyObject;
+}
+
+export interface SignatureHeaderLists {
+  /** Signed on every request. Default: `date (request-target) host`. */
+  genericHeaders?: readonly string[] | undefined;
+  /** Also signed on POST, PUT and PATCH. Default: `content-length content-type x-content-sha256`. */
+  bodyHeaders?: readonly string[] | undefined;
+}
+
+export const DEFAULT_GENERIC_HEADERS: readonly string[] = Object.freeze(["date", "(request-target)", "host"]);
+export const DEFAULT_BODY_HEADERS: readonly string[] = Object.freeze([
+  "content-length",
+  "content-type",
+  "x-content-sha256",
+]);
+
+const EMPTY_BODY = new Uint8Array(0);
+
+/** True for the methods whose body OCI signs. */
+export function methodHasBody(method: string): boolean {
+  const m = method.toUpperCase();
+  return m === "POST" || m === "PUT" || m === "PATCH";
+}
+
+/** The body as the bytes that go on the wire (strings as UTF-8). */
+export function bodyBytes(body: string | Uint8Array | null | undefined): Uint8Array {
+  if (body == null) return EMPTY_BODY;
+  return typeof body === "string" ? Buffer.from(body, "utf8") : body;
+}
+
+/** base64(SHA-256(body)) — the `x-content-sha256` header. */
+export function contentSha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("base64");
+}
+
+/** Lower-cased copy of the caller's headers, dropping undefined values. */
+export function lowerCaseHeaders(headers: SignableRequest["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
+    (headers as Headers).forEach((value, name) => {
+      out[name.toLowerCase()] = value;
+    });
+    return out;
+  }
+  for (const name of Object.keys(headers)) {
+    const value = (headers as Record<string, string | undefined>)[name];
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** `<method> <path>?<query>` exactly as the URL serialises it — which is what fetch sends. */
+export function requestTarget(method: string, url: URL): string {
+  return `${method.toLowerCase()} ${url.pathname}${url.search}`;
+}
+
+/**
+ * Fill in the headers OCI needs (date, host, and for POST/PUT/PATCH content-length,
+ * content-type, x-content-sha256) and return them with the list of names to sign.
+ * Headers the caller set are kept, as the Python SDK keeps them.
+ */
+export function prepareHeaders(
+  request: SignableRequest,
+  url: URL,
+  lists: SignatureHeaderLists = {},
+): { headers: Record<string, string>; signedNames: string[] } {
+  const headers = lowerCaseHeaders(request.headers);
+  const generic = lists.genericHeaders ?? DEFAULT_GENERIC_HEADERS;
+
+  // A caller-set `date` or `x-date` is kept (browsers cannot set `date`; tests need fixed dates).
+  let dateName = "date";
+  if (headers["date"] === undefined) {
+    if (headers["x-date"] !== undefined) dateName = "x-date";
+    else headers["date"] = new Date().toUTCString();
+  }
+  headers["host"] = url.host;
+
+  const signedNames: string[] = [];
+  for (const name of generic) signedNames.push(name === "date" ? dateName : name);
+
+  if (methodHasBody(request.method)) {
+    if (headers["content-type"] === undefined) headers["content-type"] = "application/json";
+    if (!request.excludeBody) {
+      const bytes = bodyBytes(request.body);
+      if (headers["content-length"] === undefined) headers["content-length"] = String(bytes.byteLength);
+      if (headers["x-content-sha256"] === undefined) headers["x-content-sha256"] = contentSha256(bytes);
+      for (const name of lists.bodyHeaders ?? DEFAULT_BODY_HEADERS) signedNames.push(name);
+    } else if (headers["content-length"] === undefined && request.body != null) {
+      const body = request.body;
+      headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength);
+    }
+  }
+  return { headers, signedNames };
+}
+
+/** The signing string: one `name: value` line per signed header, joined by `\n`. */
+export function signingString(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  signedNames: readonly string[],
+): string {
+  let out = "";
+  for (let i = 0; i < signedNames.length; i++) {
+    const name = signedNames[i]!;
+    const value = name === "(request-target)" ? requestTarget(method, url) : headers[name];
+    if (value === undefined) {
+      throw new TypeError(`Cannot sign the request: header "${name}" is to be signed but has no value`);
+    }
+    if (i > 0) out += "\n";
+    out += `${name}: ${value}`;
+  }
+  return out;
+}
+
+/** The `authorization` header value for a signature over `signedNames`. */
+export function authorizationHeader(keyId: string, signedNames: readonly string[], signature: string): string {
+  return (
+    `Signature version="1",headers="${signedNames.join(" ")}",keyId="${keyId}",` +
+    `algorithm="rsa-sha256",signature="${signature}"`
+  );
+}
+
+/** RSA-SHA256 (PKCS#1 v1.5) over the signing string, base64. */
+export function rsaSha256(privateKey: KeyObject, data: string): string {
+  return rsaSign("sha256", Buffer.from(data, "utf8"), privateKey).toString("base64");
+}
+
+export interface SignedRequestParts {
+  /** Every header to send, names lower-case, `authorization` included. */
+  headers: Record<string, string>;
+  /** The signing string (for `--debug`; contains no secret). */
+  signingString: string;
+  signedNames: string[];
+}
+
+/** Sign a request: the complete, pure signing pipeline. */
+export function signRequestParts(
+  request: SignableRequest,
+  credentials: SigningCredentials,
+  lists: SignatureHeaderLists = {},
+): SignedRequestParts {
+  const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+  const { headers, signedNames } = prepareHeaders(request, url, lists);
+  const toSign = signingString(request.method, url, headers, signedNames);
+  headers["authorization"] = authorizationHeader(credentials.keyId, signedNames, rsaSha256(credentials.privateKey, toSign));
+  return { headers, signingString: toSign, signedNames };
+}
