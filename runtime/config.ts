@@ -1,0 +1,299 @@
+/**
+ * `~/.oci/config` reading: INI as Python's configparser reads it (the OCI CLI and Python SDK
+ * use it), `[DEFAULT]` inherited by every profile, file and profile chosen the SDKs' way.
+ * Errors name the file, profile and line and say what to do; they never show a value that
+ * could be a secret.
+ */
+import { readFileSync } from "node:fs";
+import { ConfigError } from "./errors.js";
+import { expandHome, loadPrivateKey } from "./keys.js";
+import { ApiKeySigner } from "./signers.js";
+
+export const DEFAULT_CONFIG_FILE = "~/.oci/config";
+export const DEFAULT_PROFILE = "DEFAULT";
+
+/** Where a key's value came from. */
+export interface ConfigKeyLocation {
+  /** 1-based line in the config file. */
+  readonly line: number;
+  /** The section it was set in: the profile itself or `DEFAULT`. */
+  readonly section: string;
+}
+
+/** One profile of a config file, `[DEFAULT]` merged in. */
+export interface OciConfig {
+  /** The config file read (`~` expanded). */
+  readonly file: string;
+  readonly profile: string;
+  /** The line of the profile's `[name]` header (undefined for an implicit DEFAULT). */
+  readonly profileLine: number | undefined;
+  readonly user: string | undefined;
+  readonly fingerprint: string | undefined;
+  /** `~` expanded. */
+  readonly keyFile: string | undefined;
+  readonly tenancy: string | undefined;
+  readonly region: string | undefined;
+  readonly passPhrase: string | undefined;
+  /** `~` expanded. */
+  readonly securityTokenFile: string | undefined;
+  /** Every key of the profile (DEFAULT's included), names lower-case, values as written. */
+  readonly values: Readonly<Record<string, string>>;
+  /** Where each key of `values` was set. */
+  readonly locations: Readonly<Record<string, ConfigKeyLocation>>;
+}
+
+export interface LoadConfigOptions {
+  /** The config file; beats `OCI_CLI_CONFIG_FILE`, `OCI_CONFIG_FILE` and `~/.oci/config`. */
+  file?: string | undefined;
+  /** The profile; beats `OCI_CLI_PROFILE`; default `DEFAULT`. */
+  profile?: string | undefined;
+  /** Environment to read the variables from (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** The well-known keys, as `OciConfig` field → config-file key. */
+const KNOWN_KEYS = {
+  user: "user",
+  fingerprint: "fingerprint",
+  keyFile: "key_file",
+  tenancy: "tenancy",
+  region: "region",
+  passPhrase: "pass_phrase",
+  securityTokenFile: "security_token_file",
+} as const;
+
+/** A config-file key name, e.g. `key_file`. */
+export type ConfigKey = (typeof KNOWN_KEYS)[keyof typeof KNOWN_KEYS] | (string & {});
+
+/** What each key holds, for "add …" hints. */
+const KEY_HINTS: Record<string, string> = {
+  user: "user=ocid1.user.oc1..<your user OCID>",
+  fingerprint: "fingerprint=<the API key's fingerprint, aa:bb:…>",
+  key_file: "key_file=~/.oci/oci_api_key.pem",
+  tenancy: "tenancy=ocid1.tenancy.oc1..<your tenancy OCID>",
+  region: "region=us-phoenix-1",
+  security_token_file: "security_token_file=~/.oci/sessions/<profile>/token",
+};
+
+/** Which file the precedence rules pick: argument > OCI_CLI_CONFIG_FILE > OCI_CONFIG_FILE > ~/.oci/config. */
+export function configFilePath(options: LoadConfigOptions = {}): string {
+  const env = options.env ?? process.env;
+  const chosen = options.file || env["OCI_CLI_CONFIG_FILE"] || env["OCI_CONFIG_FILE"] || DEFAULT_CONFIG_FILE;
+  return expandHome(chosen);
+}
+
+/** Which profile the precedence rules pick: argument > OCI_CLI_PROFILE > DEFAULT. */
+export function configProfileName(options: LoadConfigOptions = {}): string {
+  const env = options.env ?? process.env;
+  return options.profile || env["OCI_CLI_PROFILE"] || DEFAULT_PROFILE;
+}
+
+interface ParsedSection {
+  readonly name: string;
+  readonly line: number;
+  readonly values: Map<string, { value: string; line: number }>;
+}
+
+/**
+ * Parse INI text the way Python's configparser (default settings) does: `[section]` headers,
+ * `key = value` or `key: value` (first delimiter wins, key lower-cased, both sides trimmed),
+ * full-line comments starting `#` or `;` (inline `#`/`;` are part of the value — configparser
+ * has no inline comments by default, so `pass_phrase=a#b` keeps its `#`), indented lines
+ * continue the previous value, and duplicate sections or keys are errors.
+ */
+export function parseIni(text: string, file: string): Map<string, ParsedSection> {
+  const sections = new Map<string, ParsedSection>();
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
+  let current: ParsedSection | undefined;
+  let lastKey: { section: ParsedSection; key: string; indent: number } | undefined;
+
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const lineNo = i + 1;
+    const trimmed = raw.trim();
+    if (trimmed === "") {
+      lastKey = undefined;
+      continue;
+    }
+    if (trimmed.startsWith("#") || trimmed.startsWith(";")) continue;
+    const indent = raw.length - raw.trimStart().length;
+
+    if (lastKey && indent > lastKey.indent) {
+      const entry = lastKey.section.values.get(lastKey.key)!;
+      entry.value = entry.value === "" ? trimmed : `${entry.value}\n${trimmed}`;
+      continue;
+    }
+
+    const header = /^\[(.+)\]/.exec(trimmed);
+    if (header) {
+      const name = header[1]!;
+      if (sections.has(name)) {
+        throw new ConfigError(
+          `Config file ${file} line ${lineNo}: profile [${name}] appears twice (first on line ${sections.get(name)!.line}). Merge the two sections into one.`,
+          { file, profile: name, line: lineNo, code: "CONFIG_DUPLICATE_PROFILE" },
+        );
+      }
+      current = { name, line: lineNo, values: new Map() };
+      sections.set(name, current);
+      lastKey = undefined;
+      continue;
+    }
+
+    const option = /^(.*?)\s*([=:])\s*(.*)$/.exec(trimmed);
+    if (!current) {
+      throw new ConfigError(
+        `Config file ${file} line ${lineNo}: a setting appears before any [profile] header. Start the file with [DEFAULT] (or another [PROFILE] line).`,
+        { file, line: lineNo, code: "CONFIG_PARSE_ERROR" },
+      );
+    }
+    if (!option || option[1] === "") {
+      throw new ConfigError(
+        `Config file ${file} line ${lineNo} (profile [${current.name}]) is not "key=value", a [profile] header or a comment. Fix or remove that line.`,
+        { file, profile: current.name, line: lineNo, code: "CONFIG_PARSE_ERROR" },
+      );
+    }
+    const key = option[1]!.toLowerCase();
+    const previous = current.values.get(key);
+    if (previous) {
+      throw new ConfigError(
+        `Config file ${file} line ${lineNo}: ${key} is set twice in profile [${current.name}] (first on line ${previous.line}). Keep one.`,
+        { file, profile: current.name, line: lineNo, key, code: "CONFIG_DUPLICATE_KEY" },
+      );
+    }
+    current.values.set(key, { value: option[3]!, line: lineNo });
+    lastKey = { section: current, key, indent };
+  }
+  return sections;
+}
+
+function describeProfiles(names: string[]): string {
+  return names.length === 0 ? "it has no profiles" : `its profiles: ${names.join(", ")}`;
+}
+
+/**
+ * Read one profile of an OCI config file. `[DEFAULT]` values are inherited; `~` in
+ * `key_file` and `security_token_file` expands to the home directory. Which keys a profile
+ * needs depends on how it is used: see `requireKeys` and `signerFromConfig`.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): OciConfig {
+  const file = configFilePath(options);
+  const profile = configProfileName(options);
+
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new ConfigError(
+        `Config file ${file} does not exist. Create it (e.g. with "oci setup config"), or point to another one with --config-file / OCI_CLI_CONFIG_FILE / OCI_CONFIG_FILE.`,
+        { file, profile, code: "CONFIG_FILE_NOT_FOUND", cause },
+      );
+    }
+    throw new ConfigError(
+      `Config file ${file} cannot be read (${code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? "error"}). Check the path and its permissions.`,
+      { file, profile, code: "CONFIG_FILE_UNREADABLE", cause },
+    );
+  }
+
+  const sections = parseIni(text, file);
+  const section = sections.get(profile);
+  const defaults = sections.get(DEFAULT_PROFILE);
+  if (!section) {
+    const names = [...sections.keys()];
+    const near = names.find((n) => n.toLowerCase() === profile.toLowerCase());
+    throw new ConfigError(
+      `Profile [${profile}] is not in config file ${file}; ${describeProfiles(names)}.` +
+        (near ? ` Profile names are case-sensitive: did you mean ${near}?` : ` Pass one of them with --profile / OCI_CLI_PROFILE, or add [${profile}].`),
+      { file, profile, code: "CONFIG_PROFILE_NOT_FOUND" },
+    );
+  }
+
+  const values: Record<string, string> = {};
+  const locations: Record<string, ConfigKeyLocation> = {};
+  for (const source of section === defaults ? [section] : [defaults, section]) {
+    if (!source) continue;
+    for (const [key, entry] of source.values) {
+      values[key] = entry.value;
+      locations[key] = { line: entry.line, section: source.name };
+    }
+  }
+  const pick = (key: string): string | undefined => (values[key] === undefined || values[key] === "" ? undefined : values[key]);
+  const path = (key: string): string | undefined => {
+    const value = pick(key);
+    return value === undefined ? undefined : expandHome(value);
+  };
+
+  return Object.freeze({
+    file,
+    profile,
+    profileLine: section.line,
+    user: pick(KNOWN_KEYS.user),
+    fingerprint: pick(KNOWN_KEYS.fingerprint),
+    keyFile: path(KNOWN_KEYS.keyFile),
+    tenancy: pick(KNOWN_KEYS.tenancy),
+    region: pick(KNOWN_KEYS.region),
+    passPhrase: pick(KNOWN_KEYS.passPhrase),
+    securityTokenFile: path(KNOWN_KEYS.securityTokenFile),
+    values: Object.freeze(values),
+    locations: Object.freeze(locations),
+  });
+}
+
+/** `profile [X] in /path/config` — for messages about a config value. */
+export function describeConfigSource(config: OciConfig, key?: string): string {
+  const at = key === undefined ? undefined : config.locations[key];
+  const where = at
+    ? ` (line ${at.line}${at.section !== config.profile ? `, inherited from [${at.section}]` : ""})`
+    : "";
+  return `${key === undefined ? "" : `${key}${where} of `}profile [${config.profile}] in ${config.file}`;
+}
+
+/**
+ * Throw a ConfigError naming every key of `keys` the profile lacks (empty counts as missing),
+ * with the file, the profile's line and what to add.
+ */
+export function requireKeys(config: OciConfig, keys: readonly ConfigKey[], purpose?: string): void {
+  const missing = keys.filter((key) => config.values[key] === undefined || config.values[key] === "");
+  if (missing.length === 0) return;
+  const lineNote = config.profileLine === undefined ? "" : ` (line ${config.profileLine})`;
+  const hints = missing.map((key) => KEY_HINTS[key] ?? `${key}=…`).join(", ");
+  throw new ConfigError(
+    `Profile [${config.profile}]${lineNote} in ${config.file} lacks ${missing.join(", ")}` +
+      `${purpose ? `, needed ${purpose}` : ""}. Add ${missing.length === 1 ? "the line" : "lines"} ${hints} to that profile (or to [DEFAULT]).`,
+    { file: config.file, profile: config.profile, line: config.profileLine, key: missing[0], code: "CONFIG_KEY_MISSING" },
+  );
+}
+
+export interface SignerFromConfigOptions {
+  /** Called with warnings that need no action (e.g. a pass phrase the key does not need). */
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/**
+ * An API-key signer from a config profile (the Python SDK's `Signer.from_config`).
+ * Key problems (missing file, public key, wrong pass phrase…) come back as KeyErrors that
+ * name the profile and config file.
+ */
+export function signerFromConfig(config: OciConfig, options: SignerFromConfigOptions = {}): ApiKeySigner {
+  if (config.user === undefined && config.securityTokenFile !== undefined) {
+    throw new ConfigError(
+      `Profile [${config.profile}] in ${config.file} is a session-token profile (security_token_file, no user): ` +
+        `sign with the security token instead (--auth security_token), or add user and fingerprint for an API key.`,
+      { file: config.file, profile: config.profile, line: config.profileLine, key: "user", code: "CONFIG_KEY_MISSING" },
+    );
+  }
+  requireKeys(config, ["user", "fingerprint", "key_file", "tenancy"], "to sign with an API key");
+  // Load the key here, so its diagnostics name the profile and file; the signer then gets
+  // the already-decrypted key and never sees the pass phrase again.
+  const privateKey = loadPrivateKey(config.keyFile!, config.passPhrase, {
+    onWarning: options.onWarning,
+    source: describeConfigSource(config, "key_file"),
+  });
+  return new ApiKeySigner({
+    tenancy: config.tenancy!,
+    user: config.user!,
+    fingerprint: config.fingerprint!,
+    privateKeyContent: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  });
+}

@@ -1,0 +1,123 @@
+import { generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadPrivateKey } from "../runtime/keys.js";
+import { KeyError } from "../runtime/errors.js";
+
+const dir = mkdtempSync(join(tmpdir(), "oci-raw-keys-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const PASS = "correct horse battery staple";
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+
+const pems = {
+  pkcs1: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+  pkcs8: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  // Traditional OpenSSL encryption: "BEGIN RSA PRIVATE KEY" with Proc-Type/DEK-Info headers.
+  pkcs1Encrypted: privateKey.export({ type: "pkcs1", format: "pem", cipher: "aes-128-cbc", passphrase: PASS }).toString(),
+  pkcs8Encrypted: privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: PASS }).toString(),
+  publicSpki: publicKey.export({ type: "spki", format: "pem" }).toString(),
+};
+
+/** Every secret a message must never contain: the pass phrase and the key's base64 lines. */
+const SECRETS = [PASS, ...Object.values(pems).flatMap((pem) => pem.split("\n").filter((l) => l.length > 40))];
+
+function write(name: string, content: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+function assertSigns(key: KeyObject): void {
+  const data = Buffer.from("date: x");
+  assert.ok(verify("sha256", data, publicKey, sign("sha256", data, key)));
+}
+
+function keyError(fn: () => unknown): KeyError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof KeyError, `expected a KeyError, got ${String(err)}`);
+    for (const secret of SECRETS) assert.ok(!err.message.includes(secret), "message leaks a secret");
+    assert.ok(!String(err.stack).includes(PASS));
+    return err;
+  }
+  assert.fail("expected a KeyError");
+}
+
+describe("loadPrivateKey", () => {
+  test("PKCS#1 and PKCS#8, from PEM text and from a file", () => {
+    assert.ok(pems.pkcs1.includes("BEGIN RSA PRIVATE KEY"));
+    assert.ok(pems.pkcs8.includes("BEGIN PRIVATE KEY"));
+    assertSigns(loadPrivateKey(pems.pkcs1));
+    assertSigns(loadPrivateKey(pems.pkcs8));
+    assertSigns(loadPrivateKey(write("pkcs1.pem", pems.pkcs1)));
+    assertSigns(loadPrivateKey(write("pkcs8.pem", pems.pkcs8)));
+  });
+
+  test("encrypted PKCS#1 (Proc-Type header) and encrypted PKCS#8 with the right pass phrase", () => {
+    assert.match(pems.pkcs1Encrypted, /Proc-Type: 4,ENCRYPTED/);
+    assert.ok(pems.pkcs8Encrypted.includes("BEGIN ENCRYPTED PRIVATE KEY"));
+    assertSigns(loadPrivateKey(write("enc1.pem", pems.pkcs1Encrypted), PASS));
+    assertSigns(loadPrivateKey(write("enc8.pem", pems.pkcs8Encrypted), PASS));
+  });
+
+  test("pass phrase given but not needed: works and warns (without the pass phrase)", () => {
+    const warnings: string[] = [];
+    const key = loadPrivateKey(write("plain.pem", pems.pkcs8), PASS, { onWarning: (m) => warnings.push(m) });
+    assertSigns(key);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /not encrypted/);
+    assert.ok(!warnings[0]!.includes(PASS));
+  });
+
+  test("a public key instead of the private one", () => {
+    const err = keyError(() => loadPrivateKey(write("pub.pem", pems.publicSpki)));
+    assert.equal(err.code, "KEY_IS_PUBLIC");
+    assert.match(err.message, /public key/);
+    assert.match(err.message, /pub\.pem/);
+  });
+
+  test("encrypted key, pass phrase missing (both encodings)", () => {
+    for (const [name, pem] of [["m1.pem", pems.pkcs1Encrypted], ["m8.pem", pems.pkcs8Encrypted]] as const) {
+      const err = keyError(() => loadPrivateKey(write(name, pem)));
+      assert.equal(err.code, "KEY_PASSPHRASE_MISSING");
+      assert.match(err.message, /encrypted and no pass phrase/);
+      assert.match(err.message, /pass_phrase/);
+    }
+  });
+
+  test("wrong pass phrase (both encodings): a typed error, not a crash", () => {
+    for (const [name, pem] of [["w1.pem", pems.pkcs1Encrypted], ["w8.pem", pems.pkcs8Encrypted]] as const) {
+      const err = keyError(() => loadPrivateKey(write(name, pem), `${PASS}!`));
+      assert.equal(err.code, "KEY_PASSPHRASE_WRONG");
+      assert.equal(err.file, join(dir, name));
+    }
+  });
+
+  test("missing file names it", () => {
+    const file = join(dir, "absent.pem");
+    const err = keyError(() => loadPrivateKey(file));
+    assert.equal(err.code, "KEY_FILE_NOT_FOUND");
+    assert.equal(err.file, file);
+    assert.ok(err.message.includes(file));
+  });
+
+  test("garbage: not PEM, and a PEM with a corrupt body", () => {
+    const notPem = keyError(() => loadPrivateKey(write("garbage.txt", "this is not a key\n")));
+    assert.equal(notPem.code, "KEY_NOT_PEM");
+    const lines = pems.pkcs8.split("\n");
+    lines[3] = "!!!!corrupted!!!!";
+    const corrupt = keyError(() => loadPrivateKey(write("corrupt.pem", lines.join("\n"))));
+    assert.equal(corrupt.code, "KEY_INVALID");
+    assert.match(corrupt.message, /truncated or corrupt/);
+  });
+
+  test("the source option is named in messages", () => {
+    const err = keyError(() => loadPrivateKey(join(dir, "x.pem"), undefined, { source: "key_file of profile [P] in /cfg" }));
+    assert.match(err.message, /key_file of profile \[P\] in \/cfg/);
+  });
+});
