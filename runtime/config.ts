@@ -25,8 +25,8 @@ export interface OciConfig {
   /** The config file read (`~` expanded). */
   readonly file: string;
   readonly profile: string;
-  /** The line of the profile's `[name]` header (undefined for an implicit DEFAULT). */
-  readonly profileLine: number | undefined;
+  /** The line of the profile's `[name]` header. */
+  readonly profileLine: number;
   readonly user: string | undefined;
   readonly fingerprint: string | undefined;
   /** `~` expanded. */
@@ -256,12 +256,12 @@ export function describeConfigSource(config: OciConfig, key?: string): string {
 export function requireKeys(config: OciConfig, keys: readonly ConfigKey[], purpose?: string): void {
   const missing = keys.filter((key) => config.values[key] === undefined || config.values[key] === "");
   if (missing.length === 0) return;
-  const lineNote = config.profileLine === undefined ? "" : ` (line ${config.profileLine})`;
+  const lineNote = ` (line ${config.profileLine})`;
   const hints = missing.map((key) => KEY_HINTS[key] ?? `${key}=…`).join(", ");
   throw new ConfigError(
     `Profile [${config.profile}]${lineNote} in ${config.file} lacks ${missing.join(", ")}` +
       `${purpose ? `, needed ${purpose}` : ""}. Add ${missing.length === 1 ? "the line" : "lines"} ${hints} to that profile (or to [DEFAULT]).`,
-    { file: config.file, profile: config.profile, line: config.profileLine, key: missing[0], code: "CONFIG_KEY_MISSING" },
+    { file: config.file, profile: config.profile, line: config.profileLine, key: missing[0]!, code: "CONFIG_KEY_MISSING" },
   );
 }
 
