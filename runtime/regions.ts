@@ -1,0 +1,252 @@
+/**
+ * Regions, realms and service endpoints.
+ *
+ * The built-in table is facts from the public OCI SDKs (oci-typescript-sdk `region.ts` /
+ * `realm.ts`, oci-python-sdk `regions_definitions.py`). Regions it does not know come, as in
+ * the official SDKs, from `~/.oci/regions-config.json` (an array of `{realmKey,
+ * realmDomainComponent, regionKey, regionIdentifier}`) and the `OCI_REGION_METADATA`
+ * environment variable (one such object as JSON). Both are read only when a lookup misses
+ * the built-in table — never at import — and not cached, so nothing here holds state.
+ */
+import { readFileSync } from "node:fs";
+import { OciRawError } from "./errors.js";
+import { expandHome } from "./keys.js";
+
+/** Realm key → second-level domain. */
+const REALM_DOMAINS: Readonly<Record<string, string>> = {
+  oc1: "oraclecloud.com",
+  oc2: "oraclegovcloud.com",
+  oc3: "oraclegovcloud.com",
+  oc4: "oraclegovcloud.uk",
+  oc8: "oraclecloud8.com",
+  oc9: "oraclecloud9.com",
+  oc10: "oraclecloud10.com",
+  oc14: "oraclecloud14.com",
+  oc15: "oraclecloud15.com",
+  oc19: "oraclecloud.eu",
+  oc20: "oraclecloud20.com",
+  oc21: "oraclecloud21.com",
+  oc23: "oraclecloud23.com",
+  oc24: "oraclecloud24.com",
+  oc26: "oraclecloud26.com",
+  oc29: "oraclecloud29.com",
+  oc35: "oraclecloud35.com",
+  oc42: "oraclecloud42.com",
+  oc51: "oraclecloud51.com",
+  oc52: "oraclecloud52.com",
+};
+
+/** `realm: region/code region/code …`, one realm a line (compact, parsed on first use). */
+const REGION_TABLE = `
+oc1: ap-chuncheon-1/yny ap-mumbai-1/bom ap-hyderabad-1/hyd ap-seoul-1/icn ap-sydney-1/syd ap-melbourne-1/mel
+oc1: ap-osaka-1/kix ap-tokyo-1/nrt ca-montreal-1/yul ca-toronto-1/yyz eu-frankfurt-1/fra eu-zurich-1/zrh
+oc1: sa-saopaulo-1/gru uk-cardiff-1/cwl uk-london-1/lhr us-ashburn-1/iad us-phoenix-1/phx eu-amsterdam-1/ams
+oc1: me-jeddah-1/jed us-sanjose-1/sjc me-dubai-1/dxb sa-santiago-1/scl sa-vinhedo-1/vcp il-jerusalem-1/mtz
+oc1: eu-marseille-1/mrs ap-singapore-1/sin me-abudhabi-1/auh eu-milan-1/lin eu-stockholm-1/arn
+oc1: af-johannesburg-1/jnb eu-paris-1/cdg mx-queretaro-1/qro eu-madrid-1/mad us-chicago-1/ord mx-monterrey-1/mty
+oc1: us-saltlake-2/aga sa-bogota-1/bog sa-valparaiso-1/vap ap-singapore-2/xsp me-riyadh-1/ruh ap-delhi-1/onm
+oc1: ap-batam-1/hsg eu-madrid-3/orf eu-turin-1/nrq ap-kulai-2/jbp af-casablanca-1/lej
+oc2: us-langley-1/lfi us-luke-1/luf
+oc3: us-gov-ashburn-1/ric us-gov-chicago-1/pia us-gov-phoenix-1/tus
+oc4: uk-gov-london-1/ltn uk-gov-cardiff-1/brs
+oc8: ap-chiyoda-1/nja ap-ibaraki-1/ukb
+oc9: me-dcc-muscat-1/mct me-ibri-1/ibr
+oc10: ap-dcc-canberra-1/wga
+oc14: eu-dcc-milan-1/bgy eu-dcc-milan-2/mxp eu-dcc-dublin-2/snn eu-dcc-rating-2/dtm eu-dcc-rating-1/dus eu-dcc-dublin-1/ork
+oc15: ap-dcc-gazipur-1/dac
+oc19: eu-madrid-2/vll eu-frankfurt-2/str
+oc20: eu-jovanovac-1/beg
+oc21: me-dcc-doha-1/doh me-alrayyan-1/vve
+oc23: us-somerset-1/ebb us-thames-1/ebl
+oc24: eu-dcc-zurich-1/avz eu-crissier-1/avf
+oc26: me-abudhabi-3/ahu me-alain-1/rba
+oc29: me-abudhabi-2/rkt me-abudhabi-4/shj
+oc35: ap-seoul-2/dtz ap-suwon-1/dln ap-chuncheon-2/bno
+oc42: us-ashburn-2/yxj us-newark-1/pgc
+oc51: eu-budapest-1/jsk
+oc52: sa-riodejaneiro-1/hnw
+`;
+
+/** What is known about one region. */
+export interface RegionInfo {
+  /** e.g. `us-phoenix-1` */
+  readonly name: string;
+  /** e.g. `phx` */
+  readonly code: string;
+  /** e.g. `oc1` */
+  readonly realm: string;
+  /** e.g. `oraclecloud.com` */
+  readonly domain: string;
+}
+
+export interface RegionLookupOptions {
+  /** Environment for `OCI_REGION_METADATA` (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Default `~/.oci/regions-config.json`. */
+  regionsConfigFile?: string | undefined;
+}
+
+export const REGIONS_CONFIG_FILE = "~/.oci/regions-config.json";
+
+interface BuiltIn {
+  readonly byName: ReadonlyMap<string, RegionInfo>;
+  readonly byCode: ReadonlyMap<string, RegionInfo>;
+}
+
+let builtIn: BuiltIn | undefined;
+
+/** The built-in table, parsed once (a pure function of the constant above). */
+function builtInRegions(): BuiltIn {
+  if (builtIn) return builtIn;
+  const byName = new Map<string, RegionInfo>();
+  const byCode = new Map<string, RegionInfo>();
+  for (const line of REGION_TABLE.trim().split("\n")) {
+    const [realm, list] = line.split(": ") as [string, string];
+    for (const entry of list.split(" ")) {
+      const [name, code] = entry.split("/") as [string, string];
+      const info = Object.freeze({ name, code, realm, domain: REALM_DOMAINS[realm]! });
+      byName.set(name, info);
+      byCode.set(code, info);
+    }
+  }
+  builtIn = { byName, byCode };
+  return builtIn;
+}
+
+/** Every region of the built-in table. */
+export function knownRegions(): RegionInfo[] {
+  return [...builtInRegions().byName.values()];
+}
+
+/** Realm key → domain, e.g. `realmDomainOf("oc19")` → `oraclecloud.eu`. */
+export function realmDomainOf(realm: string): string | undefined {
+  return REALM_DOMAINS[realm.toLowerCase()];
+}
+
+function regionFromMetadata(value: unknown): RegionInfo | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  const fields = [m["realmKey"], m["realmDomainComponent"], m["regionKey"], m["regionIdentifier"]];
+  if (!fields.every((f) => typeof f === "string" && f.trim() !== "")) return undefined;
+  const [realm, domain, code, name] = (fields as string[]).map((f) => f.trim().toLowerCase()) as [string, string, string, string];
+  return Object.freeze({ name, code, realm, domain });
+}
+
+/** Regions described outside the built-in table, with notes on what could not be read. */
+function extraRegions(options: RegionLookupOptions): { regions: RegionInfo[]; problems: string[] } {
+  const regions: RegionInfo[] = [];
+  const problems: string[] = [];
+  const file = expandHome(options.regionsConfigFile ?? REGIONS_CONFIG_FILE);
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") problems.push(`${file} cannot be read (${code ?? "error"})`);
+  }
+  if (text !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!Array.isArray(parsed)) problems.push(`${file} is not a JSON array`);
+      else for (const item of parsed) {
+        const region = regionFromMetadata(item);
+        if (region) regions.push(region);
+        else problems.push(`${file} has an entry without realmKey, realmDomainComponent, regionKey and regionIdentifier`);
+      }
+    } catch {
+      problems.push(`${file} is not valid JSON`);
+    }
+  }
+  const fromEnv = (options.env ?? process.env)["OCI_REGION_METADATA"];
+  if (fromEnv) {
+    let region: RegionInfo | undefined;
+    try {
+      region = regionFromMetadata(JSON.parse(fromEnv));
+    } catch {
+      // reported below
+    }
+    if (region) regions.push(region);
+    else problems.push("OCI_REGION_METADATA is not a JSON object with realmKey, realmDomainComponent, regionKey and regionIdentifier");
+  }
+  return { regions, problems };
+}
+
+/** Looks like a region name (`us-phoenix-1`, `us-gov-ashburn-1`) rather than a short code. */
+function looksLikeRegionName(value: string): boolean {
+  return /^[a-z]+(-[a-z0-9]+)+-\d+$/.test(value);
+}
+
+/**
+ * Everything known about a region, given by name (`us-phoenix-1`) or short code (`phx`,
+ * any case). Throws `OciRawError` with code `UNKNOWN_REGION` when neither the built-in table
+ * nor the regions config file nor `OCI_REGION_METADATA` knows it.
+ */
+export function regionInfo(region: string, options: RegionLookupOptions = {}): RegionInfo {
+  const key = region.trim().toLowerCase();
+  const table = builtInRegions();
+  const known = table.byName.get(key) ?? table.byCode.get(key);
+  if (known) return known;
+  const extra = extraRegions(options);
+  const found = extra.regions.find((r) => r.name === key || r.code === key);
+  if (found) return found;
+  const file = expandHome(options.regionsConfigFile ?? REGIONS_CONFIG_FILE);
+  const problems = extra.problems.length > 0 ? ` (Note: ${extra.problems.join("; ")}.)` : "";
+  throw new OciRawError(
+    `Unknown OCI region "${region}": not a region name or short code oci-raw knows, and neither ${file} nor OCI_REGION_METADATA describes it.` +
+      ` Check the spelling (e.g. us-phoenix-1 or phx); for a new region add {"realmKey","realmDomainComponent","regionKey","regionIdentifier"}` +
+      ` to ${file} or OCI_REGION_METADATA, or pass an explicit endpoint.${problems}`,
+    { code: "UNKNOWN_REGION" },
+  );
+}
+
+/**
+ * The canonical region name: `regionName("phx")` → `us-phoenix-1`. A name the tables don't
+ * know is returned as given (lower-cased) when it looks like a region name, since a
+ * region's name is usable where its realm is not needed; an unknown short code throws.
+ */
+export function regionName(region: string, options: RegionLookupOptions = {}): string {
+  const key = region.trim().toLowerCase();
+  try {
+    return regionInfo(key, options).name;
+  } catch (err) {
+    if (looksLikeRegionName(key)) return key;
+    throw err;
+  }
+}
+
+/** The realm's second-level domain: `realmDomain("us-phoenix-1")` → `oraclecloud.com`. */
+export function realmDomain(region: string, options: RegionLookupOptions = {}): string {
+  return regionInfo(region, options).domain;
+}
+
+export interface EndpointOptions extends RegionLookupOptions {
+  /** Use the newer `<service>.<region>.oci.<domain>` form. */
+  oci?: boolean | undefined;
+}
+
+/** `serviceEndpoint("identity", "phx")` → `https://identity.us-phoenix-1.oraclecloud.com`. */
+export function serviceEndpoint(service: string, region: string, options: EndpointOptions = {}): string {
+  const info = regionInfo(region, options);
+  return `https://${service}.${info.name}.${options.oci ? "oci." : ""}${info.domain}`;
+}
+
+/**
+ * Fill an endpoint template such as `https://iaas.{region}.{domain}` (generated
+ * `ServiceInfo.endpointTemplate`). Also accepts `{secondLevelDomain}` (the SDKs' name) and
+ * `$region`. The domain is only looked up when the template needs it.
+ */
+export function fillEndpointTemplate(template: string, region: string, options: RegionLookupOptions = {}): string {
+  const needsDomain = template.includes("{domain}") || template.includes("{secondLevelDomain}");
+  const info = needsDomain ? regionInfo(region, options) : undefined;
+  const name = info?.name ?? regionName(region, options);
+  return template
+    .replaceAll("{region}", name)
+    .replaceAll("$region", name)
+    .replaceAll("{domain}", info?.domain ?? "")
+    .replaceAll("{secondLevelDomain}", info?.domain ?? "");
+}
+
+/** The federation (Auth service) endpoint: `https://auth.<region>.<domain>/v1/x509`. */
+export function federationEndpoint(region: string, options: RegionLookupOptions = {}): string {
+  return `${serviceEndpoint("auth", region, options)}/v1/x509`;
+}
