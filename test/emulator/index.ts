@@ -1,0 +1,212 @@
+/**
+ * oci-raw/emulator: a loopback OCI look-alike for tests, demos and benchmarks. It verifies
+ * request signatures independently of oci-raw's signer, keeps identity users, buckets and
+ * objects in memory, serves a seeded list of compute instances, and injects faults on demand.
+ *
+ *   const emulator = await startEmulator();
+ *   const key = await emulator.createApiKey();
+ *   // … sign requests with key.keyId / key.privateKeyPem against emulator.url …
+ *   await emulator.stop();
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { KeyObject } from "node:crypto";
+import { join, resolve } from "node:path";
+import type { Faults } from "./faults.js";
+import { FaultQueue } from "./faults.js";
+import type { ApiKey, SecurityTokenOptions } from "./keys.js";
+import { KeyRegistry } from "./keys.js";
+import { createTestCa, issueCertificate } from "./pki.js";
+import type { RouteHandler, RouteOptions } from "./routes.js";
+import { Router } from "./routes.js";
+import { listen } from "./server.js";
+import type { RecordedRequest } from "./server.js";
+import { mountCompute } from "./services/compute.js";
+import { mountIdentity } from "./services/identity.js";
+import { mountObjectStorage } from "./services/objectstorage.js";
+import { EMULATOR_REGION } from "./state.js";
+
+export interface StartEmulatorOptions {
+  /** Serve HTTPS with a certificate from a fresh test CA (see `caCertificatePem`). */
+  readonly https?: boolean;
+  /** Loopback address to listen on: "127.0.0.1" (default) or "::1". */
+  readonly host?: string;
+  /** Default 0: a free port. */
+  readonly port?: number;
+  /** The emulator's clock runs this many seconds ahead of the real one (negative: behind). */
+  readonly clockOffsetSeconds?: number;
+  /** Receives one line per request (never secrets); nothing is logged without it. */
+  readonly log?: (line: string) => void;
+  /** Only the latest this many requests are kept in `requests` (default 10 000). */
+  readonly maxRecordedRequests?: number;
+  /** Larger bodies are answered 413 (default 64 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+export interface WriteConfigFileOptions {
+  /** Default "DEFAULT". */
+  readonly profile?: string;
+  /** Default "us-ashburn-1". */
+  readonly region?: string;
+}
+
+export interface Emulator {
+  /** The origin, e.g. "http://127.0.0.1:43121" or "https://[::1]:43121". */
+  readonly url: string;
+  /** The test CA's certificate when serving HTTPS (trust it, e.g. undici `Agent({ connect: { ca } })`). */
+  readonly caCertificatePem: string | undefined;
+  /** Accept signatures by `publicKey` under keyId "<tenancy>/<user>/<fingerprint>". */
+  registerApiKey(keyId: string, publicKey: KeyObject | string): void;
+  /** Accept keyId "ST$<token>" signed by `publicKey` until `expiresAt` (emulator clock). */
+  registerSecurityToken(token: string, publicKey: KeyObject | string, options: SecurityTokenOptions): void;
+  /** Later requests with this token get 401. */
+  revokeSecurityToken(token: string): void;
+  /** A fresh registered RSA key (2048-bit by default); fingerprint as OCI computes it. */
+  createApiKey(options?: { readonly modulusLength?: number }): Promise<ApiKey>;
+  /** Writes an OCI config profile and its key file for a fresh API key into `dir`; returns the config path. */
+  writeConfigFile(dir: string, options?: WriteConfigFileOptions): Promise<string>;
+  readonly faults: Faults;
+  /** Requests as received, oldest first. Holds raw headers: never log it. */
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  clearRequests(): void;
+  /** Adds a route, matched before the built-in services. Patterns: "/a/{name}/b/{rest+}" or a RegExp with named groups. */
+  route(method: string, pattern: string | RegExp, handler: RouteHandler, options?: RouteOptions): void;
+  /** The emulator's clock (real clock + `clockOffsetSeconds`). */
+  readonly now: () => Date;
+  /** Closes the server and every connection, cancels injected delays. */
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+const PROFILE_NAME = /^[A-Za-z0-9_.-]+$/;
+
+async function writeConfigProfile(
+  dir: string,
+  key: ApiKey,
+  options: WriteConfigFileOptions,
+): Promise<string> {
+  const profile = options.profile ?? "DEFAULT";
+  if (!PROFILE_NAME.test(profile)) throw new TypeError(`writeConfigFile: invalid profile name "${profile}"`);
+  const directory = resolve(dir);
+  await mkdir(directory, { recursive: true });
+  const configPath = join(directory, "config");
+  const keyPath = join(directory, `oci_api_key_${profile}.pem`);
+  let existing = "";
+  try {
+    existing = await readFile(configPath, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  if (existing.split(/\r?\n/).some((line) => line.trim() === `[${profile}]`)) {
+    throw new TypeError(`writeConfigFile: ${configPath} already has a [${profile}] profile`);
+  }
+  await writeFile(keyPath, key.privateKeyPem, { mode: 0o600 });
+  const section = [
+    `[${profile}]`,
+    `user=${key.user}`,
+    `fingerprint=${key.fingerprint}`,
+    `tenancy=${key.tenancy}`,
+    `region=${options.region ?? EMULATOR_REGION}`,
+    `key_file=${keyPath}`,
+    "",
+  ].join("\n");
+  const separator = existing === "" || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+  await writeFile(configPath, existing + separator + section, { mode: 0o600 });
+  return configPath;
+}
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  if (!LOOPBACK.has(host)) throw new TypeError(`startEmulator: host must be a loopback address (127.0.0.1, ::1 or localhost), got "${host}"`);
+  const offsetMs = (options.clockOffsetSeconds ?? 0) * 1000;
+  if (!Number.isFinite(offsetMs)) throw new TypeError("startEmulator: clockOffsetSeconds must be a finite number");
+  const now = (): Date => new Date(Date.now() + offsetMs);
+  const maxRecorded = options.maxRecordedRequests ?? 10_000;
+
+  const registry = new KeyRegistry(now);
+  const faults = new FaultQueue();
+  const customRoutes = new Router();
+  const builtinRoutes = new Router();
+  mountIdentity(builtinRoutes);
+  mountCompute(builtinRoutes);
+  mountObjectStorage(builtinRoutes);
+
+  let tls: { certificatePem: string; privateKeyPem: string } | undefined;
+  let caCertificatePem: string | undefined;
+  if (options.https === true) {
+    const ca = await createTestCa();
+    tls = await issueCertificate({
+      ca,
+      subject: { commonName: "localhost", organization: "oci-raw emulator" },
+      subjectAltNames: { dns: ["localhost"], ip: ["127.0.0.1", "::1"] },
+    });
+    caCertificatePem = ca.certificatePem;
+  }
+
+  const requests: RecordedRequest[] = [];
+  const server = await listen(
+    {
+      matchRoute: (method, path) => customRoutes.match(method, path) ?? builtinRoutes.match(method, path),
+      lookupKey: (keyId) => registry.lookup(keyId),
+      faults,
+      now,
+      log: options.log,
+      record: (request) => {
+        requests.push(request);
+        if (requests.length > maxRecorded) requests.shift();
+      },
+      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    },
+    { host, port: options.port ?? 0, tls },
+  );
+
+  return {
+    url: server.url,
+    caCertificatePem,
+    registerApiKey: (keyId, publicKey) => registry.registerApiKey(keyId, publicKey),
+    registerSecurityToken: (token, publicKey, tokenOptions) => registry.registerSecurityToken(token, publicKey, tokenOptions),
+    revokeSecurityToken: (token) => registry.revokeSecurityToken(token),
+    createApiKey: (keyOptions) => registry.createApiKey(keyOptions),
+    writeConfigFile: async (dir, configOptions = {}) => writeConfigProfile(dir, await registry.createApiKey(), configOptions),
+    faults,
+    requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    route: (method, pattern, handler, routeOptions) => customRoutes.add(method, pattern, handler, routeOptions),
+    now,
+    stop: () => server.stop(),
+  };
+}
+
+export { EmulatorHttpError } from "./errors.js";
+export type { OciErrorBody } from "./errors.js";
+export type { Faults, FailFault } from "./faults.js";
+export { apiKeyFingerprint, EMULATOR_TENANCY_ID } from "./keys.js";
+export type { ApiKey, SecurityTokenOptions } from "./keys.js";
+export { createTestCa, issueCertificate } from "./pki.js";
+export type {
+  CertificateAuthority,
+  CreateTestCaOptions,
+  IssueCertificateOptions,
+  IssuedCertificate,
+  SubjectAttribute,
+  SubjectFields,
+} from "./pki.js";
+export { bytes, empty, json, ociError } from "./routes.js";
+export type { EmulatorRequest, EmulatorResponse, RouteHandler, RouteOptions } from "./routes.js";
+export type { RecordedRequest } from "./server.js";
+export { seedInstances } from "./services/compute.js";
+export type { Instance } from "./services/compute.js";
+export type { Bucket } from "./services/objectstorage.js";
+export type { User } from "./services/identity.js";
+export { EMULATOR_COMPARTMENT_ID, EMULATOR_NAMESPACE, EMULATOR_REGION, SEEDED_INSTANCE_COUNT } from "./state.js";
+export { MAX_CLOCK_SKEW_MS, buildSigningString, parseAuthorization, verifyRequestSignature } from "./verify.js";
+export type {
+  KeyLookup,
+  KeyLookupResult,
+  ParsedAuthorization,
+  Principal,
+  ReceivedRequest,
+  VerificationResult,
+  VerifyPolicy,
+} from "./verify.js";

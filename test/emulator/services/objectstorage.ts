@@ -1,0 +1,178 @@
+/**
+ * Object Storage (base path /): GetNamespace, ListBuckets, CreateBucket, and objects
+ * (PutObject, GetObject, HeadObject, DeleteObject). PutObject's body is not signed, as in
+ * OCI (`x-obmcs-signing-strategy: exclude_body`), and neither is UploadPart's.
+ */
+import { createHash } from "node:crypto";
+import { EmulatorHttpError, invalidParameter } from "../errors.js";
+import { randomOcid } from "../keys.js";
+import { bytes, empty, json } from "../routes.js";
+import type { EmulatorRequest, Router } from "../routes.js";
+import { EMULATOR_NAMESPACE } from "../state.js";
+import { asObject, etagOf, optionalTags, paginate, requiredString, requireQuery } from "./common.js";
+
+/** The shape of objectstorage's `Bucket` (a superset of `BucketSummary`). */
+export interface Bucket {
+  readonly namespace: string;
+  readonly name: string;
+  readonly id: string;
+  readonly compartmentId: string;
+  readonly createdBy: string;
+  readonly timeCreated: string;
+  readonly etag: string;
+  readonly metadata: Record<string, unknown>;
+  readonly publicAccessType: "NoPublicAccess";
+  readonly storageTier: "Standard";
+  readonly objectEventsEnabled: boolean;
+  readonly versioning: "Disabled";
+  readonly freeformTags: Record<string, unknown>;
+  readonly definedTags: Record<string, unknown>;
+}
+
+interface StoredObject {
+  readonly data: Buffer;
+  readonly etag: string;
+  readonly md5: string;
+  readonly lastModified: string;
+  readonly headers: Record<string, string>;
+}
+
+const MAX_LIMIT = 1000;
+const BUCKET_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+// Content headers a PutObject stores and GetObject gives back, besides opc-meta-*.
+const KEPT_HEADERS = ["content-type", "content-language", "content-encoding", "content-disposition", "cache-control"];
+
+const UNSIGNED_BODY = { verify: { bodySigned: false } } as const;
+
+function bucketSummary(bucket: Bucket): Record<string, unknown> {
+  const { namespace, name, compartmentId, createdBy, timeCreated, etag, freeformTags, definedTags } = bucket;
+  return { namespace, name, compartmentId, createdBy, timeCreated, etag, freeformTags, definedTags };
+}
+
+function checkNamespace(request: EmulatorRequest): void {
+  if (request.params["namespaceName"] !== EMULATOR_NAMESPACE) {
+    throw new EmulatorHttpError(404, "NamespaceNotFound", `The namespace '${request.params["namespaceName"] ?? ""}' does not exist (the emulator's is '${EMULATOR_NAMESPACE}').`);
+  }
+}
+
+export function mountObjectStorage(router: Router): void {
+  const buckets = new Map<string, { readonly bucket: Bucket; readonly objects: Map<string, StoredObject> }>();
+
+  const findBucket = (request: EmulatorRequest) => {
+    checkNamespace(request);
+    const name = request.params["bucketName"] ?? "";
+    const entry = buckets.get(name);
+    if (entry === undefined) throw new EmulatorHttpError(404, "BucketNotFound", `Either the bucket named '${name}' does not exist in the namespace '${EMULATOR_NAMESPACE}' or you are not authorized to access it.`);
+    return entry;
+  };
+  const findObject = (request: EmulatorRequest) => {
+    const { objects, bucket } = findBucket(request);
+    const name = request.params["objectName"] ?? "";
+    const object = objects.get(name);
+    if (object === undefined) throw new EmulatorHttpError(404, "ObjectNotFound", `The object '${name}' was not found in the bucket '${bucket.name}'.`);
+    return object;
+  };
+  const objectHeaders = (object: StoredObject) => ({
+    ...object.headers,
+    "content-length": String(object.data.byteLength),
+    etag: object.etag,
+    "opc-content-md5": object.md5,
+    "last-modified": object.lastModified,
+  });
+
+  router.add("GET", "/n/", () => json(200, EMULATOR_NAMESPACE));
+
+  router.add("GET", "/n/{namespaceName}/b/", (request) => {
+    checkNamespace(request);
+    const compartmentId = requireQuery(request.url, "compartmentId");
+    const matching = [...buckets.values()]
+      .map((entry) => entry.bucket)
+      .filter((bucket) => bucket.compartmentId === compartmentId)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(bucketSummary);
+    const { page, headers } = paginate(request.url, `buckets:${compartmentId}`, matching, MAX_LIMIT);
+    return json(200, page, headers);
+  });
+
+  router.add("POST", "/n/{namespaceName}/b/", (request) => {
+    checkNamespace(request);
+    const details = asObject(request.json(), "CreateBucketDetails");
+    const name = requiredString(details, "name");
+    const compartmentId = requiredString(details, "compartmentId");
+    if (!BUCKET_NAME.test(name)) throw invalidParameter(`The bucket name '${name}' is invalid: use 1-256 letters, digits, '.', '_' or '-'.`);
+    if (buckets.has(name)) throw new EmulatorHttpError(409, "BucketAlreadyExists", `A bucket named '${name}' already exists in the namespace '${EMULATOR_NAMESPACE}'.`);
+    const fields = {
+      namespace: EMULATOR_NAMESPACE,
+      name,
+      id: randomOcid("bucket", "iad"),
+      compartmentId,
+      createdBy: request.principal?.subject ?? "ocid1.user.oc1..anonymous",
+      timeCreated: request.now.toISOString(),
+      metadata: details["metadata"] === undefined ? {} : asObject(details["metadata"], "The field 'metadata'"),
+      publicAccessType: "NoPublicAccess" as const,
+      storageTier: "Standard" as const,
+      objectEventsEnabled: false,
+      versioning: "Disabled" as const,
+      freeformTags: optionalTags(details, "freeformTags"),
+      definedTags: optionalTags(details, "definedTags"),
+    };
+    const bucket: Bucket = { ...fields, etag: etagOf(fields) };
+    buckets.set(name, { bucket, objects: new Map() });
+    return json(200, bucket, { etag: bucket.etag, location: `/n/${EMULATOR_NAMESPACE}/b/${encodeURIComponent(name)}` });
+  });
+
+  router.add(
+    "PUT",
+    "/n/{namespaceName}/b/{bucketName}/o/{objectName+}",
+    (request) => {
+      const { objects } = findBucket(request);
+      const headers: Record<string, string> = { "content-type": "application/octet-stream" };
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === "string" && (KEPT_HEADERS.includes(name) || name.startsWith("opc-meta-"))) headers[name] = value;
+      }
+      const md5 = createHash("md5").update(request.body).digest("base64");
+      const expectedMd5 = request.headers["content-md5"];
+      if (typeof expectedMd5 === "string" && expectedMd5 !== md5) {
+        throw new EmulatorHttpError(400, "InvalidContentMD5", "The content-md5 header does not match the body received.");
+      }
+      const object: StoredObject = {
+        data: request.body,
+        etag: createHash("sha256").update(request.body).update(request.now.toISOString()).digest("hex").slice(0, 32),
+        md5,
+        lastModified: request.now.toUTCString(),
+        headers,
+      };
+      objects.set(request.params["objectName"] ?? "", object);
+      return empty(200, { etag: object.etag, "opc-content-md5": md5, "last-modified": object.lastModified });
+    },
+    UNSIGNED_BODY,
+  );
+
+  router.add("GET", "/n/{namespaceName}/b/{bucketName}/o/{objectName+}", (request) => {
+    const object = findObject(request);
+    return bytes(200, object.data, objectHeaders(object));
+  });
+
+  router.add("HEAD", "/n/{namespaceName}/b/{bucketName}/o/{objectName+}", (request) => {
+    const object = findObject(request);
+    return empty(200, objectHeaders(object));
+  });
+
+  router.add("DELETE", "/n/{namespaceName}/b/{bucketName}/o/{objectName+}", (request) => {
+    findObject(request);
+    findBucket(request).objects.delete(request.params["objectName"] ?? "");
+    return empty(204);
+  });
+
+  // Multipart uploads are not emulated; UploadPart is mounted so that its unsigned body is
+  // verified as OCI does, and then answers as for an unknown upload.
+  router.add(
+    "PUT",
+    "/n/{namespaceName}/b/{bucketName}/u/{objectName+}",
+    (request) => {
+      findBucket(request);
+      throw new EmulatorHttpError(404, "NoSuchUpload", `The upload '${request.url.searchParams.get("uploadId") ?? ""}' does not exist.`);
+    },
+    UNSIGNED_BODY,
+  );
+}
