@@ -1,0 +1,154 @@
+/**
+ * The X.509 federation client (the Python SDK's `X509FederationClient`): trades the leaf
+ * certificate (signed with its key) and a session public key for a security token, in the
+ * Python SDK's request form exactly (DECISIONS.md 7).
+ */
+import { AuthError } from "../errors.js";
+import type { RetryStrategy } from "../retry.js";
+import { CredentialsSigner } from "../signers.js";
+import { signRequestParts, type SignatureHeaderLists } from "../signing.js";
+import type { FetchFunction } from "../transport.js";
+import { tenancyFromCertificate, type CertificateRetriever } from "./certificates.js";
+import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField } from "./fetch-util.js";
+import { jwtExpiresAt } from "./jwt.js";
+import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
+import type { SessionKeySupplier } from "./session-key.js";
+
+export interface X509FederationClientOptions {
+  /** The Auth service's X.509 endpoint, e.g. `https://auth.us-phoenix-1.oraclecloud.com/v1/x509`. */
+  federationEndpoint: string;
+  tenancyId: string;
+  sessionKeySupplier: SessionKeySupplier;
+  /** The leaf certificate and its private key (which signs the token request). */
+  leafCertificateRetriever: CertificateRetriever;
+  intermediateCertificateRetrievers?: readonly CertificateRetriever[] | undefined;
+  /** Sent only when given (the Python SDK's behaviour). */
+  purpose?: string | undefined;
+  /** Default: 3 attempts. */
+  retry?: RetryStrategy | undefined;
+  timeoutMs?: number | undefined;
+  /** Refresh the token this long before it expires. Default 5 minutes (half the lifetime for short tokens). */
+  refreshWindowMs?: number | undefined;
+  fetch?: FetchFunction | undefined;
+  dispatcher?: unknown;
+}
+
+/** Headers the token request signs: no `host` (Python and Go don't sign it here). */
+const FEDERATION_GENERIC_HEADERS: readonly string[] = Object.freeze(["date", "(request-target)"]);
+
+export class X509FederationClient {
+  readonly federationEndpoint: string;
+  readonly tenancyId: string;
+  readonly sessionKeySupplier: SessionKeySupplier;
+  readonly #options: X509FederationClientOptions;
+  readonly #refreshing: RefreshingCredentials;
+  /** Certificates are used as given on the first token request and refetched on every later one. */
+  #requests = 0;
+
+  constructor(options: X509FederationClientOptions) {
+    for (const field of ["federationEndpoint", "tenancyId", "sessionKeySupplier", "leafCertificateRetriever"] as const) {
+      if (!options[field]) throw new TypeError(`X509FederationClient: "${field}" is required`);
+    }
+    this.federationEndpoint = options.federationEndpoint;
+    this.tenancyId = options.tenancyId;
+    this.sessionKeySupplier = options.sessionKeySupplier;
+    this.#options = options;
+    this.#refreshing = new RefreshingCredentials({
+      description: `a security token from ${options.federationEndpoint}`,
+      refreshWindowMs: options.refreshWindowMs,
+      fetchCredentials: () => this.#requestToken(),
+    });
+  }
+
+  /** Token and session key as one value (refreshed when near expiry). */
+  credentials(): Promise<ExpiringCredentials> {
+    return this.#refreshing.credentials();
+  }
+
+  /** The security token (refreshed when near expiry). */
+  async securityToken(): Promise<string> {
+    return (await this.credentials()).keyId.slice(3);
+  }
+
+  /** Request a new token now, with a new session key and refetched certificates. */
+  refresh(): Promise<ExpiringCredentials> {
+    return this.#refreshing.refresh();
+  }
+
+  async #requestToken(): Promise<ExpiringCredentials> {
+    const options = this.#options;
+    const leaf = options.leafCertificateRetriever;
+    const intermediates = options.intermediateCertificateRetrievers ?? [];
+    const first = this.#requests++ === 0;
+    const [sessionKey] = await Promise.all([
+      this.sessionKeySupplier.refresh(),
+      ...[leaf, ...intermediates].filter((r) => !first || !r.loaded).map((r) => r.refresh()),
+    ]);
+
+    const leafKey = leaf.privateKey();
+    if (!leafKey) {
+      throw new AuthError("The leaf certificate retriever has no private key; the token request must be signed with the leaf's key.", {
+        code: "FEDERATION_NO_LEAF_KEY",
+      });
+    }
+    const leafTenancy = tenancyFromCertificate(leaf.x509());
+    if (leafTenancy !== undefined && leafTenancy !== this.tenancyId) {
+      throw new AuthError(
+        `The leaf certificate now names tenancy ${leafTenancy}, not ${this.tenancyId} this client was created for. Create a new signer.`,
+        { code: "FEDERATION_TENANCY_CHANGED" },
+      );
+    }
+
+    const payload: Record<string, unknown> = {
+      certificate: pemBody(leaf.certificate()),
+      publicKey: pemBody(sessionKey.publicKeyPem),
+      intermediateCertificates: intermediates.map((r) => pemBody(r.certificate())),
+    };
+    if (options.purpose !== undefined) payload["purpose"] = options.purpose;
+    const body = JSON.stringify(payload);
+    // SHA-1, upper-case hex with colons: exactly what X509Certificate.fingerprint gives.
+    const keyId = `${this.tenancyId}/fed-x509/${leaf.x509().fingerprint}`;
+
+    const url = this.federationEndpoint;
+    const what = "The federation endpoint";
+    const answer = await requestWithRetry(
+      url,
+      () => {
+        const { headers } = signRequestParts(
+          { method: "POST", url, headers: { "content-type": "application/json" }, body },
+          { keyId, privateKey: leafKey },
+          { genericHeaders: FEDERATION_GENERIC_HEADERS },
+        );
+        // fetch sets these itself from the URL and body (same values).
+        delete headers["host"];
+        return { method: "POST", headers, body };
+      },
+      "the federation endpoint",
+      options,
+    );
+    if (answer.status !== 200) {
+      throw httpStatusError(
+        what,
+        url,
+        answer,
+        answer.status === 401 ? "The instance's certificate was refused; check the dynamic group and that the clock is right." : "",
+      );
+    }
+    const token = stringField(what, url, parseJsonObject(what, url, answer.text), "token");
+    const expiresAt = jwtExpiresAt(token, `The token from ${url}`);
+    return Object.freeze({ keyId: `ST$${token}`, privateKey: sessionKey.privateKey, expiresAt });
+  }
+}
+
+/**
+ * Signs with the federation client's token and session key (the Python SDK's
+ * `X509FederationClientBasedSecurityTokenSigner`). Token and key are read as one value.
+ */
+export class X509FederationClientSigner extends CredentialsSigner {
+  readonly federationClient: X509FederationClient;
+
+  constructor(client: X509FederationClient, lists: SignatureHeaderLists = {}) {
+    super(client, lists);
+    this.federationClient = client;
+  }
+}

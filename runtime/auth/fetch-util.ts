@@ -1,0 +1,131 @@
+/**
+ * The one way auth code talks HTTP (IMDS, federation, resource principal endpoints): the
+ * transport option shape of DECISIONS.md 1, a per-attempt timeout, and retries of network
+ * errors, 429 and 5xx. Errors are AuthErrors naming what was asked and where — never a body,
+ * since bodies here carry keys and tokens.
+ */
+import { AuthError } from "../errors.js";
+import type { RetryStrategy } from "../retry.js";
+import { transportFetch, type TransportOptions } from "../transport.js";
+
+export interface AuthHttpOptions extends TransportOptions {
+  /** Attempts (including the first) for network errors, 429 and 5xx. Default 3. */
+  retry?: RetryStrategy | undefined;
+  /** Per-attempt timeout in ms. Default 10 000. */
+  timeoutMs?: number | undefined;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+export const DEFAULT_AUTH_ATTEMPTS = 3;
+export const DEFAULT_AUTH_TIMEOUT_MS = 10_000;
+
+/**
+ * Send a request, retrying transient failures. `init()` is called per attempt, so signed
+ * requests are signed afresh. Returns any status the caller must judge (e.g. 404, 401).
+ */
+export async function requestWithRetry(
+  url: string,
+  init: () => Promise<RequestInit> | RequestInit,
+  what: string,
+  options: AuthHttpOptions = {},
+): Promise<HttpAnswer> {
+  const attempts = Math.max(1, Math.floor(options.retry?.maxAttempts ?? DEFAULT_AUTH_ATTEMPTS));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= attempts;
+    try {
+      const response = await transportFetch(options, url, { ...(await init()), signal: AbortSignal.timeout(timeoutMs) });
+      const text = await response.text();
+      if (!last && (response.status === 429 || response.status >= 500)) {
+        await backoff(attempt);
+        continue;
+      }
+      return { status: response.status, headers: response.headers, text };
+    } catch (cause) {
+      if (cause instanceof AuthError) throw cause;
+      if (!last) {
+        await backoff(attempt);
+        continue;
+      }
+      const name = (cause as Error | undefined)?.name;
+      const reason =
+        name === "TimeoutError" || name === "AbortError"
+          ? `no answer within ${timeoutMs} ms`
+          : describeNetworkError(cause);
+      throw new AuthError(`Could not reach ${what} at ${url}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}.`, {
+        code: "AUTH_ENDPOINT_UNREACHABLE",
+        cause: new Error(reason),
+      });
+    }
+  }
+}
+
+/** An AuthError for a non-2xx answer: endpoint, status and OCI's error code/message when the body is one. */
+export function httpStatusError(what: string, url: string, answer: HttpAnswer, hint = ""): AuthError {
+  let detail = "";
+  try {
+    const body = JSON.parse(answer.text) as { code?: unknown; message?: unknown };
+    if (typeof body.code === "string") {
+      detail = `: ${body.code}${typeof body.message === "string" ? ` — ${body.message.slice(0, 300)}` : ""}`;
+    }
+  } catch {
+    // Not OCI's JSON error shape; say nothing about the body.
+  }
+  const requestId = answer.headers.get("opc-request-id");
+  return new AuthError(
+    `${what} at ${url} answered HTTP ${answer.status}${detail}${requestId ? ` (opc-request-id ${requestId})` : ""}.${hint ? ` ${hint}` : ""}`,
+    { code: answer.status === 401 ? "AUTH_NOT_AUTHENTICATED" : "AUTH_ENDPOINT_ERROR" },
+  );
+}
+
+/** A JSON object from an answer body, or an AuthError that does not quote the body. */
+export function parseJsonObject(what: string, url: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AuthError(`${what} at ${url} answered with a body that is not JSON (${text.length} bytes).`, {
+      code: "AUTH_BAD_RESPONSE",
+    });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new AuthError(`${what} at ${url} answered with JSON that is not an object.`, { code: "AUTH_BAD_RESPONSE" });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A required non-empty string field of a JSON answer. */
+export function stringField(what: string, url: string, body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== "string" || value === "") {
+    throw new AuthError(`${what} at ${url} answered without a "${field}" string.`, { code: "AUTH_BAD_RESPONSE" });
+  }
+  return value;
+}
+
+function describeNetworkError(cause: unknown): string {
+  const err = cause as { message?: string; cause?: { code?: string; message?: string } } | undefined;
+  const code = err?.cause?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code) return `${code}${err?.cause?.message ? ` (${err.cause.message})` : ""}`;
+  return err?.message ?? String(cause);
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(2000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** PEM body as one base64 string: header/footer lines and whitespace removed (what federation wants). */
+export function pemBody(pem: string): string {
+  return pem
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith("-----"))
+    .join("")
+    .replace(/\s+/g, "");
+}

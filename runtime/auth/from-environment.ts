@@ -1,0 +1,134 @@
+/**
+ * Choosing how to authenticate, as the OCI CLI does: an explicit `auth` (the CLI's `--auth`)
+ * beats `OCI_CLI_AUTH`, which beats the config profile (a profile with `security_token_file`
+ * signs with its session token, any other with its API key).
+ */
+import { loadConfig, signerFromConfig } from "../config.js";
+import { AuthError } from "../errors.js";
+import type { RequestSigner } from "../signers.js";
+import type { FetchFunction } from "../transport.js";
+import type { RetryStrategy } from "../retry.js";
+import { sessionTokenSignerFromConfig } from "./session-token.js";
+import { InstancePrincipalsSigner } from "./instance-principals.js";
+import { resourcePrincipalsSigner } from "./resource-principals.js";
+
+/** The `--auth` / `OCI_CLI_AUTH` values oci-raw supports. */
+export const SUPPORTED_AUTH_MODES = Object.freeze([
+  "api_key",
+  "security_token",
+  "instance_principal",
+  "resource_principal",
+] as const);
+export type AuthMode = (typeof SUPPORTED_AUTH_MODES)[number];
+
+/** Valid OCI CLI values that oci-raw does not support yet (DECISIONS.md 8). */
+const NOT_YET_SUPPORTED = Object.freeze(["instance_obo_user", "oke_workload_identity"]);
+
+export interface AuthFromEnvironmentOptions {
+  /** The CLI's `--auth`; beats `OCI_CLI_AUTH`. */
+  auth?: string | undefined;
+  /** Config file; beats `OCI_CLI_CONFIG_FILE`, `OCI_CONFIG_FILE` and `~/.oci/config`. */
+  configFile?: string | undefined;
+  /** Config profile; beats `OCI_CLI_PROFILE`. */
+  profile?: string | undefined;
+  /** Environment (default `process.env`). */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Instance principals: IMDS base URL (default `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`). */
+  metadataBaseUrl?: string | undefined;
+  /** Instance principals: federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
+  federationEndpoint?: string | undefined;
+  retry?: RetryStrategy | undefined;
+  fetch?: FetchFunction | undefined;
+  dispatcher?: unknown;
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/** How `authFromEnvironment` would choose, without loading anything (for `--debug`). */
+export function chooseAuthMode(options: Pick<AuthFromEnvironmentOptions, "auth" | "env"> = {}): AuthMode | "config" {
+  const env = options.env ?? process.env;
+  const explicit = options.auth ?? (env["OCI_CLI_AUTH"] || undefined);
+  if (explicit === undefined) return "config";
+  return checkAuthMode(explicit, options.auth !== undefined ? "--auth" : "OCI_CLI_AUTH");
+}
+
+/** A signer for the chosen mode. Errors are typed (ConfigError, KeyError, AuthError) and say what to do. */
+export async function authFromEnvironment(options: AuthFromEnvironmentOptions = {}): Promise<RequestSigner> {
+  const env = options.env ?? process.env;
+  const mode = chooseAuthMode(options);
+  const transport = { fetch: options.fetch, dispatcher: options.dispatcher };
+  const configOptions = { file: options.configFile, profile: options.profile, env };
+
+  switch (mode) {
+    case "config": {
+      const config = loadConfig(configOptions);
+      if (config.securityTokenFile !== undefined && config.securityTokenFile !== "") {
+        return sessionTokenSignerFromConfig(config, { onWarning: options.onWarning });
+      }
+      return signerFromConfig(config, { onWarning: options.onWarning });
+    }
+    case "api_key":
+      return signerFromConfig(loadConfig(configOptions), { onWarning: options.onWarning });
+    case "security_token":
+      return sessionTokenSignerFromConfig(loadConfig(configOptions), { onWarning: options.onWarning });
+    case "instance_principal":
+      return InstancePrincipalsSigner.create({
+        env,
+        metadataBaseUrl: options.metadataBaseUrl,
+        federationEndpoint: options.federationEndpoint,
+        retry: options.retry,
+        ...transport,
+      });
+    case "resource_principal":
+      return resourcePrincipalsSigner({
+        env,
+        metadataBaseUrl: options.metadataBaseUrl,
+        federationEndpoint: options.federationEndpoint,
+        retry: options.retry,
+        ...transport,
+      });
+  }
+}
+
+function checkAuthMode(value: string, from: string): AuthMode {
+  const v = value.trim();
+  if ((SUPPORTED_AUTH_MODES as readonly string[]).includes(v)) return v as AuthMode;
+  const supported = SUPPORTED_AUTH_MODES.join(", ");
+  if (NOT_YET_SUPPORTED.includes(v)) {
+    throw new AuthError(`${from} ${v} is not supported yet by oci-raw. Supported: ${supported}.`, {
+      code: "AUTH_MODE_NOT_SUPPORTED",
+    });
+  }
+  const closest = closestValue(v, [...SUPPORTED_AUTH_MODES, ...NOT_YET_SUPPORTED]);
+  throw new AuthError(
+    `${from} "${v}" is not an auth mode.${closest ? ` Did you mean ${closest}?` : ""} Supported: ${supported}.`,
+    { code: "AUTH_MODE_UNKNOWN" },
+  );
+}
+
+/** The candidate nearest to `value` by edit distance, if reasonably near. */
+function closestValue(value: string, candidates: readonly string[]): string | undefined {
+  const v = value.toLowerCase().replaceAll("-", "_");
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const d = editDistance(v, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(3, Math.floor(best.length / 2)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,123 @@
+/**
+ * Instance principals (the Python SDK's `InstancePrincipalsSecurityTokenSigner`): the
+ * instance's certificate from instance metadata, traded at the Auth service for a security
+ * token signed with a session key.
+ */
+import { AuthError } from "../errors.js";
+import { federationEndpoint as federationEndpointFor, regionName } from "../regions.js";
+import type { RetryStrategy } from "../retry.js";
+import type { SignatureHeaderLists } from "../signing.js";
+import type { FetchFunction } from "../transport.js";
+import { tenancyFromCertificate, UrlBasedCertificateRetriever } from "./certificates.js";
+import { X509FederationClient, X509FederationClientSigner } from "./federation.js";
+import { getMetadata, metadataBaseUrl, type MetadataEndpoint } from "./imds.js";
+import { SessionKeySupplier } from "./session-key.js";
+
+export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists {
+  /** IMDS base URL. Default: `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`. */
+  metadataBaseUrl?: string | undefined;
+  /**
+   * Full federation URL, e.g. `https://auth.us-phoenix-1.oraclecloud.com/v1/x509`. Default:
+   * `OCI_RAW_FEDERATION_ENDPOINT`, then built from the instance's region.
+   */
+  federationEndpoint?: string | undefined;
+  /** Attempts for IMDS and federation requests (network errors, 429, 5xx). Default 3. */
+  retry?: RetryStrategy | undefined;
+  /** Per-request timeout for IMDS and federation, ms. Default 10 000. */
+  timeoutMs?: number | undefined;
+  /** Session key size. Default 2048. */
+  sessionKeySize?: number | undefined;
+  /** Refresh the token this long before it expires. Default 300 (half the lifetime for short tokens). */
+  refreshWindowSeconds?: number | undefined;
+  /** Purpose sent with the token request (only when given). */
+  purpose?: string | undefined;
+  /** Environment for the overrides (default `process.env`). */
+  env?: NodeJS.ProcessEnv | undefined;
+  fetch?: FetchFunction | undefined;
+  dispatcher?: unknown;
+}
+
+export class InstancePrincipalsSigner extends X509FederationClientSigner {
+  /** The instance's region, canonical name (e.g. `us-phoenix-1`). */
+  readonly region: string;
+  readonly tenancyId: string;
+  /** The instance metadata endpoint in use (v2, or v1 after a fallback). */
+  readonly metadata: MetadataEndpoint;
+
+  private constructor(client: X509FederationClient, region: string, metadata: MetadataEndpoint, lists: SignatureHeaderLists) {
+    super(client, lists);
+    this.region = region;
+    this.tenancyId = client.tenancyId;
+    this.metadata = metadata;
+  }
+
+  /**
+   * Read region and certificates from instance metadata, find the tenancy in the leaf
+   * certificate and obtain the first token (so a misconfiguration fails here).
+   */
+  static async create(options: InstancePrincipalsSignerOptions = {}): Promise<InstancePrincipalsSigner> {
+    const env = options.env ?? process.env;
+    const transport = {
+      fetch: options.fetch,
+      dispatcher: options.dispatcher,
+      retry: options.retry,
+      timeoutMs: options.timeoutMs,
+    };
+
+    const base = metadataBaseUrl(options.metadataBaseUrl, env);
+    const { text: rawRegion, endpoint } = await getMetadata(base, "instance/region", transport);
+    const override = options.federationEndpoint ?? (env["OCI_RAW_FEDERATION_ENDPOINT"] || undefined);
+    const region = canonicalRegion(rawRegion.trim(), endpoint.baseUrl, override !== undefined);
+    const federationEndpoint = override ?? federationEndpointFor(region);
+
+    const leaf = new UrlBasedCertificateRetriever({
+      certificateUrl: `${endpoint.baseUrl}/identity/cert.pem`,
+      privateKeyUrl: `${endpoint.baseUrl}/identity/key.pem`,
+      headers: { ...endpoint.headers },
+      ...transport,
+    });
+    const intermediate = new UrlBasedCertificateRetriever({
+      certificateUrl: `${endpoint.baseUrl}/identity/intermediate.pem`,
+      headers: { ...endpoint.headers },
+      ...transport,
+    });
+    await Promise.all([leaf.refresh(), intermediate.refresh()]);
+    const tenancyId = tenancyFromCertificate(leaf.x509());
+    if (!tenancyId) {
+      throw new AuthError(
+        `The instance certificate from ${endpoint.baseUrl}/identity/cert.pem names no tenancy (no subject attribute starting "opc-tenant:" or "opc-identity:").`,
+        { code: "INSTANCE_CERTIFICATE_NO_TENANCY" },
+      );
+    }
+
+    const client = new X509FederationClient({
+      federationEndpoint,
+      tenancyId,
+      sessionKeySupplier: new SessionKeySupplier({ keySize: options.sessionKeySize }),
+      leafCertificateRetriever: leaf,
+      intermediateCertificateRetrievers: [intermediate],
+      purpose: options.purpose,
+      refreshWindowMs: options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000,
+      ...transport,
+    });
+    await client.credentials();
+    return new InstancePrincipalsSigner(client, region, endpoint, options);
+  }
+}
+
+/** The region's canonical name; an unknown one is only fatal when the federation endpoint must be built from it. */
+function canonicalRegion(raw: string, baseUrl: string, endpointGiven: boolean): string {
+  if (raw === "") {
+    throw new AuthError(`The instance metadata service at ${baseUrl} returned an empty region.`, { code: "IMDS_BAD_REGION" });
+  }
+  try {
+    return regionName(raw);
+  } catch (cause) {
+    if (endpointGiven) return raw.toLowerCase();
+    throw new AuthError(
+      `The instance metadata service at ${baseUrl} returned region "${raw.slice(0, 64)}", which oci-raw does not know. ` +
+        `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,
+      { code: "IMDS_BAD_REGION", cause },
+    );
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * Resource principals (OCI Functions, Data Flow, …), versions 1.1, 2.2 and 3.0, configured
+ * entirely by environment variables (the Python SDK's `get_resource_principals_signer`).
+ *
+ * - 2.2: the session token (RPST) and its private key are given, each literal or as an
+ *   absolute path to a file that an outside agent rewrites (relative values are literal).
+ * - 1.1: the instance (instance principals) fetches a resource principal token (RPT) from the
+ *   service and trades it for a session token bound to a fresh session key.
+ * - 3.0: a "leaf" resource principal (2.2 or 1.1, variables suffixed `_FOR_LEAF_RESOURCE`)
+ *   obtains the token of its parent resource, which may itself have a parent
+ *   (`opc-parent-rpt-url` answer header), up to 10 levels.
+ */
+import { createPublicKey, type KeyObject } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { isAbsolute } from "node:path";
+import { AuthError } from "../errors.js";
+import { loadPrivateKey } from "../keys.js";
+import { federationEndpoint as federationEndpointFor, regionName } from "../regions.js";
+import type { RetryStrategy } from "../retry.js";
+import { CredentialsSigner } from "../signers.js";
+import { signRequestParts, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
+import type { FetchFunction } from "../transport.js";
+import { ResourcePrincipalsNotConfiguredError } from "./errors.js";
+import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField, type AuthHttpOptions } from "./fetch-util.js";
+import { getMetadataFrom } from "./imds.js";
+import { InstancePrincipalsSigner } from "./instance-principals.js";
+import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
+import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { SessionKeySupplier } from "./session-key.js";
+import { WatchedFile } from "./watched-file.js";
+
+export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists {
+  /** Environment to read (default `process.env`). */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** v1.1: instance metadata base URL (default `OCI_METADATA_BASE_URL`, then the link-local v2 URL). */
+  metadataBaseUrl?: string | undefined;
+  /** v1.1: the instance principals federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
+  federationEndpoint?: string | undefined;
+  retry?: RetryStrategy | undefined;
+  timeoutMs?: number | undefined;
+  /** Refresh tokens this long before they expire. Default 300 (half the lifetime for short tokens). */
+  refreshWindowSeconds?: number | undefined;
+  /** v1.1: session key size, default 2048. */
+  sessionKeySize?: number | undefined;
+  fetch?: FetchFunction | undefined;
+  dispatcher?: unknown;
+}
+
+export type ResourcePrincipalVersion = "1.1" | "2.2" | "3.0";
+
+const VERSION = "OCI_RESOURCE_PRINCIPAL_VERSION";
+const LEAF = "_FOR_LEAF_RESOURCE";
+const RPST_PATH = "/v1/resourcePrincipalSessionToken";
+const DEFAULT_RPT_PATH = "/20180711/resourcePrincipalToken/{id}";
+const PARENT_HEADER = "opc-parent-rpt-url";
+const MAX_NESTED_DEPTH = 10;
+
+/** A source of expiring credentials, the shape every level here shares. */
+interface Source {
+  credentials(): Promise<ExpiringCredentials>;
+  refresh(): Promise<ExpiringCredentials>;
+  readonly region: string | undefined;
+}
+
+export class ResourcePrincipalsSigner extends CredentialsSigner {
+  readonly version: ResourcePrincipalVersion;
+  /** Canonical region name, when the environment gives one. */
+  readonly region: string | undefined;
+  readonly #source: Source;
+
+  constructor(version: ResourcePrincipalVersion, source: Source, lists: SignatureHeaderLists) {
+    super(source, lists);
+    this.version = version;
+    this.region = source.region;
+    this.#source = source;
+  }
+
+  /** The current session token's claims (`res_tenant`, `res_compartment`, …). */
+  async claims(): Promise<JwtClaims> {
+    return decodeJwtPayload((await this.#source.credentials()).keyId.slice(3), "The resource principal session token");
+  }
+
+  /** The tenancy OCID (`res_tenant` claim). */
+  async tenancyId(): Promise<string | undefined> {
+    const value = (await this.claims())["res_tenant"];
+    return typeof value === "string" ? value : undefined;
+  }
+}
+
+/** A resource principals signer for the version `OCI_RESOURCE_PRINCIPAL_VERSION` names. */
+export async function resourcePrincipalsSigner(options: ResourcePrincipalsSignerOptions = {}): Promise<ResourcePrincipalsSigner> {
+  const env = options.env ?? process.env;
+  const version = env[VERSION];
+  if (!version) throw new ResourcePrincipalsNotConfiguredError([VERSION]);
+  let source: Source;
+  switch (version) {
+    case "2.2":
+      source = ephemeralSource(env, "", options);
+      break;
+    case "1.1":
+      source = await federatedSource(env, "", options);
+      break;
+    case "3.0":
+      source = await nestedSources(env, options);
+      break;
+    default:
+      throw new AuthError(`${VERSION}=${version.slice(0, 20)} is not a resource principal version oci-raw supports (1.1, 2.2, 3.0).`, {
+        code: "RESOURCE_PRINCIPALS_VERSION_UNSUPPORTED",
+      });
+  }
+  // Obtain the first token now, so a broken setup fails here rather than on the first request.
+  await source.credentials();
+  return new ResourcePrincipalsSigner(version, source, options);
+}
+
+function refreshWindowMs(options: ResourcePrincipalsSignerOptions): number | undefined {
+  return options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000;
+}
+
+function transportOf(options: ResourcePrincipalsSignerOptions): AuthHttpOptions {
+  return { fetch: options.fetch, dispatcher: options.dispatcher, retry: options.retry, timeoutMs: options.timeoutMs };
+}
+
+function requireVars(env: NodeJS.ProcessEnv, names: readonly string[], detail: string): void {
+  const missing = names.filter((n) => !env[n]);
+  if (missing.length > 0) throw new ResourcePrincipalsNotConfiguredError(missing, detail);
+}
+
+function canonical(region: string | undefined): string | undefined {
+  if (!region) return undefined;
+  try {
+    return regionName(region);
+  } catch {
+    return region.trim().toLowerCase();
+  }
+}
+
+/** A variable's value: the file's contents when it is an absolute path, else the value itself. */
+async function valueOf(env: NodeJS.ProcessEnv, name: string): Promise<{ value: string; file: string | undefined }> {
+  const raw = env[name] ?? "";
+  if (!isAbsolute(raw)) return { value: raw, file: undefined };
+  try {
+    return { value: (await readFile(raw, "utf8")).trim(), file: raw };
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new AuthError(`${name} names the file ${raw}, which ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}.`, {
+      code: "RESOURCE_PRINCIPALS_FILE_UNREADABLE",
+    });
+  }
+}
+
+// ---- 2.2: given token and key ------------------------------------------------------------
+
+function ephemeralSource(env: NodeJS.ProcessEnv, suffix: string, options: ResourcePrincipalsSignerOptions): Source {
+  const tokenVar = `OCI_RESOURCE_PRINCIPAL_RPST${suffix}`;
+  const keyVar = `OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM${suffix}`;
+  const passVar = `OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE${suffix}`;
+  requireVars(env, [tokenVar, keyVar], `version ${suffix ? "2.2 for the leaf resource" : "2.2"}`);
+  const tokenRaw = env[tokenVar]!;
+  const watched = isAbsolute(tokenRaw) ? new WatchedFile(tokenRaw) : undefined;
+
+  const refreshing = new RefreshingCredentials({
+    description: "the resource principal session token",
+    refreshWindowMs: refreshWindowMs(options),
+    fetchCredentials: async () => {
+      await watched?.mark();
+      const token = await valueOf(env, tokenVar);
+      const where = token.file ? `The resource principal session token in ${token.file}` : `The resource principal session token in ${tokenVar}`;
+      const expiresAt = jwtExpiresAt(token.value, where);
+      if (expiresAt <= Date.now()) {
+        throw new AuthError(
+          `${where} expired at ${new Date(expiresAt).toISOString()}${token.file ? "; the service that injects it has not replaced it" : ""}.`,
+          { code: "RESOURCE_PRINCIPALS_TOKEN_EXPIRED" },
+        );
+      }
+      const privateKey = await loadKey(env, keyVar, passVar);
+      return Object.freeze({ keyId: `ST$${token.value}`, privateKey, expiresAt });
+    },
+  });
+  return {
+    region: canonical(env[`OCI_RESOURCE_PRINCIPAL_REGION${suffix}`]),
+    async credentials() {
+      if (watched && (await watched.changed())) return refreshing.refresh();
+      return refreshing.credentials();
+    },
+    refresh: () => refreshing.refresh(),
+  };
+}
+
+async function loadKey(env: NodeJS.ProcessEnv, keyVar: string, passVar: string): Promise<KeyObject> {
+  const key = await valueOf(env, keyVar);
+  const pass = env[passVar] ? (await valueOf(env, passVar)).value : undefined;
+  if (!key.value.includes("-----BEGIN")) {
+    throw new AuthError(`${keyVar} is neither a PEM private key nor an absolute path to one.`, { code: "RESOURCE_PRINCIPALS_KEY_INVALID" });
+  }
+  return loadPrivateKey(key.value, pass, { source: key.file ? `${keyVar}, file ${key.file}` : keyVar, onWarning: () => {} });
+}
+
+// ---- signed calls to the token endpoints --------------------------------------------------
+
+/**
+ * One signed JSON request with pinned credentials. Returns the parsed body and headers, or
+ * `"unauthenticated"` on 401 so the caller can refresh and redo the whole exchange.
+ */
+async function signedJson(
+  method: "GET" | "POST",
+  url: string,
+  credentials: SigningCredentials,
+  body: string | undefined,
+  what: string,
+  transport: AuthHttpOptions,
+): Promise<{ body: Record<string, unknown>; headers: Headers } | "unauthenticated"> {
+  const answer = await requestWithRetry(
+    url,
+    () => {
+      const { headers } = signRequestParts(
+        { method, url, headers: method === "POST" ? { "content-type": "application/json" } : {}, body },
+        credentials,
+      );
+      delete headers["host"];
+      return body === undefined ? { method, headers } : { method, headers, body };
+    },
+    what,
+    transport,
+  );
+  if (answer.status === 401) return "unauthenticated";
+  if (answer.status !== 200) throw httpStatusError(capitalise(what), url, answer);
+  return { body: parseJsonObject(capitalise(what), url, answer.text), headers: answer.headers };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+interface TokenExchange {
+  /** URL of the resource principal token (GET). */
+  rptUrl: string;
+  /** Base of the session token endpoint (POST `<base>/v1/resourcePrincipalSessionToken`). */
+  rpstEndpoint: string;
+}
+
+/**
+ * GET the RPT (and service principal session token), POST them with the session public key
+ * for a session token. Both requests are signed with `signing`; one 401 refreshes it and
+ * redoes the exchange.
+ */
+async function exchangeTokens(
+  exchange: TokenExchange,
+  signer: { credentials(): Promise<SigningCredentials>; refresh(): Promise<SigningCredentials> },
+  sessionPublicKey: (signing: SigningCredentials) => Promise<KeyObject>,
+  transport: AuthHttpOptions,
+): Promise<{ token: string; signing: SigningCredentials; parentRptUrl: string | undefined }> {
+  let signing = await signer.credentials();
+  for (let attempt = 1; ; attempt++) {
+    const rpt = await signedJson("GET", exchange.rptUrl, signing, undefined, "the resource principal token endpoint", transport);
+    if (rpt !== "unauthenticated") {
+      const what = "The resource principal token endpoint";
+      const publicKey = await sessionPublicKey(signing);
+      const payload = JSON.stringify({
+        resourcePrincipalToken: stringField(what, exchange.rptUrl, rpt.body, "resourcePrincipalToken"),
+        servicePrincipalSessionToken: stringField(what, exchange.rptUrl, rpt.body, "servicePrincipalSessionToken"),
+        sessionPublicKey: pemBody(publicKey.export({ type: "spki", format: "pem" }).toString()),
+      });
+      const url = `${exchange.rpstEndpoint.replace(/\/+$/, "")}${RPST_PATH}`;
+      const rpst = await signedJson("POST", url, signing, payload, "the resource principal session token endpoint", transport);
+      if (rpst !== "unauthenticated") {
+        return {
+          token: stringField("The resource principal session token endpoint", url, rpst.body, "token"),
+          signing,
+          parentRptUrl: rpt.headers.get(PARENT_HEADER) ?? undefined,
+        };
+      }
+      if (attempt >= 2) throw new AuthError(`The resource principal session token endpoint at ${url} answered HTTP 401 twice.`, { code: "AUTH_NOT_AUTHENTICATED" });
+    } else if (attempt >= 2) {
+      throw new AuthError(`The resource principal token endpoint at ${exchange.rptUrl} answered HTTP 401 twice.`, { code: "AUTH_NOT_AUTHENTICATED" });
+    }
+    signing = await signer.refresh();
+  }
+}
+
+// ---- 1.1: instance principals → RPT → RPST --------------------------------------------------
+
+async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: ResourcePrincipalsSignerOptions): Promise<Source> {
+  const rptVar = `OCI_RESOURCE_PRINCIPAL_RPT_ENDPOINT${suffix}`;
+  const rpstVar = `OCI_RESOURCE_PRINCIPAL_RPST_ENDPOINT${suffix}`;
+  requireVars(env, [rptVar], `version ${suffix ? "1.1 for the leaf resource" : "1.1"}`);
+  const transport = transportOf(options);
+  const instance = await InstancePrincipalsSigner.create({
+    env,
+    metadataBaseUrl: options.metadataBaseUrl,
+    federationEndpoint: options.federationEndpoint,
+    sessionKeySize: options.sessionKeySize,
+    ...transport,
+  });
+  const rpstEndpoint = env[rpstVar] || new URL(instance.federationClient.federationEndpoint).origin || federationEndpointFor(instance.region);
+  const id = env["OCI_RESOURCE_PRINCIPAL_RPT_ID"] || (await getMetadataFrom(instance.metadata, "instance/id", transport)).trim().toLowerCase();
+  const path = (env["OCI_RESOURCE_PRINCIPAL_RPT_PATH"] || DEFAULT_RPT_PATH).replaceAll("{id}", id);
+  const exchange: TokenExchange = { rptUrl: `${env[rptVar]!.replace(/\/+$/, "")}${path}`, rpstEndpoint };
+  const sessionKeys = new SessionKeySupplier({ keySize: options.sessionKeySize });
+  const client = instance.federationClient;
+
+  const refreshing = new RefreshingCredentials({
+    description: "the resource principal session token",
+    refreshWindowMs: refreshWindowMs(options),
+    fetchCredentials: async () => {
+      const pair = await sessionKeys.refresh();
+      const { token } = await exchangeTokens(exchange, client, async () => pair.publicKey, transport);
+      return Object.freeze({ keyId: `ST$${token}`, privateKey: pair.privateKey, expiresAt: jwtExpiresAt(token, "The resource principal session token") });
+    },
+  });
+  return { region: instance.region, credentials: () => refreshing.credentials(), refresh: () => refreshing.refresh() };
+}
+
+// ---- 3.0: leaf → parent(s) -------------------------------------------------------------------
+
+interface NestedSource extends Source {
+  /** The grandparent's RPT URL, when the last exchange named one. */
+  readonly parentRptUrl: string | undefined;
+}
+
+function nestedSource(sub: Source, exchange: TokenExchange, options: ResourcePrincipalsSignerOptions): NestedSource {
+  const transport = transportOf(options);
+  let parentRptUrl: string | undefined;
+  const refreshing = new RefreshingCredentials({
+    description: "the parent resource principal session token",
+    refreshWindowMs: refreshWindowMs(options),
+    fetchCredentials: async () => {
+      // The parent's token is bound to the leaf's session key, so it signs with that key.
+      const result = await exchangeTokens(exchange, sub, async (signing) => createPublicKey(signing.privateKey), transport);
+      parentRptUrl = result.parentRptUrl;
+      return Object.freeze({
+        keyId: `ST$${result.token}`,
+        privateKey: result.signing.privateKey,
+        expiresAt: jwtExpiresAt(result.token, "The parent resource principal session token"),
+      });
+    },
+  });
+  return {
+    region: sub.region,
+    get parentRptUrl() {
+      return parentRptUrl;
+    },
+    credentials: () => refreshing.credentials(),
+    refresh: () => refreshing.refresh(),
+  };
+}
+
+async function nestedSources(env: NodeJS.ProcessEnv, options: ResourcePrincipalsSignerOptions): Promise<Source> {
+  const leafVersionVar = `OCI_RESOURCE_PRINCIPAL_VERSION${LEAF}`;
+  const rptUrlVar = "OCI_RESOURCE_PRINCIPAL_RPT_URL_FOR_PARENT_RESOURCE";
+  const rpstVar = "OCI_RESOURCE_PRINCIPAL_RPST_ENDPOINT_FOR_PARENT_RESOURCE";
+  requireVars(env, [leafVersionVar, rptUrlVar, rpstVar], "version 3.0");
+  const leafVersion = env[leafVersionVar];
+  let leaf: Source;
+  if (leafVersion === "2.2") leaf = ephemeralSource(env, LEAF, options);
+  else if (leafVersion === "1.1") leaf = await federatedSource(env, LEAF, options);
+  else {
+    throw new AuthError(`${leafVersionVar}=${String(leafVersion).slice(0, 20)} is not supported for 3.0 (use 2.2 or 1.1).`, {
+      code: "RESOURCE_PRINCIPALS_VERSION_UNSUPPORTED",
+    });
+  }
+
+  const rpstEndpoint = env[rpstVar]!;
+  const seen = new Set<string>();
+  let rptUrl = env[rptUrlVar]!;
+  let current: NestedSource = nestedSource(leaf, { rptUrl, rpstEndpoint }, options);
+  for (let depth = 1; ; depth++) {
+    seen.add(rptUrl);
+    await current.credentials();
+    const next = current.parentRptUrl;
+    if (next === undefined || next === "") return current;
+    if (depth >= MAX_NESTED_DEPTH || seen.has(next)) {
+      throw new AuthError(
+        `Nested resource principals: ${seen.has(next) ? `the parent chain loops back to ${next}` : `more than ${MAX_NESTED_DEPTH} parent levels`}.`,
+        { code: "RESOURCE_PRINCIPALS_NESTING" },
+      );
+    }
+    rptUrl = next;
+    current = nestedSource(current, { rptUrl, rpstEndpoint }, options);
+  }
+}

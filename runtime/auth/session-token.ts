@@ -1,0 +1,123 @@
+/**
+ * Signing with a session token (`oci session authenticate`): a config profile with
+ * `security_token_file` and `key_file` (no user or fingerprint). `oci session refresh`
+ * rewrites the token file in place, so the file is watched and re-read when it changes.
+ */
+import { readFile } from "node:fs/promises";
+import { AuthError } from "../errors.js";
+import { expandHome, loadPrivateKey } from "../keys.js";
+import { CredentialsSigner } from "../signers.js";
+import type { SignatureHeaderLists } from "../signing.js";
+import type { OciConfig } from "../config.js";
+import { ConfigError } from "../errors.js";
+import { jwtExpiresAt } from "./jwt.js";
+import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { WatchedFile } from "./watched-file.js";
+
+export interface SessionTokenSignerOptions extends SignatureHeaderLists {
+  /** The file holding the token (`security_token_file`; `~` expanded). */
+  securityTokenFile: string;
+  /** The session's private key (`key_file`; `~` expanded). */
+  keyFile: string;
+  passPhrase?: string | undefined;
+  /** The profile, for the "run oci session refresh" hint. */
+  profile?: string | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+  /** Re-read the token file this long before it expires (default 5 minutes). */
+  refreshWindowSeconds?: number | undefined;
+}
+
+/**
+ * A signer over a session token file and its key. Each signature checks (one shared `stat`)
+ * whether the token file changed and re-reads it if so.
+ */
+export class SessionTokenSigner extends CredentialsSigner {
+  readonly securityTokenFile: string;
+  readonly keyFile: string;
+
+  constructor(options: SessionTokenSignerOptions) {
+    const tokenFile = expandHome(options.securityTokenFile);
+    const keyFile = expandHome(options.keyFile);
+    const watched = new WatchedFile(tokenFile);
+    const refreshing = new RefreshingCredentials({
+      description: `the session token in ${tokenFile}`,
+      refreshWindowMs: options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000,
+      fetchCredentials: () => readSessionCredentials(watched, keyFile, options),
+    });
+    super(
+      {
+        async credentials() {
+          if (await watched.changed()) return refreshing.refresh();
+          return refreshing.credentials();
+        },
+        refresh: () => refreshing.refresh(),
+      },
+      options,
+    );
+    this.securityTokenFile = tokenFile;
+    this.keyFile = keyFile;
+  }
+}
+
+async function readSessionCredentials(
+  watched: WatchedFile,
+  keyFile: string,
+  options: SessionTokenSignerOptions,
+): Promise<ExpiringCredentials> {
+  await watched.mark();
+  let token: string;
+  try {
+    token = (await readFile(watched.path, "utf8")).trim();
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new AuthError(
+      `The session token file ${watched.path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}. ` +
+        `Create a session with \`oci session authenticate\`${options.profile ? ` --profile-name ${options.profile}` : ""}.`,
+      { code: "SESSION_TOKEN_UNREADABLE" },
+    );
+  }
+  if (token === "") {
+    throw new AuthError(`The session token file ${watched.path} is empty.`, { code: "SESSION_TOKEN_UNREADABLE" });
+  }
+  const expiresAt = jwtExpiresAt(token, `The session token in ${watched.path}`);
+  if (expiresAt <= Date.now()) {
+    throw new AuthError(
+      `The session token in ${watched.path} expired at ${new Date(expiresAt).toISOString()}. ` +
+        `Run \`oci session refresh${options.profile ? ` --profile ${options.profile}` : ""}\` (or \`oci session authenticate\` once it can no longer be refreshed).`,
+      { code: "SESSION_TOKEN_EXPIRED" },
+    );
+  }
+  const privateKey = loadPrivateKey(keyFile, options.passPhrase, {
+    onWarning: options.onWarning,
+    source: "the session key",
+  });
+  return Object.freeze({ keyId: `ST$${token}`, privateKey, expiresAt });
+}
+
+/**
+ * A SessionTokenSigner from a config profile with `security_token_file` and `key_file`. Reads
+ * the token once now, so a missing or expired session fails here rather than on first use.
+ */
+export async function sessionTokenSignerFromConfig(
+  config: OciConfig,
+  options: Pick<SessionTokenSignerOptions, "onWarning" | "refreshWindowSeconds"> = {},
+): Promise<SessionTokenSigner> {
+  const missing = (["security_token_file", "key_file"] as const).filter((k) => !config.values[k]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Profile [${config.profile}] (line ${config.profileLine}) in ${config.file} lacks ${missing.join(" and ")}, ` +
+        `needed to sign with a session token. Run \`oci session authenticate\` to create such a profile.`,
+      { file: config.file, profile: config.profile, line: config.profileLine, key: missing[0]!, code: "CONFIG_KEY_MISSING" },
+    );
+  }
+  const signer = new SessionTokenSigner({
+    securityTokenFile: config.securityTokenFile!,
+    keyFile: config.keyFile!,
+    passPhrase: config.passPhrase,
+    profile: config.profile,
+    onWarning: options.onWarning,
+    refreshWindowSeconds: options.refreshWindowSeconds,
+  });
+  await signer.refresh();
+  return signer;
+}
