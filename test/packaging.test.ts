@@ -1,0 +1,210 @@
+/**
+ * A user's project, from the packed tarball: `npm pack` → install into a fresh project in a
+ * temp dir → `npx oci-raw generate` → strict type-check (NodeNext and bundler resolution) with
+ * the project's own TypeScript → run a compiled script that calls a generated function and a
+ * raw `signedFetch` against `oci-raw/emulator` → `require("oci-raw")` from CommonJS.
+ *
+ * Nothing from this repo may leak into that project: it lives outside the repo (so Node never
+ * walks up into our node_modules), runs with NODE_PATH / NODE_OPTIONS unset and our
+ * node_modules/.bin off PATH, and the test asserts where every import resolves.
+ * The one network use besides loopback: npm installs the tarball's dependencies from the
+ * registry (cache first: --prefer-offline; DECISIONS.md 10).
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile, copyFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join, relative, sep } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { PACKAGING_SPEC, USER_SCRIPT, USER_CJS_SCRIPT, USER_CTS_CHECK } from "./packaging/user-project.js";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const repoPackage = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  exports: Record<string, Record<string, string> | string>;
+};
+
+interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment a user's shell would have: nothing pointing into this repo. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (name === "NODE_PATH" || name === "NODE_OPTIONS" || name === "INIT_CWD") continue;
+    // `npm test` exports the repo's package.json and lifecycle as npm_* variables.
+    if (name.startsWith("npm_") && !/^npm_config_(cache|registry|userconfig|globalconfig|prefer_offline|offline)$/i.test(name)) continue;
+    env[name] = value;
+  }
+  env["PATH"] = (process.env["PATH"] ?? "")
+    .split(delimiter)
+    .filter((dir) => dir !== "" && !dir.startsWith(repo) && !dir.startsWith(repo.replace(/[\\/]$/, "")))
+    .join(delimiter);
+  env["NO_UPDATE_NOTIFIER"] = "1";
+  env["npm_config_update_notifier"] = "false";
+  return env;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env = cleanEnv(), timeout = 120_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) failed: ${error.message}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+      } else resolve({ stdout, stderr });
+    });
+  });
+}
+
+function assertInside(path: string, dir: string, what: string): void {
+  const rel = relative(dir, path);
+  assert.ok(rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep), `${what} resolved to ${path}, outside ${dir}`);
+}
+
+test("the packed package works in a fresh user project (NodeNext and bundler, ESM and require)", { timeout: 300_000 }, async (t) => {
+  const work = await realpath(await mkdtemp(join(tmpdir(), "oci-raw-packaging-")));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  const packDir = join(work, "pack");
+  const project = join(work, "project");
+  await mkdir(packDir);
+  await mkdir(join(project, "src"), { recursive: true });
+
+  // 1. npm pack (runs `prepare`, which builds dist/).
+  const packed = await run("npm", ["pack", "--json", "--pack-destination", packDir], repo, { ...cleanEnv(), PATH: process.env["PATH"] ?? "" }, 180_000);
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  assert.ok(info, "npm pack --json printed nothing");
+  const shipped = info.files.map((f) => f.path).sort();
+
+  await t.test("the tarball ships dist/, README, LICENSE, package.json, and no sources or tests", () => {
+    for (const path of shipped) {
+      assert.ok(
+        path.startsWith("dist/") || ["package.json", "README.md", "LICENSE"].includes(path),
+        `unexpected file in the tarball: ${path}`,
+      );
+      assert.ok(!/\.ts$/.test(path) || path.endsWith(".d.ts"), `TypeScript source shipped: ${path}`);
+      assert.ok(!/\.test\./.test(path), `test file shipped: ${path}`);
+    }
+    for (const needed of ["README.md", "LICENSE", "dist/bin/oci-raw.js", "dist/runtime/index.js", "dist/runtime/index.d.ts"]) {
+      assert.ok(shipped.includes(needed), `${needed} missing from the tarball`);
+    }
+    // Every export's `types` and `default` target is in the tarball; `source` targets are not.
+    for (const [subpath, target] of Object.entries(repoPackage.exports)) {
+      if (typeof target === "string") continue;
+      const keys = Object.keys(target);
+      assert.equal(keys[0], "source", `exports["${subpath}"]: "source" must come first`);
+      for (const condition of ["types", "default"]) {
+        const file = target[condition];
+        assert.ok(file, `exports["${subpath}"] has no "${condition}"`);
+        assert.ok(shipped.includes(file.replace(/^\.\//, "")), `exports["${subpath}"].${condition} → ${file} is not in the tarball`);
+      }
+      const source = target["source"];
+      assert.ok(source && !shipped.includes(source.replace(/^\.\//, "")), `exports["${subpath}"].source must not ship`);
+    }
+  });
+
+  const bin = await readFile(join(repo, "dist/bin/oci-raw.js"), "utf8");
+  assert.match(bin, /^#!\/usr\/bin\/env node\n/, "dist/bin/oci-raw.js needs a `#!/usr/bin/env node` first line");
+
+  // 2. A fresh project. Its own TypeScript; zod arrives as oci-raw's peer dependency.
+  const tarball = join(packDir, info.filename);
+  await writeFile(
+    join(project, "package.json"),
+    JSON.stringify(
+      {
+        name: "user-project",
+        private: true,
+        type: "module",
+        devDependencies: { typescript: "~5.9.0", "@types/node": "^20.19.0" },
+      },
+      null,
+      2,
+    ),
+  );
+  const strict = {
+    target: "ES2022",
+    lib: ["ES2023"],
+    types: ["node"],
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: false,
+  };
+  await writeFile(
+    join(project, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { ...strict, module: "NodeNext", moduleResolution: "NodeNext", outDir: "out", rootDir: "src" }, include: ["src"] }, null, 2),
+  );
+  await writeFile(
+    join(project, "tsconfig.bundler.json"),
+    JSON.stringify({ compilerOptions: { ...strict, module: "ESNext", moduleResolution: "bundler", noEmit: true }, include: ["src"], exclude: ["src/**/*.cts"] }, null, 2),
+  );
+  await writeFile(join(project, "src/main.ts"), USER_SCRIPT);
+  await writeFile(join(project, "src/require-check.cts"), USER_CTS_CHECK);
+  await writeFile(join(project, "main.cjs"), USER_CJS_SCRIPT);
+  await copyFile(join(repo, PACKAGING_SPEC), join(project, "service.yaml"));
+
+  // The README's install command, with the tarball in place of the registry name.
+  await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], project, cleanEnv(), 240_000);
+  const installed = JSON.parse(await readFile(join(project, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  assert.ok(installed.dependencies?.["oci-raw"], "npm install did not record oci-raw as a dependency");
+
+  await t.test("imports resolve inside the project, to dist/ (never the `source` condition)", async () => {
+    const probe = `for (const s of ["oci-raw", "oci-raw/emulator", "oci-raw/codegen", "oci-raw/undici", "zod/mini"]) console.log(fileURLToPath(import.meta.resolve(s)));`;
+    const { stdout } = await run(
+      process.execPath,
+      ["--input-type=module", "-e", `import { fileURLToPath } from "node:url"; ${probe}`],
+      project,
+    );
+    const [main, emulator, codegen, undici, zod] = stdout.trim().split("\n");
+    const pkg = join(project, "node_modules/oci-raw");
+    assert.equal(main, join(pkg, "dist/runtime/index.js"));
+    assert.equal(emulator, join(pkg, "dist/test/emulator/index.js"));
+    assert.equal(codegen, join(pkg, "dist/codegen/index.js"));
+    assert.equal(undici, join(pkg, "dist/runtime/undici.js"));
+    assert.ok(zod);
+    assertInside(zod, join(project, "node_modules/zod"), "zod/mini (the peer dependency)");
+  });
+
+  await t.test("npx oci-raw --help and --version", async () => {
+    const help = await run("npx", ["--no-install", "oci-raw", "--help"], project);
+    assert.match(help.stdout, /generate/);
+    assert.match(help.stdout, /raw-request/);
+    const version = await run("npx", ["--no-install", "oci-raw", "--version"], project);
+    assert.match(version.stdout.trim(), new RegExp(`^(oci-raw )?${repoPackage.version.replaceAll(".", "\\.")}$`));
+  });
+
+  await run("npx", ["--no-install", "oci-raw", "generate", "service.yaml", "--out", "src/oci"], project);
+
+  await t.test("strict type-check with the project's TypeScript: NodeNext and bundler", async () => {
+    const nodeNext = await run("npx", ["--no-install", "tsc", "-p", "tsconfig.json", "--listFiles"], project);
+    for (const file of nodeNext.stdout.trim().split("\n")) assertInside(file.trim(), project, `tsc input ${file}`);
+    assert.ok(
+      nodeNext.stdout.includes(join(project, "node_modules/oci-raw/dist/runtime/index.d.ts")),
+      "tsc did not read oci-raw's dist/runtime/index.d.ts",
+    );
+    const bundler = await run("npx", ["--no-install", "tsc", "-p", "tsconfig.bundler.json", "--listFiles"], project);
+    for (const file of bundler.stdout.trim().split("\n")) assertInside(file.trim(), project, `tsc input ${file}`);
+  });
+
+  await t.test("a compiled script calls a generated function and signedFetch against oci-raw/emulator", async () => {
+    const { stdout } = await run(process.execPath, ["out/main.js"], project);
+    const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+    assert.equal(report["generatedStatus"], 200);
+    assert.equal(report["rawStatus"], 200);
+    assert.equal(report["serviceErrorIsTyped"], true);
+    assert.equal(report["serviceErrorStatus"], 404);
+  });
+
+  await t.test('require("oci-raw") from a .cjs file (Node ≥ 20.19)', async (tt) => {
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    if (major === 20 && minor < 19) return tt.skip(`Node ${process.versions.node} has no require(esm)`);
+    const { stdout } = await run(process.execPath, ["main.cjs"], project);
+    const result = JSON.parse(stdout.trim()) as { resolved: string; signedFetch: string; serviceError: string };
+    assert.equal(result.resolved, join(project, "node_modules/oci-raw/dist/runtime/index.js"));
+    assert.equal(result.signedFetch, "function");
+    assert.equal(result.serviceError, "function");
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * Every code block in README.md is checked. The line before each block says how:
+ *
+ *   <!-- check: example examples/x.ts -->  the block equals that file, and the file runs here
+ *   <!-- check: shell -->                  run with bash, in order, in a sandbox
+ *   <!-- check: config -->                 written to the sandbox's ~/.oci/config
+ *   <!-- check: contributor -->            npm commands: scripts that exist; the demo runs
+ *   <!-- check: packaging -->              run by test/packaging.test.ts (the install command)
+ *
+ * The sandbox is a temp HOME and project dir, `oci-raw` on PATH is this repo's CLI from
+ * sources, and the README's OCI origins are mapped to a loopback emulator by `toEmulator`
+ * (the one textual change made to a block before it runs); anything else that is not
+ * loopback fails the test. Instance metadata and federation go to the emulator through
+ * OCI_METADATA_BASE_URL and OCI_RAW_FEDERATION_ENDPOINT.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, delimiter, join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { startEmulator, type ApiKey, type Emulator } from "./emulator/index.js";
+import { readmeBlocks, type ReadmeBlock } from "./readme-blocks.js";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const readme = await readFile(join(repo, "README.md"), "utf8");
+const tsxLoader = import.meta.resolve("tsx");
+
+const blocks = readmeBlocks(readme);
+
+/** The README's example values, and what they become against the emulator. */
+const EXAMPLE_TENANCY = "ocid1.tenancy.oc1..aaaaaaaaexampletenancy";
+const EXAMPLE_USER = "ocid1.user.oc1..aaaaaaaaexampleuser";
+const EXAMPLE_FINGERPRINT = "20:3b:97:13:55:1c:5b:0d:d3:37:d8:50:4e:c5:3a:34";
+
+function toEmulator(text: string, emulator: Emulator, key: ApiKey): string {
+  const mapped = text
+    .replace(/https:\/\/[a-z0-9-]+\.us-ashburn-1\.oraclecloud\.com/g, emulator.url)
+    .replaceAll(EXAMPLE_TENANCY, key.tenancy)
+    .replaceAll(EXAMPLE_USER, key.user)
+    .replaceAll(EXAMPLE_FINGERPRINT, key.fingerprint);
+  for (const match of mapped.matchAll(/https?:\/\/[^\s"'`)]+/g)) {
+    assert.match(match[0], /^https?:\/\/(127\.0\.0\.1|\[::1\])[:/]/, `a README block would reach ${match[0]}: only loopback is allowed`);
+  }
+  return mapped;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeout = 60_000): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function describe(block: ReadmeBlock, result: RunResult): string {
+  return `README.md:${block.line} exited ${result.code}\n--- block\n${block.code}--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+test("every README code block says how it is checked", () => {
+  assert.ok(blocks.length > 0);
+  for (const block of blocks) {
+    assert.match(
+      block.check,
+      /^(example examples\/[\w./-]+|shell|config|contributor|packaging)$/,
+      `README.md:${block.line}: put <!-- check: … --> above this block (see test/readme.test.ts)`,
+    );
+  }
+});
+
+test("README example blocks are exactly their examples/ files", async () => {
+  const examples = blocks.filter((b) => b.check.startsWith("example "));
+  assert.ok(examples.length > 0);
+  for (const block of examples) {
+    const path = block.check.slice("example ".length);
+    const file = await readFile(join(repo, path), "utf8");
+    assert.equal(block.code, file, `README.md:${block.line} differs from ${path}`);
+  }
+});
+
+test("contributor commands: npm install, scripts that exist, and npm test is what CI runs", async () => {
+  const scripts = (JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const ci = await readFile(join(repo, ".ci/run"), "utf8");
+  const commands = blocks.filter((b) => b.check === "contributor").flatMap((b) => b.code.trim().split("\n"));
+  assert.ok(commands.includes("npm install"), "the newcomer's first command is npm install");
+  assert.ok(commands.includes("npm test"), "the test command is exactly npm test");
+  assert.match(ci, /^npm test$/m, ".ci/run must run npm test");
+  for (const command of commands) {
+    const script = /^npm run ([\w:-]+)$/.exec(command)?.[1];
+    if (script) assert.ok(scripts[script], `README runs "npm run ${script}", which package.json lacks`);
+    else assert.ok(command === "npm install" || command === "npm test", `unexpected contributor command: ${command}`);
+  }
+  assert.ok(scripts["test"]);
+});
+
+test("npm run demo (the newcomer's second command) succeeds", { timeout: 120_000 }, async (t) => {
+  if (!existsSync(join(repo, "bin/demo.ts"))) return t.skip("bin/demo.ts has not landed yet");
+  const result = await run("npm", ["run", "--silent", "demo"], repo, { ...process.env }, 110_000);
+  assert.equal(result.code, 0, `npm run demo failed\n${result.stdout}\n${result.stderr}`);
+});
+
+test("the Python SDK name map names real exports of oci-raw", async () => {
+  const oci = (await import("oci-raw")) as Record<string, unknown>;
+  const section = readme.slice(readme.indexOf("## Coming from the Python SDK"));
+  const rows = [...section.matchAll(/^\| `([\w.]+)` \| `(\w+)` \|$/gm)];
+  assert.ok(rows.length >= 15, `expected the name map table, found ${rows.length} rows`);
+  for (const [, python, name] of rows) {
+    assert.ok(name && oci[name] !== undefined, `${python} → ${name}: oci-raw exports no ${name}`);
+  }
+});
+
+test("every environment variable in the README's table is read by the code", async () => {
+  const section = readme.slice(readme.indexOf("## Environment variables"));
+  const table = section.slice(0, section.indexOf("\n\n", section.indexOf("| Variable")));
+  const names = [...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] ?? "");
+  assert.ok(names.length >= 10);
+  const sources: string[] = [];
+  for (const dir of ["runtime", "runtime/auth", "bin"]) {
+    const full = join(repo, dir);
+    if (!existsSync(full)) continue;
+    for (const file of await readdir(full)) if (file.endsWith(".ts")) sources.push(await readFile(join(full, file), "utf8"));
+  }
+  const code = sources.join("\n");
+  for (const name of new Set(names)) assert.ok(code.includes(name), `README lists ${name}, which nothing in runtime/ or bin/ reads`);
+});
+
+test("the benchmark section has its markers, once each, in order", () => {
+  const start = readme.indexOf("<!-- bench:start -->");
+  const end = readme.indexOf("<!-- bench:end -->");
+  assert.ok(start >= 0 && end > start);
+  assert.equal(readme.indexOf("<!-- bench:start -->", start + 1), -1);
+  assert.equal(readme.indexOf("<!-- bench:end -->", end + 1), -1);
+});
+
+test("README config, shell and example blocks run against the emulator", { timeout: 180_000 }, async (t) => {
+  const emulator = await startEmulator();
+  t.after(() => emulator.stop());
+  const sandbox = await mkdtemp(join(tmpdir(), "oci-raw-readme-"));
+  const written: string[] = [];
+  t.after(async () => {
+    await rm(sandbox, { recursive: true, force: true });
+    for (const file of written) await rm(file, { force: true });
+  });
+  const home = join(sandbox, "home");
+  const project = join(sandbox, "project");
+  const shims = join(sandbox, "bin");
+  await mkdir(join(home, ".oci"), { recursive: true });
+  await mkdir(project);
+  await mkdir(shims);
+  if (existsSync(join(repo, "specs/identity.yaml"))) await copyFile(join(repo, "specs/identity.yaml"), join(project, "identity.yaml"));
+
+  // `oci-raw` is this repo's CLI from sources; `npx` may only run it (never the registry).
+  const cli = `#!/bin/sh\nexec "${process.execPath}" --conditions=source --import "${tsxLoader}" "${join(repo, "bin/oci-raw.ts")}" "$@"\n`;
+  const npx = `#!/bin/sh\nif [ "$1" = oci-raw ]; then shift; exec "${join(shims, "oci-raw")}" "$@"; fi\necho "readme test: only 'npx oci-raw' is allowed" >&2\nexit 97\n`;
+  await writeFile(join(shims, "oci-raw"), cli);
+  await writeFile(join(shims, "npx"), npx);
+  await chmod(join(shims, "oci-raw"), 0o755);
+  await chmod(join(shims, "npx"), 0o755);
+
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^OCI_/.test(name) || /^(https?|no)_proxy$/i.test(name) || name === "NODE_OPTIONS") continue;
+    env[name] = value;
+  }
+  Object.assign(env, {
+    HOME: home,
+    PATH: `${shims}${delimiter}${process.env["PATH"] ?? ""}`,
+    OCI_METADATA_BASE_URL: `${emulator.url}/opc/v2`,
+    OCI_RAW_FEDERATION_ENDPOINT: `${emulator.url}/v1/x509`,
+  });
+
+  // The config block, with the emulator's key in place of the example values.
+  const key = await emulator.createApiKey();
+  const configBlocks = blocks.filter((b) => b.check === "config");
+  assert.equal(configBlocks.length, 1, "one config block");
+  const config = toEmulator(configBlocks[0]?.code ?? "", emulator, key);
+  const keyFile = /^key_file=~\/(.+)$/m.exec(config)?.[1];
+  assert.ok(keyFile, "the config block's key_file is under ~/");
+  await writeFile(join(home, ".oci/config"), config, { mode: 0o600 });
+  await writeFile(join(home, keyFile), key.privateKeyPem, { mode: 0o600 });
+
+  for (const block of blocks) {
+    if (block.check === "shell") {
+      await t.test(`README.md:${block.line} (shell)`, async () => {
+        const script = toEmulator(block.code, emulator, key);
+        const result = await run("bash", ["-euo", "pipefail", "-c", script], project, env);
+        assert.equal(result.code, 0, describe(block, result));
+        if (/^oci-raw raw-request/m.test(block.code)) JSON.parse(result.stdout);
+      });
+    } else if (block.check.startsWith("example ")) {
+      const path = block.check.slice("example ".length);
+      await t.test(`README.md:${block.line} (${path})`, async () => {
+        // A copy beside the original, so its relative imports still resolve.
+        const copy = join(repo, "examples", `.readme-run-${basename(path)}`);
+        written.push(copy);
+        await writeFile(copy, toEmulator(await readFile(join(repo, path), "utf8"), emulator, key));
+        const result = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, copy], project, env);
+        assert.equal(result.code, 0, describe(block, result));
+        const expect = EXPECTED_OUTPUT[path];
+        assert.ok(expect, `no expected output for ${path} in test/readme.test.ts`);
+        assert.match(result.stdout, expect, describe(block, result));
+      });
+    }
+  }
+});
+
+/** What each example prints against the emulator (whose identity service starts with no users). */
+const EXPECTED_OUTPUT: Record<string, RegExp> = {
+  "examples/raw-request.ts": /^200 \[\]\n$/,
+};
