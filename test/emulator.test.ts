@@ -520,9 +520,31 @@ describe("emulator: services", () => {
     updateUser.body = Buffer.from("{}");
     assertNotAuthenticated(await send(emulator.url, updateUser), "unsigned body on UpdateUser");
 
+    const head = await send(emulator.url, { ...signRaw(credentials, { method: "HEAD", path: objectPath, host: hostOf(emulator) }) });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers["content-length"], String(content.byteLength));
+    assert.equal(head.body.byteLength, 0);
+    assert.equal((await signedSend(emulator, credentials, { method: "DELETE", path: objectPath })).status, 204);
+    assert.equal((await signedSend(emulator, credentials, { method: "GET", path: objectPath })).status, 404);
+
     const missingObject = await signedSend(emulator, credentials, { method: "GET", path: `/n/${EMULATOR_NAMESPACE}/b/alpha/o/none` });
     assert.equal(missingObject.status, 404);
     assert.equal((missingObject.json() as { code: string }).code, "ObjectNotFound");
+  });
+
+  test("bad JSON → 400 CannotParseRequest; bad percent-encoding → 400; a failing handler → 500", async () => {
+    const badJson = await signedSend(emulator, credentials, { method: "POST", path: "/20160918/users/", body: "{not json" });
+    assert.equal(badJson.status, 400);
+    assert.equal((badJson.json() as { code: string }).code, "CannotParseRequest");
+    const badEncoding = await signedSend(emulator, credentials, { method: "GET", path: "/20160918/users/%zz" });
+    assert.equal(badEncoding.status, 400);
+    assert.equal((badEncoding.json() as { code: string }).code, "InvalidParameter");
+    emulator.route("GET", "/broken", () => {
+      throw new Error("boom");
+    });
+    const broken = await signedSend(emulator, credentials, { method: "GET", path: "/broken" });
+    assert.equal(broken.status, 500);
+    assert.equal((broken.json() as { code: string }).code, "InternalServerError");
   });
 
   test("custom routes: opt out of verification, or relax it", async () => {

@@ -241,7 +241,7 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
     write(response, answer, requestId, context.now());
     if (context.log !== undefined) {
       const reason = verification !== undefined && !verification.ok ? ` (${verification.reason})` : "";
-      context.log(`${method} ${target} ${answer.status} key=${loggableKeyId(verification)}${reason}`);
+      context.log(`${answer.status} ${method} ${target}${reason} key=${loggableKeyId(verification)}`);
     }
   }
 
