@@ -166,7 +166,7 @@ export async function invoke<T>(client: Client, request: OperationRequest<T>, op
       { code: "RESPONSE_NOT_JSON" },
     );
   }
-  validateResponse(client.options.validation ?? "warn", request.operationId, request.schema?.(), data, {
+  validateResponse(client.options.validation ?? "warn", request.operationId, request.schema, data, {
     opcRequestId,
     warned: client.warnedOperations,
     onWarning: client.options.onWarning ?? defaultWarning,

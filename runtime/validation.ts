@@ -50,18 +50,18 @@ export function validationIssues(schema: ResponseSchema, data: unknown): Validat
 }
 
 /**
- * Validate `data` per `mode`. `warned` is the caller-owned set of operations already warned
+ * Validate `data` per `mode`; the schema is built only when validation runs. `warned` is the caller-owned set of operations already warned
  * about (it lives in the client, never in module state).
  */
 export function validateResponse(
   mode: ValidationMode,
   operation: string,
-  schema: ResponseSchema | undefined,
+  schema: (() => ResponseSchema) | undefined,
   data: unknown,
   context: { opcRequestId?: string | undefined; warned: Set<string>; onWarning: (message: string) => void },
 ): void {
   if (mode === "off" || schema === undefined) return;
-  const issues = validationIssues(schema, data);
+  const issues = validationIssues(schema(), data);
   if (!issues) return;
   const error = new ResponseValidationError({ operation, issues, opcRequestId: context.opcRequestId });
   if (mode === "strict") throw error;
