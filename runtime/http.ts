@@ -148,6 +148,16 @@ export async function signedFetch(input: string | URL, options: SignedFetchOptio
     });
     // fetch derives `host` from the URL, the same way the signer did (default ports dropped).
     delete signed["host"];
+    if (body.kind === "bytes") {
+      // fetch computes content-length from these very bytes, so leave it to fetch: an explicit
+      // one is rejected ("invalid content-length header") once the `undici` package has
+      // installed its global dispatcher under Node 20's built-in fetch.
+      const declared = signed["content-length"];
+      if (declared !== undefined && Number(declared) !== body.bytes.byteLength) {
+        throw new TypeError(`signedFetch: content-length ${declared} does not match the body's ${body.bytes.byteLength} bytes`);
+      }
+      delete signed["content-length"];
+    }
 
     const timeoutSignal = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
     const signals = [callerSignal, timeoutSignal].filter((s): s is AbortSignal => s !== undefined);

@@ -8,6 +8,8 @@ import { retryStrategy } from "../runtime/retry.js";
 import { ApiKeySigner, SecurityTokenSigner, type RequestSigner } from "../runtime/signers.js";
 import type { SignableRequest } from "../runtime/signing.js";
 import { OciRawError, OciServiceError } from "../runtime/errors.js";
+import { envProxyTransport, proxyFromEnvironment, undiciTransport } from "../runtime/undici.js";
+import { startForwardProxy } from "./forward-proxy.js";
 
 let emulator: Emulator;
 let key: ApiKey;
@@ -380,5 +382,55 @@ describe("signedFetch: what is signed is what is sent", () => {
 
   test("GET with a body is a TypeError", async () => {
     await assert.rejects(signedFetch(`${emulator.url}/echo/x`, { body: "x", signer }), TypeError);
+  });
+});
+
+describe("oci-raw/undici transports", () => {
+  test("a custom CA: the HTTPS emulator is trusted through undiciTransport({ ca }) only", async () => {
+    const secure = await startEmulator({ https: true });
+    const transport = undiciTransport({ ca: secure.caCertificatePem! });
+    try {
+      const k = await secure.createApiKey();
+      const s = new ApiKeySigner({ tenancy: k.tenancy, user: k.user, fingerprint: k.fingerprint, privateKeyContent: k.privateKeyPem });
+      const url = `${secure.url}/20160918/users/?compartmentId=${encodeURIComponent(k.tenancy)}`;
+      const response = await signedFetch(url, { signer: s, fetch: transport.fetch, dispatcher: transport.dispatcher });
+      assert.equal(response.status, 200, await response.clone().text());
+      await response.arrayBuffer();
+      assert.equal(secure.requests.at(-1)?.verification?.ok, true);
+      await assert.rejects(signedFetch(url, { signer: s }), (err: unknown) => {
+        assert.ok(err instanceof OciRawError);
+        assert.equal(err.code, "NETWORK_ERROR");
+        return true;
+      });
+    } finally {
+      await transport.close();
+      await secure.stop();
+    }
+  });
+
+  test("an explicit proxy and the HTTP(S)_PROXY / NO_PROXY environment", async () => {
+    const proxy = await startForwardProxy();
+    const explicit = undiciTransport({ proxy: proxy.url });
+    const fromEnv = envProxyTransport({ httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: "" });
+    const bypass = envProxyTransport({ httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: "127.0.0.1" });
+    try {
+      const target = new URL(emulator.url);
+      for (const t of [explicit, fromEnv]) {
+        const response = await signedFetch(`${emulator.url}/echo/proxied`, { signer, ...t });
+        assert.equal(response.status, 200, await response.clone().text());
+        assert.equal(((await response.json()) as { host: string }).host, target.host, "the signed host is the target's, not the proxy's");
+      }
+      assert.equal(proxy.seen.length, 2, proxy.seen.join("\n"));
+      for (const line of proxy.seen) assert.ok(line.includes(target.host), line);
+      const direct = await signedFetch(`${emulator.url}/echo/direct`, { signer, ...bypass });
+      assert.equal(direct.status, 200);
+      await direct.arrayBuffer();
+      assert.equal(proxy.seen.length, 2, "NO_PROXY bypasses the proxy");
+      assert.equal(proxyFromEnvironment({}), undefined);
+      assert.deepEqual(proxyFromEnvironment({ https_proxy: "http://p:1" }), { httpsProxy: "http://p:1" });
+    } finally {
+      await Promise.all([explicit.close(), fromEnv.close(), bypass.close()]);
+      await proxy.stop();
+    }
   });
 });
