@@ -1,0 +1,69 @@
+/**
+ * What the root entry loads (DECISIONS.md 2): nothing reachable from `oci-raw` imports undici,
+ * zod, node-forge, the code generator or the emulator, and importing it (and creating a
+ * client) starts no timer, opens no socket and reads no file.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Every module reachable from `entry` through static and dynamic imports: [file, specifier] pairs. */
+function importGraph(entry: string): { files: string[]; bare: Map<string, string> } {
+  const files: string[] = [];
+  const bare = new Map<string, string>();
+  const queue = [entry];
+  const seen = new Set(queue);
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    files.push(relative(root, file));
+    const source = readFileSync(file, "utf8");
+    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g)]
+      .map((m) => m[1] ?? m[2] ?? m[3]!);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith(".")) {
+        const target = resolve(dirname(file), specifier.replace(/\.js$/, ".ts"));
+        if (!seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      } else bare.set(specifier, relative(root, file));
+    }
+  }
+  return { files, bare };
+}
+
+test("the root entry reaches only node: built-ins and runtime/ modules", () => {
+  const { files, bare } = importGraph(join(root, "runtime/index.ts"));
+  assert.ok(files.length > 10, "the walk found the runtime's modules");
+  for (const file of files) assert.match(file, /^runtime\//, `${file} is outside runtime/`);
+  for (const [specifier, from] of bare) {
+    assert.match(specifier, /^node:/, `${from} imports "${specifier}"; the root entry may only use node: built-ins`);
+  }
+});
+
+test("importing oci-raw and creating a client leaves no handle, timer or loaded heavy package", () => {
+  const script = `
+    const before = new Set(process.getActiveResourcesInfo());
+    const m = await import("oci-raw");
+    const { privateKey } = (await import("node:crypto")).generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const signer = new m.SecurityTokenSigner("t", privateKey);
+    m.createClient({ signer, region: "phx" });
+    await new Promise((r) => setImmediate(r));
+    const after = process.getActiveResourcesInfo().filter((r) => !before.has(r));
+    const { createRequire } = await import("node:module");
+    const cache = Object.keys(createRequire(import.meta.url).cache);
+    console.log(JSON.stringify({ after, heavy: cache.filter((f) => /node_modules\\/(undici|zod|node-forge|ts-morph|typescript|yaml)\\//.test(f)) }));
+  `;
+  const out = execFileSync(process.execPath, ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  const { after, heavy } = JSON.parse(out.trim().split("\n").pop()!) as { after: string[]; heavy: string[] };
+  assert.deepEqual(after, []);
+  assert.deepEqual(heavy, []);
+});
