@@ -549,7 +549,7 @@ describe("emulator: services", () => {
 
   test("custom routes: opt out of verification, or relax it", async () => {
     emulator.route("GET", "/opc/v2/instance/region", () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "iad" }), { verify: false });
-    emulator.route("POST", "/v1/x509", (request) => json(200, { keyId: request.principal?.keyId }), { verify: { requireHost: false } });
+    emulator.route("POST", "/v1/x509", (request) => json(200, { keyId: request.principal?.keyId, signedBodyHashReceived: request.rawHeaders.includes("x-content-sha256") }), { verify: { requireHost: false } });
     const imds = await send(emulator.url, { method: "GET", path: "/opc/v2/instance/region", headers: { authorization: "Bearer Oracle" }, body: Buffer.alloc(0) });
     assert.equal(imds.status, 200);
     assert.equal(imds.body.toString(), "iad");
@@ -562,7 +562,10 @@ describe("emulator: services", () => {
       signedNames: ["date", "(request-target)", "content-length", "content-type", "x-content-sha256"],
     });
     assert.equal(federation.status, 200, federation.body.toString());
-    assert.deepEqual(federation.json(), { keyId: credentials.keyId });
+    assert.deepEqual(federation.json(), {
+      keyId: credentials.keyId,
+      signedBodyHashReceived: true,
+    });
   });
 });
 

@@ -16,6 +16,8 @@ export interface EmulatorRequest {
   /** Path placeholders (`{name}`) or named groups of a RegExp pattern, percent-decoded. */
   readonly params: Readonly<Record<string, string>>;
   readonly headers: IncomingHttpHeaders;
+  /** Alternating names and values exactly as received (for `verifyRequestSignature`). */
+  readonly rawHeaders: readonly string[];
   readonly body: Buffer;
   /** Who signed the request; undefined on routes that do not verify signatures. */
   readonly principal: Principal | undefined;

@@ -213,6 +213,7 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
         target,
         params: matched.params,
         headers: request.headers,
+        rawHeaders: request.rawHeaders,
         body,
         principal: verification?.ok === true ? verification.principal : undefined,
         now,
