@@ -1,0 +1,309 @@
+/**
+ * index.ts: the service description, a type alias per schema, and one boring async function
+ * per operation that builds an `OperationRequest` and hands it to the runtime's `invoke`.
+ */
+import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from "ts-morph";
+import { isObject, type Json, type JsonObject } from "./load.js";
+import type { OperationModel, ParamModel, ServiceModel } from "./model.js";
+import { propertyKey } from "./names.js";
+import { docText, printFile } from "./print.js";
+
+const COMPONENT_PREFIX = "#/components/schemas/";
+
+export interface ServiceDescription {
+  name: string;
+  endpointTemplate: string | undefined;
+  basePath: string;
+  title: string | undefined;
+}
+
+interface TypeContext {
+  doc: JsonObject;
+  model: ServiceModel;
+  /** A date-time string may be given as a Date (parameters only: the runtime sends ISO-8601). */
+  acceptDates: boolean;
+}
+
+function parenthesise(type: string): string {
+  return /[|&]/.test(type) ? `(${type})` : type;
+}
+
+/**
+ * A readable TypeScript type for simple schemas (named schemas, primitives, enums, arrays,
+ * maps); undefined when only openapi-typescript's own type will do.
+ */
+export function simpleType(schema: Json | undefined, ctx: TypeContext): string | undefined {
+  if (!isObject(schema)) return schema === undefined || schema === true ? "unknown" : undefined;
+  const nullable = schema["nullable"] === true || (Array.isArray(schema["type"]) && schema["type"].includes("null"));
+  const type = nonNullType(schema, ctx);
+  return type !== undefined && nullable ? `${type} | null` : type;
+}
+
+function nonNullType(schema: JsonObject, ctx: TypeContext): string | undefined {
+  const ref = schema["$ref"];
+  if (typeof ref === "string") {
+    if (!ref.startsWith(COMPONENT_PREFIX)) return undefined;
+    const name = decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~"));
+    return ctx.model.schemaNames.get(name);
+  }
+  if (schema["allOf"] !== undefined || schema["oneOf"] !== undefined || schema["anyOf"] !== undefined) return undefined;
+  const types = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];
+  if (types.length !== 1) return undefined;
+  if (Array.isArray(schema["enum"])) {
+    const values = schema["enum"].filter((v) => v !== null);
+    if (values.length && values.every((v) => typeof v === "string")) return [...values.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
+    if (values.length && values.every((v) => typeof v === "number")) return [...values.map((v) => JSON.stringify(v)), "(number & {})"].join(" | ");
+    return undefined;
+  }
+  switch (types[0]) {
+    case "string":
+      if (schema["format"] === "binary") return undefined;
+      return ctx.acceptDates && (schema["format"] === "date-time" || schema["format"] === "date") ? "string | Date" : "string";
+    case "integer":
+    case "number":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "array": {
+      const items = simpleType(schema["items"], { ...ctx, acceptDates: false });
+      return items === undefined ? undefined : `${parenthesise(items)}[]`;
+    }
+    case "object": {
+      if (schema["properties"] !== undefined) return undefined;
+      const values = schema["additionalProperties"];
+      const value = isObject(values) ? simpleType(values, { ...ctx, acceptDates: false }) : "unknown";
+      return value === undefined ? undefined : `Record<string, ${value}>`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `params.x`, serialised the spec's way. */
+function valueExpression(param: ParamModel): string {
+  const access = `params.${param.key}`;
+  const optional = param.required ? "" : "?";
+  switch (param.serialisation) {
+    case "csv":
+      return `${access}${optional}.join(",")`;
+    case "ssv":
+      return `${access}${optional}.join(" ")`;
+    case "pipes":
+      return `${access}${optional}.join("|")`;
+    case "json":
+      return param.required ? `JSON.stringify(${access})` : `${access} === undefined ? undefined : JSON.stringify(${access})`;
+    case "headerCollection":
+      return `prefixHeaders(${JSON.stringify(param.headerPrefix ?? "")}, ${access})`;
+    default:
+      return access;
+  }
+}
+
+function paramType(param: ParamModel, op: OperationModel, ctx: TypeContext): string {
+  if (param.serialisation === "headerCollection") return "Record<string, string>";
+  const type = simpleType(param.schema, { ...ctx, acceptDates: true });
+  if (type !== undefined && type !== "unknown") return type;
+  if (param.serialisation !== "json") {
+    // Only JSON text can carry a value we cannot type simply.
+    param.serialisation = "json";
+    ctx.model.warnings.push({ pointer: param.pointer, message: `parameter ${param.name} has a complex schema; typed as unknown and sent as JSON` });
+  }
+  void op;
+  return "unknown";
+}
+
+function objectLiteral(entries: string[]): string {
+  return entries.length === 0 ? "{}" : `{\n${entries.map((e) => `  ${e.replace(/\n/g, "\n  ")},`).join("\n")}\n}`;
+}
+
+function describe(op: OperationModel): string[] {
+  const parts: string[] = [];
+  if (op.summary && op.summary !== op.operationId) parts.push(op.summary.trim());
+  if (op.description) parts.push(op.description.trim());
+  if (parts.length === 0) parts.push(`${op.operationId}: ${op.method} ${op.path}`);
+  let text = parts.join("\n\n");
+  if (op.paginated) text += "\n\nPaginated: iterate every item with `paginate(" + op.functionName + ", client, params)`.";
+  text += op.retryByDefault ? "\n\nRetried by default." : "\n\nNot retried by default; pass `options.retry` to retry it.";
+  if (op.deprecated) text += "\n\n@deprecated";
+  return [docText(text)];
+}
+
+function returnType(op: OperationModel, ctx: TypeContext, responseType: (op: OperationModel) => string): string {
+  if (op.response.kind === "none") return "undefined";
+  if (op.response.kind === "binary") return "Response";
+  return simpleType(op.response.schema, { ...ctx, acceptDates: false }) ?? responseType(op);
+}
+
+function bodyType(op: OperationModel, ctx: TypeContext): string {
+  const body = op.body!;
+  if (body.kind === "binary") return "BinaryBody";
+  const simple = simpleType(body.schema, { ...ctx, acceptDates: false });
+  if (simple !== undefined) return simple;
+  return `NonNullable<operations[${JSON.stringify(op.operationId)}]["requestBody"]>["content"][${JSON.stringify(body.mediaType)}]`;
+}
+
+function operationStatements(
+  op: OperationModel,
+  ctx: TypeContext,
+  responseSchemas: Map<string, string>,
+  responseType: (op: OperationModel) => string,
+): StatementStructures[] {
+  const properties = op.params.map((param) => ({
+    name: propertyKey(param.key),
+    type: param.required ? paramType(param, op, ctx) : `${paramType(param, op, ctx)} | undefined`,
+    hasQuestionToken: !param.required,
+    docs: param.description || param.deprecated ? [docText((param.description ?? "").trim() + (param.deprecated ? "\n\n@deprecated" : ""))] : [],
+  }));
+  if (op.body) {
+    properties.push({
+      name: op.bodyKey,
+      type: op.body.required ? bodyType(op, ctx) : `${bodyType(op, ctx)} | undefined`,
+      hasQuestionToken: !op.body.required,
+      docs: op.body.description ? [docText(op.body.description)] : [],
+    });
+  }
+  const paramsOptional = properties.every((p) => p.hasQuestionToken);
+
+  const entries = (location: ParamModel["in"]): string[] =>
+    op.params
+      .filter((p) => p.in === location)
+      .map((p) => (p.serialisation === "headerCollection" ? `...${valueExpression(p)}` : `${propertyKey(p.name)}: ${valueExpression(p)}`));
+  const request: string[] = ["service", `operationId: ${JSON.stringify(op.operationId)}`, `method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`];
+  const path = entries("path");
+  const query = entries("query");
+  const headers = entries("header");
+  if (path.length) request.push(`pathParams: ${objectLiteral(path)}`);
+  if (query.length) request.push(`query: ${objectLiteral(query)}`);
+  if (headers.length) request.push(`headers: ${objectLiteral(headers)}`);
+  if (op.body) {
+    request.push(`body: params.${op.bodyKey}`);
+    if (op.body.kind === "binary") request.push(`bodyKind: "binary"`);
+  }
+  if (op.response.kind === "json") request.push(`schema: schemas.${responseSchemas.get(op.operationId)}`);
+  else request.push(`responseKind: "${op.response.kind}"`);
+  if (op.retryByDefault) request.push("retryByDefault: true");
+  if (op.excludeBodyFromSignature) request.push("excludeBodyFromSignature: true");
+  if (op.acceptsRetryToken) request.push("acceptsRetryToken: true");
+
+  const body: WriterFunction = (writer) => {
+    writer.write("return invoke(client, ");
+    writer.write(objectLiteral(request));
+    writer.write(", options);");
+  };
+
+  return [
+    {
+      kind: StructureKind.Interface,
+      name: op.paramsTypeName,
+      isExported: true,
+      docs: [`Parameters of {@link ${op.functionName}}.`],
+      properties,
+    },
+    {
+      kind: StructureKind.Function,
+      name: op.functionName,
+      isExported: true,
+      isAsync: true,
+      docs: describe(op),
+      parameters: [
+        { name: "client", type: "Client" },
+        paramsOptional ? { name: "params", type: op.paramsTypeName, initializer: "{}" } : { name: "params", type: op.paramsTypeName },
+        { name: "options", type: "CallOptions", hasQuestionToken: true },
+      ],
+      returnType: `Promise<OciResponse<${returnType(op, ctx, responseType)}>>`,
+      statements: [body],
+    },
+  ];
+}
+
+export function emitOperations(
+  model: ServiceModel,
+  doc: JsonObject,
+  service: ServiceDescription,
+  responseSchemas: Map<string, string>,
+  responseType: (op: OperationModel) => string,
+  header: string,
+): string {
+  const ctx: TypeContext = { doc, model, acceptDates: false };
+  const components = isObject(doc["components"]) ? doc["components"] : {};
+  const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
+
+  const operationStructures = model.operations.flatMap((op) => operationStatements(op, ctx, responseSchemas, responseType));
+  const usesBinary = model.operations.some((op) => op.body?.kind === "binary");
+  const usesHeaderCollection = model.operations.some((op) => op.params.some((p) => p.serialisation === "headerCollection"));
+  const usesSchemas = model.operations.some((op) => op.response.kind === "json");
+
+  const statements: StatementStructures[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      namedImports: [
+        { name: "invoke" },
+        ...["CallOptions", "Client", "OciResponse", "ServiceInfo"].map((name) => ({ name, isTypeOnly: true })),
+      ],
+      moduleSpecifier: "oci-raw",
+    },
+    ...(usesSchemas ? [{ kind: StructureKind.ImportDeclaration as const, namespaceImport: "schemas", moduleSpecifier: "./schemas.js" }] : []),
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        docText(
+          `${service.title ?? service.name}: where requests go.` +
+            (service.endpointTemplate ? "" : " Per-resource endpoints: create the client with `endpoint`."),
+        ),
+      ],
+      declarations: [
+        {
+          name: "service",
+          type: "ServiceInfo",
+          initializer: objectLiteral([
+            `name: ${JSON.stringify(service.name)}`,
+            `endpointTemplate: ${service.endpointTemplate === undefined ? "undefined" : JSON.stringify(service.endpointTemplate)}`,
+            `basePath: ${JSON.stringify(service.basePath)}`,
+          ]),
+        },
+      ],
+    },
+  ];
+  if (usesBinary) {
+    statements.push({
+      kind: StructureKind.TypeAlias,
+      name: "BinaryBody",
+      isExported: true,
+      docs: ["A request body sent as is (not JSON)."],
+      type: "string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>",
+    });
+  }
+  for (const [name, identifier] of model.schemaNames) {
+    const schema = schemas[name];
+    const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
+    statements.push({
+      kind: StructureKind.TypeAlias,
+      name: identifier,
+      isExported: true,
+      docs: description ? [docText(description)] : [],
+      type: `components["schemas"][${JSON.stringify(name)}]`,
+    });
+  }
+  statements.push(...operationStructures);
+  if (usesHeaderCollection) {
+    statements.push({
+      kind: StructureKind.Function,
+      name: "prefixHeaders",
+      docs: ["`{ a: \"1\" }` → `{ \"opc-meta-a\": \"1\" }`: a header collection (`x-obmcs-header-collection`) as headers."],
+      parameters: [
+        { name: "prefix", type: "string" },
+        { name: "values", type: "Readonly<Record<string, string>> | undefined" },
+      ],
+      returnType: "Record<string, string>",
+      statements: [
+        "const headers: Record<string, string> = {};",
+        "for (const [name, value] of Object.entries(values ?? {})) headers[prefix + name] = value;",
+        "return headers;",
+      ],
+    });
+  }
+  return printFile("index.ts", { leadingTrivia: header, statements });
+}

@@ -1,0 +1,321 @@
+/**
+ * Response schemas (zod/mini), emitted three ways from one set of expressions:
+ * - schemas.js: `export const User = lazy(() => z.looseObject({…}))`, built on first use and
+ *   kept, so importing one operation constructs only what it uses (DECISIONS.md 3, 4);
+ * - schemas.d.ts: each schema declared by its openapi-typescript type, so a user's compiler
+ *   never infers zod types (DECISIONS.md 4);
+ * - schemas.check.ts: the same expressions typed by zod, each assigned to its declared type —
+ *   this project type-checks it to prove the .d.ts tells the truth; users never import it.
+ * Forward compatible: unknown properties pass, enums accept any value of their type, nothing
+ * can throw at import (no discriminatedUnion), recursion goes through getters.
+ */
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { pointerOf, type GenerateWarning } from "./errors.js";
+import { isObject, type Json, type JsonObject } from "./load.js";
+import type { OperationModel, ServiceModel } from "./model.js";
+import { NameScope, pascalCase, propertyKey } from "./names.js";
+import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
+import { docText, printFile } from "./print.js";
+
+const COMPONENT_PREFIX = "#/components/schemas/";
+
+export interface EmittedSchemas {
+  js: string;
+  dts: string;
+  check: string;
+  /** Operation id → the schema export its response uses. */
+  responseSchemas: Map<string, string>;
+  count: number;
+}
+
+interface Context {
+  doc: JsonObject;
+  schemaNames: Map<string, string>;
+  warnings: GenerateWarning[];
+  /** Component schemas this expression refers to (filled while emitting). */
+  refs: Set<string>;
+  /** Refs that must go through z.lazy (a direct cycle). */
+  lazyRefs: Set<string>;
+  /** Refs written directly (not inside a getter), for cycle detection. */
+  direct: Set<string>;
+}
+
+function componentName(ref: string): string | undefined {
+  return ref.startsWith(COMPONENT_PREFIX) ? decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
+}
+
+function literal(value: Json): string {
+  return JSON.stringify(value);
+}
+
+/** The zod/mini expression for a schema. `at` is its JSON pointer (for warnings). */
+export function zodExpression(schema: Json | undefined, ctx: Context, at: ReadonlyArray<string>, inGetter = false): string {
+  if (schema === undefined || schema === true) return "z.unknown()";
+  if (schema === false) return "z.never()";
+  if (!isObject(schema)) {
+    ctx.warnings.push({ pointer: pointerOf(at), message: "schema is not an object; typed as unknown" });
+    return "z.unknown()";
+  }
+  const nullable = schema["nullable"] === true || (Array.isArray(schema["type"]) && schema["type"].includes("null"));
+  const inner = nonNullExpression(schema, ctx, at, inGetter);
+  return nullable && inner !== "z.null()" && inner !== "z.unknown()" ? `z.nullable(${inner})` : inner;
+}
+
+function nonNullExpression(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, inGetter: boolean): string {
+  const ref = schema["$ref"];
+  if (typeof ref === "string") {
+    const name = componentName(ref);
+    const identifier = name === undefined ? undefined : ctx.schemaNames.get(name);
+    if (name === undefined || identifier === undefined) {
+      ctx.warnings.push({ pointer: pointerOf(at), message: `$ref ${ref} is not a component schema; typed as unknown` });
+      return "z.unknown()";
+    }
+    ctx.refs.add(name);
+    if (!inGetter) ctx.direct.add(name);
+    return ctx.lazyRefs.has(name) && !inGetter ? `z.lazy(() => ${identifier}())` : `${identifier}()`;
+  }
+  if (schema["const"] !== undefined && schema["const"] !== null && typeof schema["const"] !== "object") {
+    return `z.literal(${literal(schema["const"])})`;
+  }
+  if (Array.isArray(schema["enum"])) {
+    const values = schema["enum"].filter((v) => v !== null);
+    if (schema[DISCRIMINATOR_VALUE] === true && typeof values[0] === "string") return `z.literal(${literal(values[0])})`;
+    // Forward compatible: a value the service adds later must not fail validation.
+    if (values.every((v) => typeof v === "string")) return "z.string()";
+    if (values.every((v) => typeof v === "number")) return "z.number()";
+    if (values.every((v) => typeof v === "boolean")) return "z.boolean()";
+  }
+  for (const keyword of ["oneOf", "anyOf"] as const) {
+    const members = schema[keyword];
+    if (Array.isArray(members) && members.length > 0) {
+      const options = members.map((m, i) => zodExpression(m, ctx, [...at, keyword, String(i)], inGetter));
+      const own = ownObject(schema, ctx, at, inGetter);
+      const union = options.length === 1 ? options[0]! : `z.union([${options.join(", ")}])`;
+      return own ? `z.intersection(${own}, ${union})` : union;
+    }
+  }
+  const allOf = schema["allOf"];
+  if (Array.isArray(allOf) && allOf.length > 0) {
+    const parts = allOf.map((m, i) => zodExpression(m, ctx, [...at, "allOf", String(i)], inGetter));
+    const own = ownObject(schema, ctx, at, inGetter);
+    if (own) parts.push(own);
+    return parts.reduce((left, right) => `z.intersection(${left}, ${right})`);
+  }
+  const type = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];
+  if (type.length > 1) {
+    return `z.union([${type.map((t) => typedExpression({ ...schema, type: t as Json }, ctx, at, inGetter)).join(", ")}])`;
+  }
+  return typedExpression({ ...schema, type: type[0] ?? null }, ctx, at, inGetter);
+}
+
+function typedExpression(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, inGetter: boolean): string {
+  switch (schema["type"]) {
+    case "string":
+      return "z.string()";
+    case "integer":
+    case "number":
+      return "z.number()";
+    case "boolean":
+      return "z.boolean()";
+    case "null":
+      return "z.null()";
+    case "array":
+      return `z.array(${zodExpression(schema["items"], ctx, [...at, "items"], inGetter)})`;
+    case "object":
+    case null:
+    case undefined: {
+      const own = ownObject(schema, ctx, at, inGetter);
+      if (own) return own;
+      if (schema["type"] === "object" || schema["additionalProperties"] !== undefined) {
+        const values = isObject(schema["additionalProperties"]) ? schema["additionalProperties"] : undefined;
+        return `z.record(z.string(), ${zodExpression(values, ctx, [...at, "additionalProperties"], inGetter)})`;
+      }
+      if (schema["not"] !== undefined) ctx.warnings.push({ pointer: pointerOf(at), message: "`not` is not supported; typed as unknown" });
+      return "z.unknown()";
+    }
+    default:
+      ctx.warnings.push({ pointer: pointerOf(at), message: `unknown type ${String(schema["type"])}; typed as unknown` });
+      return "z.unknown()";
+  }
+}
+
+/** `z.looseObject({…})` for a schema's own properties, or undefined when it declares none. */
+function ownObject(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, inGetter: boolean): string | undefined {
+  const properties = isObject(schema["properties"]) ? schema["properties"] : undefined;
+  if (!properties || Object.keys(properties).length === 0) return undefined;
+  const required = new Set(Array.isArray(schema["required"]) ? schema["required"] : []);
+  const entries = Object.keys(properties).map((key) => {
+    // Written as if in a getter; it becomes one when it refers to another schema.
+    const inner: Context = { ...ctx, refs: new Set(), direct: new Set() };
+    let expression = zodExpression(properties[key], inner, [...at, "properties", key], true);
+    const getter = inner.refs.size > 0;
+    for (const name of inner.refs) ctx.refs.add(name);
+    if (!required.has(key)) expression = `z.exactOptional(${expression})`;
+    // A property that refers to another schema is a getter: schemas may refer to each other in any order.
+    return getter ? `get ${propertyKey(key)}() { return ${expression}; }` : `${propertyKey(key)}: ${expression}`;
+  });
+  const additional = schema["additionalProperties"];
+  const shape = `{ ${entries.join(", ")} }`;
+  if (isObject(additional) && Object.keys(additional).length > 0) {
+    return `z.catchall(z.object(${shape}), ${zodExpression(additional, ctx, [...at, "additionalProperties"], inGetter)})`;
+  }
+  return `z.looseObject(${shape})`;
+}
+
+/** Component schemas reachable from the operations' responses, in document order. */
+function reachableSchemas(model: ServiceModel, schemas: JsonObject, ctx: Context): string[] {
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  const visit = (schema: Json | undefined, at: string[]): void => {
+    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
+    zodExpression(schema, probe, at);
+    for (const name of probe.refs) if (!seen.has(name)) (seen.add(name), queue.push(name));
+  };
+  for (const op of model.operations) if (op.response.kind === "json") visit(op.response.schema, []);
+  while (queue.length) {
+    const name = queue.shift()!;
+    visit(schemas[name], []);
+  }
+  return Object.keys(schemas).filter((name) => seen.has(name));
+}
+
+function typeOfComponent(name: string): string {
+  return `components["schemas"][${JSON.stringify(name)}]`;
+}
+
+export function responseType(op: OperationModel): string {
+  const status = /^\d+$/.test(op.response.status) ? op.response.status : JSON.stringify(op.response.status);
+  return `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(op.response.mediaType)}]`;
+}
+
+export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string): EmittedSchemas {
+  const components = isObject(doc["components"]) ? doc["components"] : {};
+  const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
+  const ctx: Context = { doc, schemaNames: model.schemaNames, warnings: model.warnings, refs: new Set(), lazyRefs: new Set(), direct: new Set() };
+  const names = reachableSchemas(model, schemas, ctx);
+
+  // A ref written directly (not in a getter) that leads back to itself must be lazy.
+  const directEdges = new Map<string, Set<string>>();
+  for (const name of names) {
+    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
+    zodExpression(schemas[name], probe, []);
+    directEdges.set(name, probe.direct);
+  }
+  const reaches = (from: string, to: string): boolean => {
+    const stack = [from];
+    const seen = new Set<string>();
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n === to) return true;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const next of directEdges.get(n) ?? []) stack.push(next);
+    }
+    return false;
+  };
+  for (const [from, targets] of directEdges) for (const to of targets) if (reaches(to, from)) ctx.lazyRefs.add(to);
+
+  interface Entry {
+    identifier: string;
+    expression: string;
+    type: string;
+    doc: string | undefined;
+  }
+  const entries: Entry[] = names.map((name) => {
+    const schema = schemas[name];
+    const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
+    return {
+      identifier: model.schemaNames.get(name)!,
+      expression: zodExpression(schema, ctx, ["components", "schemas", name]),
+      type: typeOfComponent(name),
+      doc: description,
+    };
+  });
+
+  // Responses that are not simply a named schema get a schema of their own.
+  const responseSchemas = new Map<string, string>();
+  const scope = new NameScope([...model.schemaNames.values(), "z", "lazy", "components", "operations", "ResponseSchema"]);
+  for (const op of model.operations) {
+    if (op.response.kind !== "json") continue;
+    const schema = op.response.schema;
+    const ref = isObject(schema) && typeof schema["$ref"] === "string" ? componentName(schema["$ref"]) : undefined;
+    if (ref !== undefined && model.schemaNames.has(ref) && !(isObject(schema) && schema["nullable"] === true)) {
+      responseSchemas.set(op.operationId, model.schemaNames.get(ref)!);
+      continue;
+    }
+    const identifier = scope.claim(pascalCase(op.operationId) + "Response", "Schema");
+    responseSchemas.set(op.operationId, identifier);
+    entries.push({
+      identifier,
+      expression: zodExpression(schema, ctx, segmentsOfPointer(op.response.pointer)),
+      type: responseType(op),
+      doc: `The response of ${op.operationId}.`,
+    });
+  }
+
+  const jsStatements: StatementStructures[] = [
+    { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
+    {
+      kind: StructureKind.Function,
+      name: "lazy",
+      docs: ["Builds a schema on first use and keeps it: importing this module constructs nothing."],
+      parameters: [{ name: "build" }],
+      statements: ["let schema;", "return () => (schema ??= build());"],
+    },
+  ];
+  const dtsStatements: StatementStructures[] = [
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["ResponseSchema"], moduleSpecifier: "oci-raw" },
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
+  ];
+  const checkStatements: StatementStructures[] = [
+    { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
+    {
+      kind: StructureKind.Function,
+      name: "lazy",
+      typeParameters: ["T"],
+      parameters: [{ name: "build", type: "() => T" }],
+      returnType: "() => T",
+      statements: ["let schema: T | undefined;", "return () => (schema ??= build());"],
+    },
+  ];
+  for (const entry of entries) {
+    const docs = entry.doc ? [docText(entry.doc)] : [];
+    jsStatements.push({
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs,
+      declarations: [{ name: entry.identifier, initializer: `/* @__PURE__ */ lazy(() => ${entry.expression})` }],
+    });
+    dtsStatements.push({
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      hasDeclareKeyword: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs,
+      declarations: [{ name: entry.identifier, type: `() => ResponseSchema<${entry.type}>` }],
+    });
+    checkStatements.push({
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: entry.identifier, type: `() => z.ZodMiniType<${entry.type}>`, initializer: `lazy(() => ${entry.expression})` }],
+    });
+  }
+  const checkHeader =
+    header +
+    "// Compile-time proof that each schema in schemas.js parses to the type schemas.d.ts declares.\n" +
+    "// Type-checked by oci-raw's own tests; never imported by users.\n";
+  return {
+    js: printFile("schemas.js", { leadingTrivia: header, statements: jsStatements }),
+    dts: printFile("schemas.d.ts", { leadingTrivia: header, statements: dtsStatements }),
+    check: printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements: checkStatements }),
+    responseSchemas,
+    count: entries.length,
+  };
+}
+
+function segmentsOfPointer(pointer: string): string[] {
+  return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}

@@ -1,0 +1,74 @@
+/**
+ * types.ts: openapi-typescript's output, with enums made forward compatible
+ * (`"A" | "B" | (string & {})`: a value the service adds later still type-checks, and
+ * editors still suggest the known ones). int64 stays `number`, date-time stays `string`.
+ */
+import openapiTS, { astToString } from "openapi-typescript";
+import ts from "typescript";
+import { GenerateError } from "./errors.js";
+import { isObject, type JsonObject } from "./load.js";
+import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
+
+function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
+  return ts.factory.createParenthesizedType(
+    ts.factory.createIntersectionTypeNode([ts.factory.createKeywordTypeNode(keyword), ts.factory.createTypeLiteralNode([])]),
+  );
+}
+const OPEN_STRING = open(ts.SyntaxKind.StringKeyword);
+const OPEN_NUMBER = open(ts.SyntaxKind.NumberKeyword);
+
+/** openapi-typescript writes string literal types as identifiers whose text is the quoted string. */
+function isStringLiteral(node: ts.TypeNode): boolean {
+  if (ts.isLiteralTypeNode(node)) return ts.isStringLiteral(node.literal);
+  return ts.isIdentifier(node as ts.Node) && (node as ts.Node as ts.Identifier).text.startsWith('"');
+}
+
+function isNumberLiteral(node: ts.TypeNode): boolean {
+  return ts.isLiteralTypeNode(node) && (ts.isNumericLiteral(node.literal) || ts.isPrefixUnaryExpression(node.literal));
+}
+
+function isNull(node: ts.TypeNode): boolean {
+  return ts.isLiteralTypeNode(node) && node.literal.kind === ts.SyntaxKind.NullKeyword;
+}
+
+/** `"A" | "B"` → `"A" | "B" | (string & {})`; numeric enums likewise with `number & {}`. */
+export function widenEnum(type: ts.TypeNode): ts.TypeNode | undefined {
+  const members = ts.isUnionTypeNode(type) ? [...type.types] : [type];
+  const values = members.filter((m) => !isNull(m));
+  if (values.length === 0) return undefined;
+  if (values.every(isStringLiteral)) return ts.factory.createUnionTypeNode([...members, OPEN_STRING]);
+  if (values.every(isNumberLiteral)) return ts.factory.createUnionTypeNode([...members, OPEN_NUMBER]);
+  return undefined;
+}
+
+export async function emitTypes(doc: JsonObject, file: string): Promise<string> {
+  let ast: ts.Node[];
+  try {
+    ast = await openapiTS(doc as never, {
+      silent: true,
+      // `{ type: object }` without properties is a bag of anything, not `Record<string, never>`.
+      emptyObjectsUnknown: true,
+      // A property with a default may still be absent from a response: keep it optional.
+      defaultNonNullable: false,
+      // Every enum is widened here (openapi-typescript calls this for each schema it types)…
+      postTransform: (type) => widenEnum(type),
+      // …except a property fixed to a discriminator value or a `const`, put back to its literal.
+      transformProperty(property, schema) {
+        const fixed =
+          isObject(schema) && schema[DISCRIMINATOR_VALUE] === true && Array.isArray(schema["enum"]) ? schema["enum"][0] : schema.const;
+        if (typeof fixed !== "string" && typeof fixed !== "number") return undefined;
+        const literal = typeof fixed === "string" ? ts.factory.createStringLiteral(fixed) : ts.factory.createNumericLiteral(fixed);
+        return ts.factory.updatePropertySignature(
+          property,
+          property.modifiers,
+          property.name,
+          property.questionToken,
+          ts.factory.createLiteralTypeNode(literal),
+        );
+      },
+    });
+  } catch (cause) {
+    throw new GenerateError(`openapi-typescript could not type the spec: ${(cause as Error).message}`, { file, cause });
+  }
+  return astToString(ast);
+}

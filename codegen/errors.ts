@@ -1,0 +1,41 @@
+import { OciRawError } from "../runtime/errors.js";
+
+/**
+ * A spec could not be turned into code: unreadable, malformed, or using something the
+ * generator does not support. Says which file and where in it (a JSON pointer).
+ */
+export class GenerateError extends OciRawError {
+  override name = "GenerateError";
+  /** The spec file, as given to the generator. */
+  readonly file: string;
+  /** JSON pointer into the spec (RFC 6901), e.g. `/paths/~1users/get`; "" is the whole document. */
+  readonly pointer: string;
+
+  constructor(message: string, where: { file: string; pointer?: string; line?: number; cause?: unknown }) {
+    const pointer = where.pointer ?? "";
+    const line = where.line === undefined ? "" : `:${where.line}`;
+    super(`${where.file}${line}#${pointer}: ${message}`, { code: "GENERATE_ERROR", cause: where.cause });
+    this.file = where.file;
+    this.pointer = pointer;
+  }
+}
+
+/** Something the generator typed loosely (usually as `unknown`) instead of failing. */
+export interface GenerateWarning {
+  pointer: string;
+  message: string;
+}
+
+/** Encodes path segments as a JSON pointer (`~` → `~0`, `/` → `~1`). */
+export function pointerOf(segments: ReadonlyArray<string | number>): string {
+  return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}
+
+/** Splits a JSON pointer into its decoded segments. */
+export function segmentsOf(pointer: string): string[] {
+  if (pointer === "" || pointer === "/") return pointer === "/" ? [""] : [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => decodeURIComponent(s.replace(/~1/g, "/").replace(/~0/g, "~")));
+}

@@ -1,0 +1,274 @@
+/**
+ * Reading specs: YAML or JSON, OpenAPI 3.0 / 3.1 or Swagger 2.0, with cross-file `$ref`s
+ * pulled into the one document. Swagger 2.0 is converted to OpenAPI 3 (after rewriting
+ * Oracle-style polymorphism, which the converter would otherwise mangle).
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, relative, resolve } from "node:path";
+import YAML from "yaml";
+import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
+import { pascalCase } from "./names.js";
+import { applyDiscriminatorMappings, rewriteOraclePolymorphism } from "./polymorphism.js";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export type SpecFormat = "swagger-2.0" | "openapi-3.0" | "openapi-3.1";
+
+export interface LoadedSpec {
+  /** The file as given. */
+  file: string;
+  /** The OpenAPI 3 document (converted from Swagger 2.0 when needed). */
+  doc: JsonObject;
+  format: SpecFormat;
+  /** Swagger's `host` or the first server's host, when the spec has one. */
+  host: string | undefined;
+  /** Swagger's `basePath` or the first server's path, without a trailing slash ("" for `/`). */
+  basePath: string;
+  warnings: GenerateWarning[];
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads and parses one file into plain JSON values. */
+export function parseFile(file: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : "cannot read the file";
+    throw new GenerateError(`${reason}. Check the path.`, { file, cause });
+  }
+  if (/\.json$/i.test(file)) {
+    try {
+      return JSON.parse(text) as Json;
+    } catch (cause) {
+      throw new GenerateError(`not valid JSON (${(cause as Error).message}).`, { file, cause });
+    }
+  }
+  try {
+    // Oracle's specs use thousands of YAML aliases; the default limit guards against
+    // "billion laughs" documents, which a spec you chose to generate from is not.
+    return YAML.parse(text, { maxAliasCount: -1, merge: true }) as Json;
+  } catch (cause) {
+    const line = (cause as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    const first = String((cause as Error).message).split("\n")[0];
+    throw new GenerateError(`not valid YAML: ${first}`, { file, ...(line === undefined ? {} : { line }), cause });
+  }
+}
+
+export function formatOf(doc: Json, file: string): SpecFormat {
+  if (!isObject(doc)) throw new GenerateError("the document is not an object; expected an OpenAPI or Swagger spec.", { file });
+  if (doc["swagger"] !== undefined) {
+    if (String(doc["swagger"]) === "2.0") return "swagger-2.0";
+    throw new GenerateError(`Swagger ${String(doc["swagger"])} is not supported; use Swagger 2.0 or OpenAPI 3.`, { file, pointer: "/swagger" });
+  }
+  if (typeof doc["openapi"] === "string") {
+    if (/^3\.0(\.|$)/.test(doc["openapi"])) return "openapi-3.0";
+    if (/^3\.1(\.|$)/.test(doc["openapi"])) return "openapi-3.1";
+    throw new GenerateError(`OpenAPI ${doc["openapi"]} is not supported; use 3.0, 3.1 or Swagger 2.0.`, { file, pointer: "/openapi" });
+  }
+  throw new GenerateError("neither `openapi` nor `swagger` is set; is this an OpenAPI spec?", { file });
+}
+
+/** The value at a JSON pointer, or undefined. */
+export function resolvePointer(doc: Json, pointer: string): Json | undefined {
+  let node: Json | undefined = doc;
+  for (const segment of segmentsOf(pointer)) {
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isObject(node)) node = Object.prototype.hasOwnProperty.call(node, segment) ? node[segment] : undefined;
+    else return undefined;
+  }
+  return node;
+}
+
+/** Visits every object in the document once (YAML aliases share objects), with its pointer. */
+export function walkObjects(root: Json, visit: (node: JsonObject, path: string[]) => void): void {
+  const seen = new Set<object>();
+  const stack: Array<[Json, string[]]> = [[root, []]];
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i]!, [...path, String(i)]]);
+    } else {
+      visit(node, path);
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]!]!, [...path, keys[i]!]]);
+    }
+  }
+}
+
+/**
+ * Pulls `$ref`s to other files into the document: schemas become named schemas of the root
+ * document (so recursion and names survive); anything else is copied in place.
+ */
+export function bundleExternalRefs(root: JsonObject, file: string, format: SpecFormat): void {
+  const schemas = schemaContainer(root, format);
+  const schemaPrefix = format === "swagger-2.0" ? "#/definitions/" : "#/components/schemas/";
+  const files = new Map<string, Json>([[resolve(file), root]]);
+  const hoisted = new Map<string, string>(); // "abs#pointer" → local ref
+
+  const load = (abs: string, from: string, at: string): Json => {
+    let doc = files.get(abs);
+    if (doc === undefined) {
+      try {
+        doc = parseFile(abs);
+      } catch (cause) {
+        throw new GenerateError(`cannot load the $ref target ${relative(dirname(file), abs)}: ${(cause as Error).message}`, {
+          file: from,
+          pointer: at,
+          cause,
+        });
+      }
+      files.set(abs, doc);
+    }
+    return doc;
+  };
+
+  // Rewrites the $refs inside `node` (which lives in file `abs`), recursively.
+  const rewrite = (node: Json, abs: string, path: string[], inSchema: boolean): Json => {
+    if (Array.isArray(node)) return node.map((item, i) => rewrite(item, abs, [...path, String(i)], inSchema));
+    if (!isObject(node)) return node;
+    const ref = node["$ref"];
+    if (typeof ref === "string" && (abs !== resolve(file) || !ref.startsWith("#"))) {
+      return rewriteRef(ref, abs, path, inSchema);
+    }
+    const out: JsonObject = abs === resolve(file) ? node : {};
+    for (const key of Object.keys(node)) {
+      const childInSchema = inSchema || key === "schema" || key === "schemas" || key === "definitions";
+      out[key] = rewrite(node[key]!, abs, [...path, key], childInSchema);
+    }
+    return out;
+  };
+
+  const rewriteRef = (ref: string, abs: string, path: string[], inSchema: boolean): Json => {
+    const hash = ref.indexOf("#");
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    const pointer = hash === -1 ? "" : ref.slice(hash + 1);
+    const targetFile = filePart === "" ? abs : resolve(dirname(abs), filePart);
+    if (targetFile === resolve(file)) return { $ref: "#" + pointer };
+    if (/^[a-z]+:\/\//i.test(filePart)) {
+      throw new GenerateError(`remote $ref ${ref} is not supported; download the file and refer to it by path.`, {
+        file,
+        pointer: pointerOf(path),
+      });
+    }
+    const key = `${targetFile}#${pointer}`;
+    const known = hoisted.get(key);
+    if (known) return { $ref: known };
+    const target = resolvePointer(load(targetFile, file, pointerOf(path)), pointer);
+    if (target === undefined) {
+      throw new GenerateError(`$ref ${ref} points at nothing in ${relative(dirname(file), targetFile)}.`, {
+        file,
+        pointer: pointerOf(path),
+      });
+    }
+    const namedSchema = /^\/(definitions|components\/schemas)\/([^/]+)$/.exec(pointer);
+    if (namedSchema || inSchema) {
+      const wanted = pascalCase(namedSchema ? segmentsOf(pointer).at(-1)! : basename(targetFile).replace(/\.(ya?ml|json)$/i, ""));
+      let name = wanted;
+      for (let i = 2; schemas[name] !== undefined; i++) name = `${wanted}${i}`;
+      const local = schemaPrefix + name.replace(/~/g, "~0").replace(/\//g, "~1");
+      hoisted.set(key, local);
+      schemas[name] = {}; // claim the name before recursing, so cycles find it
+      schemas[name] = rewrite(target, targetFile, segmentsOf(pointer), true);
+      return { $ref: local };
+    }
+    return rewrite(target, targetFile, segmentsOf(pointer), inSchema);
+  };
+
+  let external = false;
+  walkObjects(root, (node) => {
+    if (typeof node["$ref"] === "string" && !node["$ref"].startsWith("#")) external = true;
+  });
+  if (external) rewrite(root, resolve(file), [], false);
+}
+
+function schemaContainer(root: JsonObject, format: SpecFormat): JsonObject {
+  if (format === "swagger-2.0") {
+    if (!isObject(root["definitions"])) root["definitions"] = {};
+    return root["definitions"] as JsonObject;
+  }
+  if (!isObject(root["components"])) root["components"] = {};
+  const components = root["components"] as JsonObject;
+  if (!isObject(components["schemas"])) components["schemas"] = {};
+  return components["schemas"] as JsonObject;
+}
+
+/** Every local `$ref` must resolve; says where the first dangling one is. */
+export function checkLocalRefs(doc: JsonObject, file: string): void {
+  walkObjects(doc, (node, path) => {
+    const ref = node["$ref"];
+    if (ref === undefined) return;
+    if (typeof ref !== "string") {
+      throw new GenerateError("`$ref` must be a string.", { file, pointer: pointerOf([...path, "$ref"]) });
+    }
+    if (ref.startsWith("#") && resolvePointer(doc, ref.slice(1)) === undefined) {
+      throw new GenerateError(`$ref ${ref} points at nothing in this document.`, { file, pointer: pointerOf(path) });
+    }
+  });
+}
+
+/** Oracle writes `properties: null` in some subtypes (core, database): treat as no properties. */
+function dropNullProperties(doc: JsonObject, warnings: GenerateWarning[]): void {
+  walkObjects(doc, (node, path) => {
+    if (Object.prototype.hasOwnProperty.call(node, "properties") && node["properties"] === null && path.at(-1) !== "properties") {
+      delete node["properties"];
+      warnings.push({ pointer: pointerOf([...path, "properties"]), message: "`properties: null` read as no properties" });
+    }
+  });
+}
+
+function basePathOf(path: string | undefined): string {
+  if (!path) return "";
+  return path.replace(/\/+$/, "");
+}
+
+/** Loads, bundles, checks and (for Swagger 2.0) converts a spec. */
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  const raw = parseFile(file);
+  const format = formatOf(raw, file);
+  const doc = raw as JsonObject;
+  const warnings: GenerateWarning[] = [];
+  bundleExternalRefs(doc, file, format);
+  dropNullProperties(doc, warnings);
+  checkLocalRefs(doc, file);
+  if (!isObject(doc["paths"]) && format !== "openapi-3.1") {
+    throw new GenerateError("the spec has no `paths` object.", { file, pointer: "/paths" });
+  }
+  const mappings = rewriteOraclePolymorphism(doc, format, warnings);
+
+  if (format !== "swagger-2.0") {
+    applyDiscriminatorMappings(doc, mappings);
+    const servers = doc["servers"];
+    const url = Array.isArray(servers) && isObject(servers[0]) && typeof servers[0]["url"] === "string" ? servers[0]["url"] : undefined;
+    const parsed = url === undefined ? undefined : /^(?:[a-z]+:\/\/([^/]*))?(\/.*)?$/i.exec(url);
+    return { file, doc, format, host: parsed?.[1] || undefined, basePath: basePathOf(parsed?.[2]), warnings };
+  }
+
+  const host = typeof doc["host"] === "string" ? doc["host"] : undefined;
+  const basePath = basePathOf(typeof doc["basePath"] === "string" ? doc["basePath"] : undefined);
+  const converted = await convertSwagger(doc, file);
+  applyDiscriminatorMappings(converted, mappings);
+  return { file, doc: converted, format, host, basePath, warnings };
+}
+
+async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject> {
+  const { default: swagger2openapi } = await import("swagger2openapi");
+  try {
+    const result = await swagger2openapi.convertObj(doc, { patch: true, warnOnly: true, anchors: true, resolveInternal: false });
+    return result.openapi as JsonObject;
+  } catch (cause) {
+    // The converter's error carries the whole document in `options`; keep only its message.
+    const message = String((cause as Error).message ?? cause);
+    const at = /at (#\/\S*)/.exec(message)?.[1];
+    throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${message}`, {
+      file,
+      ...(at ? { pointer: at.slice(1) } : {}),
+    });
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * The normalised operations of one OpenAPI 3 document: what the emitters need, with names
+ * chosen, parameters grouped by location and flags (pagination, retries, binary bodies,
+ * unsigned bodies) decided. Pure: document in, model out.
+ */
+import { GenerateError, pointerOf, type GenerateWarning } from "./errors.js";
+import { isObject, resolvePointer, type Json, type JsonObject } from "./load.js";
+import { camelCase, deriveOperationId, NameScope, pascalCase } from "./names.js";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH";
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
+
+/** How a parameter value goes on the wire. */
+export type Serialisation =
+  | "value" // as is (the runtime turns numbers, booleans and Dates into strings)
+  | "multi" // repeated: a=1&a=2
+  | "csv" // joined with ","
+  | "ssv" // joined with " "
+  | "pipes" // joined with "|"
+  | "json" // JSON text (parameters with `content`)
+  | "headerCollection"; // an object whose entries become `<prefix><key>` headers
+
+export interface ParamModel {
+  /** Name on the wire, e.g. `opc-request-id`. */
+  name: string;
+  /** Property in the function's params object, e.g. `opcRequestId`. */
+  key: string;
+  in: "path" | "query" | "header";
+  required: boolean;
+  description: string | undefined;
+  deprecated: boolean;
+  schema: Json | undefined;
+  serialisation: Serialisation;
+  /** For header collections: the prefix of every header (`opc-meta-`). */
+  headerPrefix?: string;
+  pointer: string;
+}
+
+export interface BodyModel {
+  kind: "json" | "binary";
+  required: boolean;
+  mediaType: string;
+  schema: Json | undefined;
+  description: string | undefined;
+  pointer: string;
+}
+
+export interface ResponseModel {
+  kind: "json" | "binary" | "none";
+  status: string;
+  mediaType: string | undefined;
+  schema: Json | undefined;
+  /** Pointer of the schema in the document (for openapi-typescript's `operations[…]` types). */
+  pointer: string;
+}
+
+export interface OperationModel {
+  operationId: string;
+  /** lowerCamel function name, e.g. `listUsers`. */
+  functionName: string;
+  /** e.g. `ListUsersParams`. */
+  paramsTypeName: string;
+  method: HttpMethod;
+  path: string;
+  pointer: string;
+  summary: string | undefined;
+  description: string | undefined;
+  deprecated: boolean;
+  params: ParamModel[];
+  body: BodyModel | undefined;
+  /** Property of the params object holding the body (`body`, unless a parameter took it). */
+  bodyKey: string;
+  response: ResponseModel;
+  paginated: boolean;
+  retryByDefault: boolean;
+  excludeBodyFromSignature: boolean;
+  acceptsRetryToken: boolean;
+}
+
+export interface ServiceModel {
+  operations: OperationModel[];
+  /** Component schema name → identifier used for it in generated code. */
+  schemaNames: Map<string, string>;
+  warnings: GenerateWarning[];
+}
+
+/**
+ * Operations that must not have their body signed even when the spec does not say so
+ * (oci-protocol.md: streamed uploads; the SDKs keep the same list).
+ */
+export const UNSIGNED_BODY_OPERATIONS: ReadonlySet<string> = new Set([
+  "PutObject",
+  "UploadPart",
+  "PutMessages",
+  "PutDataFile",
+  "PutGenericArtifactContentByPath",
+  "PutAwrHubObject",
+  "UploadLogFile",
+  "UploadLogEventsFile",
+  "UploadDiscoveryData",
+  "UploadOtlpLogs",
+  "CreateModelArtifact",
+  "CreateJobArtifact",
+  "CreateStepArtifact",
+]);
+
+/** Names generated modules define or import themselves; specs' names must go around them. */
+export const RESERVED_TOP_LEVEL = [
+  "invoke",
+  "service",
+  "schemas",
+  "components",
+  "operations",
+  "paths",
+  "Client",
+  "CallOptions",
+  "OciResponse",
+  "ResponseSchema",
+  "BinaryBody",
+  "prefixHeaders",
+  "lazy",
+  "z",
+];
+
+/** Follows local `$ref`s (for parameters, bodies, responses, headers; schemas keep theirs). */
+export function deref(doc: JsonObject, node: Json | undefined, file: string, pointer: string): Json | undefined {
+  let current = node;
+  for (let hops = 0; isObject(current) && typeof current["$ref"] === "string"; hops++) {
+    const ref = current["$ref"];
+    if (hops > 20 || !ref.startsWith("#")) throw new GenerateError(`cannot resolve $ref ${ref}.`, { file, pointer });
+    current = resolvePointer(doc, ref.slice(1));
+    if (current === undefined) throw new GenerateError(`$ref ${ref} points at nothing.`, { file, pointer });
+  }
+  return current;
+}
+
+function text(value: Json | undefined): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** Is this schema (possibly a $ref) a binary string? */
+function isBinarySchema(doc: JsonObject, schema: Json | undefined): boolean {
+  const resolved = schema === undefined ? undefined : deref(doc, schema, "", "");
+  return isObject(resolved) && resolved["type"] === "string" && (resolved["format"] === "binary" || resolved["contentMediaType"] !== undefined);
+}
+
+function isJsonMediaType(mediaType: string): boolean {
+  return /^application\/(.+\+)?json(;|$)/i.test(mediaType);
+}
+
+function pickMediaType(content: JsonObject): string | undefined {
+  const types = Object.keys(content);
+  return types.find(isJsonMediaType) ?? types[0];
+}
+
+/** Builds the model of every operation, in the document's order. Assigns derived operationIds into `doc`. */
+export function buildModel(doc: JsonObject, file: string): ServiceModel {
+  const warnings: GenerateWarning[] = [];
+  const paths = isObject(doc["paths"]) ? doc["paths"] : {};
+  const scope = new NameScope(RESERVED_TOP_LEVEL);
+
+  // Schema identifiers first: they are the names users see most.
+  const schemaNames = new Map<string, string>();
+  const components = isObject(doc["components"]) ? doc["components"] : {};
+  const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
+  for (const name of Object.keys(schemas)) schemaNames.set(name, scope.claim(pascalCase(name), "Model"));
+
+  const topLevelRetries = doc["x-obmcs-client-retries-enabled"] === true;
+  const usedOperationIds = new Set<string>();
+  const operations: OperationModel[] = [];
+
+  for (const path of Object.keys(paths)) {
+    const item = deref(doc, paths[path], file, pointerOf(["paths", path]));
+    if (!isObject(item)) continue;
+    const shared = Array.isArray(item["parameters"]) ? item["parameters"] : [];
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!isObject(operation)) continue;
+      const at = ["paths", path, method];
+      let operationId = text(operation["operationId"]) ?? deriveOperationId(method, path);
+      if (operationId !== operation["operationId"]) {
+        warnings.push({ pointer: pointerOf(at), message: `no operationId; named it ${operationId}` });
+      }
+      if (usedOperationIds.has(operationId)) {
+        let unique = operationId;
+        for (let i = 2; usedOperationIds.has(unique); i++) unique = `${operationId}${i}`;
+        warnings.push({ pointer: pointerOf([...at, "operationId"]), message: `operationId ${operationId} is used twice; named this one ${unique}` });
+        operationId = unique;
+      }
+      usedOperationIds.add(operationId);
+      operation["operationId"] = operationId; // openapi-typescript's `operations[…]` keys follow it
+
+      const functionName = scope.claim(camelCase(operationId), "Operation");
+      const paramsTypeName = scope.claim(pascalCase(functionName) + "Params", "Input");
+      const own = Array.isArray(operation["parameters"]) ? operation["parameters"] : [];
+      const params = modelParams(doc, file, path, [...shared.map((p, i) => [p, ["paths", path, "parameters", i]] as const), ...own.map((p, i) => [p, [...at, "parameters", i]] as const)], warnings);
+      const body = modelBody(doc, file, operation, at, warnings);
+      const response = modelResponse(doc, file, operation, at, warnings);
+
+      // Keys: camelCase of the wire name; a clash (same name in two locations, or `body`) gets the location.
+      const keys = new NameScope(body ? ["body"] : []);
+      for (const param of params) param.key = keys.claim(param.key, pascalCase(param.in));
+      const bodyKey = "body";
+
+      const extension = operation["x-obmcs-client-retries-enabled"];
+      operations.push({
+        operationId,
+        functionName,
+        paramsTypeName,
+        method: method.toUpperCase() as HttpMethod,
+        path,
+        pointer: pointerOf(at),
+        summary: text(operation["summary"]),
+        description: text(operation["description"]),
+        deprecated: operation["deprecated"] === true,
+        params,
+        body,
+        bodyKey,
+        response,
+        paginated: params.some((p) => p.in === "query" && p.name === "page") && responseHasHeader(doc, operation, response.status, "opc-next-page"),
+        retryByDefault: typeof extension === "boolean" ? extension : topLevelRetries,
+        excludeBodyFromSignature: operation["x-obmcs-signing-strategy"] === "exclude_body" || UNSIGNED_BODY_OPERATIONS.has(operationId),
+        acceptsRetryToken: params.some((p) => p.in === "header" && p.name.toLowerCase() === "opc-retry-token"),
+      });
+    }
+  }
+  return { operations, schemaNames, warnings };
+}
+
+function modelParams(
+  doc: JsonObject,
+  file: string,
+  path: string,
+  list: ReadonlyArray<readonly [Json, ReadonlyArray<string | number>]>,
+  warnings: GenerateWarning[],
+): ParamModel[] {
+  // Operation-level parameters override path-level ones with the same name and location.
+  const byKey = new Map<string, ParamModel>();
+  for (const [raw, at] of list) {
+    const pointer = pointerOf(at);
+    const param = deref(doc, raw, file, pointer);
+    if (!isObject(param) || typeof param["name"] !== "string" || typeof param["in"] !== "string") {
+      throw new GenerateError("a parameter needs a `name` and an `in`.", { file, pointer });
+    }
+    const name = param["name"];
+    const location = param["in"];
+    if (location === "cookie") {
+      warnings.push({ pointer, message: `cookie parameter ${name} is not supported; left out` });
+      continue;
+    }
+    if (location !== "path" && location !== "query" && location !== "header") {
+      throw new GenerateError(`parameter ${name} has an unknown location \`in: ${location}\`.`, { file, pointer });
+    }
+    byKey.set(`${location}:${name}`, modelParam(doc, param, name, location, pointer, warnings));
+  }
+  const params = [...byKey.values()];
+  // Every {name} in the path must be a path parameter: a spec without one is broken.
+  for (const match of path.matchAll(/\{([^}]+)\}/g)) {
+    if (!params.some((p) => p.in === "path" && p.name === match[1])) {
+      throw new GenerateError(`path parameter {${match[1]}} is not declared.`, { file, pointer: pointerOf(["paths", path]) });
+    }
+  }
+  const order = { path: 0, query: 1, header: 2 };
+  return params.sort((a, b) => order[a.in] - order[b.in]);
+}
+
+function modelParam(
+  doc: JsonObject,
+  param: JsonObject,
+  name: string,
+  location: "path" | "query" | "header",
+  pointer: string,
+  warnings: GenerateWarning[],
+): ParamModel {
+  let schema: Json | undefined = param["schema"];
+  let serialisation: Serialisation = "value";
+  let headerPrefix: string | undefined;
+  if (schema === undefined && isObject(param["content"])) {
+    const mediaType = pickMediaType(param["content"]);
+    const entry = mediaType === undefined ? undefined : param["content"][mediaType];
+    schema = isObject(entry) ? entry["schema"] : undefined;
+    serialisation = "json";
+  } else {
+    const resolved = deref(doc, schema, "", pointer);
+    const type = isObject(resolved) ? resolved["type"] : undefined;
+    if (location === "header" && (param["x-obmcs-header-collection"] === true || name.endsWith("*"))) {
+      serialisation = "headerCollection";
+      headerPrefix = typeof param["x-obmcs-prefix"] === "string" ? param["x-obmcs-prefix"] : name.replace(/\*$/, "");
+    } else if (type === "array") {
+      const style = typeof param["style"] === "string" ? param["style"] : location === "query" ? "form" : "simple";
+      const explode = typeof param["explode"] === "boolean" ? param["explode"] : style === "form";
+      if (style === "form") serialisation = explode ? "multi" : "csv";
+      else if (style === "spaceDelimited") serialisation = "ssv";
+      else if (style === "pipeDelimited") serialisation = "pipes";
+      else serialisation = "csv";
+    } else if (type === "object") {
+      warnings.push({ pointer, message: `object-valued ${location} parameter ${name} is sent as JSON text` });
+      serialisation = "json";
+    }
+  }
+  const key = serialisation === "headerCollection" ? camelCase(headerPrefix ?? name) : camelCase(name);
+  return {
+    name,
+    key,
+    in: location,
+    required: location === "path" || param["required"] === true,
+    description: text(param["description"]),
+    deprecated: param["deprecated"] === true,
+    schema,
+    serialisation,
+    ...(headerPrefix === undefined ? {} : { headerPrefix }),
+    pointer,
+  };
+}
+
+function modelBody(doc: JsonObject, file: string, operation: JsonObject, at: string[], warnings: GenerateWarning[]): BodyModel | undefined {
+  if (operation["requestBody"] === undefined) return undefined;
+  const pointer = pointerOf([...at, "requestBody"]);
+  const body = deref(doc, operation["requestBody"], file, pointer);
+  if (!isObject(body) || !isObject(body["content"])) {
+    throw new GenerateError("requestBody needs a `content` object.", { file, pointer });
+  }
+  const mediaType = pickMediaType(body["content"]);
+  if (mediaType === undefined) return undefined;
+  const entry = body["content"][mediaType];
+  const schema = isObject(entry) ? entry["schema"] : undefined;
+  let kind: BodyModel["kind"] = isJsonMediaType(mediaType) && !isBinarySchema(doc, schema) ? "json" : "binary";
+  if (/^(multipart\/|application\/x-www-form-urlencoded)/i.test(mediaType)) {
+    warnings.push({ pointer, message: `${mediaType} bodies are not supported; the body is sent as JSON` });
+    kind = "json";
+  }
+  return {
+    kind,
+    required: body["required"] === true,
+    mediaType,
+    schema,
+    description: text(body["description"]),
+    pointer: pointerOf([...at, "requestBody", "content", mediaType, "schema"]),
+  };
+}
+
+/** The first 2xx response: its body decides what the function returns. */
+function modelResponse(doc: JsonObject, file: string, operation: JsonObject, at: string[], warnings: GenerateWarning[]): ResponseModel {
+  const responses = isObject(operation["responses"]) ? operation["responses"] : {};
+  const statuses = Object.keys(responses)
+    .filter((s) => /^2(\d\d|XX)$/i.test(s))
+    .sort();
+  const status = statuses[0];
+  if (status === undefined) {
+    warnings.push({ pointer: pointerOf([...at, "responses"]), message: "no 2xx response; the function returns no data" });
+    return { kind: "none", status: "200", mediaType: undefined, schema: undefined, pointer: "" };
+  }
+  const response = deref(doc, responses[status], file, pointerOf([...at, "responses", status]));
+  const content = isObject(response) && isObject(response["content"]) ? response["content"] : undefined;
+  const mediaType = content ? pickMediaType(content) : undefined;
+  if (!content || mediaType === undefined) return { kind: "none", status, mediaType: undefined, schema: undefined, pointer: "" };
+  const entry = content[mediaType];
+  const schema = isObject(entry) ? entry["schema"] : undefined;
+  const json = isJsonMediaType(mediaType) && schema !== undefined && !isBinarySchema(doc, schema);
+  return {
+    kind: json ? "json" : "binary",
+    status,
+    mediaType,
+    schema: json ? schema : undefined,
+    pointer: pointerOf([...at, "responses", status, "content", mediaType, "schema"]),
+  };
+}
+
+function responseHasHeader(doc: JsonObject, operation: JsonObject, status: string, header: string): boolean {
+  const responses = isObject(operation["responses"]) ? operation["responses"] : {};
+  const response = deref(doc, responses[status], "", "");
+  const headers = isObject(response) && isObject(response["headers"]) ? response["headers"] : {};
+  return Object.keys(headers).some((h) => h.toLowerCase() === header);
+}

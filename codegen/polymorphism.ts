@@ -1,0 +1,119 @@
+/**
+ * Oracle-style polymorphism → standard OpenAPI discriminators (DECISIONS.md 12).
+ *
+ * Oracle's specs put the discriminator *value* in each subtype:
+ *   Base:    { discriminator: type, properties: { type: … } }
+ *   Subtype: { allOf: [ { $ref: Base }, { discriminator: AMD_MILAN_BM_GPU, properties: … } ] }
+ * Converters read the subtype's `discriminator` as a property name, and typings then require
+ * a property `AMD_MILAN_BM_GPU` that no payload has. We rewrite before conversion: the
+ * subtype loses its bogus discriminator and fixes the base's property to its value; the base
+ * later gets `discriminator: { propertyName, mapping: { VALUE: Subtype } }`.
+ */
+import { pointerOf, type GenerateWarning } from "./errors.js";
+import { isObject, type JsonObject, type SpecFormat } from "./load.js";
+
+/** base schema name → (discriminator value → subtype schema name) */
+export type DiscriminatorMappings = Map<string, { propertyName: string; mapping: Map<string, string> }>;
+
+/** Marks a property whose type is fixed to one discriminator value (never widened). */
+export const DISCRIMINATOR_VALUE = "x-oci-raw-discriminator-value";
+
+function schemasOf(doc: JsonObject, format: SpecFormat): { schemas: JsonObject | undefined; prefix: string; at: string[] } {
+  if (format === "swagger-2.0") {
+    return { schemas: isObject(doc["definitions"]) ? doc["definitions"] : undefined, prefix: "#/definitions/", at: ["definitions"] };
+  }
+  const components = doc["components"];
+  const schemas = isObject(components) && isObject(components["schemas"]) ? components["schemas"] : undefined;
+  return { schemas, prefix: "#/components/schemas/", at: ["components", "schemas"] };
+}
+
+/** The discriminator property a schema declares itself (not a value inside an allOf member). */
+function ownDiscriminatorProperty(schema: JsonObject): string | undefined {
+  const d = schema["discriminator"];
+  if (typeof d === "string") return d;
+  if (isObject(d) && typeof d["propertyName"] === "string") return d["propertyName"];
+  return undefined;
+}
+
+/**
+ * Rewrites subtypes in place and returns the mappings to put on the bases (after any
+ * Swagger → OpenAPI conversion, with `applyDiscriminatorMappings`).
+ */
+export function rewriteOraclePolymorphism(doc: JsonObject, format: SpecFormat, warnings: GenerateWarning[]): DiscriminatorMappings {
+  const mappings: DiscriminatorMappings = new Map();
+  const { schemas, prefix, at } = schemasOf(doc, format);
+  if (!schemas) return mappings;
+
+  // Finds the base (possibly several allOf levels up) that declares the discriminator property.
+  const findBase = (name: string, depth = 0): { name: string; property: string } | undefined => {
+    const schema = schemas[name];
+    if (!isObject(schema) || depth > 10) return undefined;
+    const property = ownDiscriminatorProperty(schema);
+    if (property !== undefined) return { name, property };
+    const allOf = schema["allOf"];
+    if (!Array.isArray(allOf)) return undefined;
+    for (const member of allOf) {
+      const ref = isObject(member) ? member["$ref"] : undefined;
+      if (typeof ref === "string" && ref.startsWith(prefix)) {
+        const found = findBase(decodeURIComponent(ref.slice(prefix.length)), depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+
+  for (const name of Object.keys(schemas)) {
+    const schema = schemas[name];
+    if (!isObject(schema) || !Array.isArray(schema["allOf"])) continue;
+    const allOf = schema["allOf"];
+    const valueMember = allOf.find((m): m is JsonObject => isObject(m) && typeof m["discriminator"] === "string");
+    if (!valueMember) continue;
+    const value = valueMember["discriminator"] as string;
+    delete valueMember["discriminator"];
+
+    let base: { name: string; property: string } | undefined;
+    for (const member of allOf) {
+      const ref = isObject(member) ? member["$ref"] : undefined;
+      if (typeof ref === "string" && ref.startsWith(prefix)) base ??= findBase(decodeURIComponent(ref.slice(prefix.length)));
+    }
+    if (!base) {
+      warnings.push({
+        pointer: pointerOf([...at, name, "allOf"]),
+        message: `discriminator value ${value} has no base schema with a discriminator; ignored`,
+      });
+      continue;
+    }
+    const properties = isObject(valueMember["properties"]) ? valueMember["properties"] : {};
+    properties[base.property] = { type: "string", enum: [value], [DISCRIMINATOR_VALUE]: true };
+    valueMember["properties"] = properties;
+    const required = Array.isArray(valueMember["required"]) ? valueMember["required"] : [];
+    if (!required.includes(base.property)) required.push(base.property);
+    valueMember["required"] = required;
+    if (valueMember["type"] === undefined) valueMember["type"] = "object";
+
+    let entry = mappings.get(base.name);
+    if (!entry) mappings.set(base.name, (entry = { propertyName: base.property, mapping: new Map() }));
+    if (entry.mapping.has(value)) {
+      warnings.push({
+        pointer: pointerOf([...at, name]),
+        message: `discriminator value ${value} is used by both ${entry.mapping.get(value)} and ${name}; kept the first`,
+      });
+    } else entry.mapping.set(value, name);
+  }
+  return mappings;
+}
+
+/** Puts `discriminator: { propertyName, mapping }` on each base of an OpenAPI 3 document. */
+export function applyDiscriminatorMappings(doc: JsonObject, mappings: DiscriminatorMappings): void {
+  if (mappings.size === 0) return;
+  const { schemas } = schemasOf(doc, "openapi-3.0");
+  if (!schemas) return;
+  for (const [baseName, { propertyName, mapping }] of mappings) {
+    const base = schemas[baseName];
+    if (!isObject(base)) continue;
+    const existing = isObject(base["discriminator"]) && isObject(base["discriminator"]["mapping"]) ? base["discriminator"]["mapping"] : {};
+    const merged: JsonObject = { ...existing };
+    for (const [value, subtype] of mapping) merged[value] ??= "#/components/schemas/" + subtype.replace(/~/g, "~0").replace(/\//g, "~1");
+    base["discriminator"] = { propertyName, mapping: merged };
+  }
+}
