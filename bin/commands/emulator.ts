@@ -1,0 +1,89 @@
+/**
+ * `oci-raw emulator`: run the loopback OCI emulator (test/emulator) for manual tries and
+ * demos. Prints its URL and a ready-made config file, runs until Ctrl-C (SIGINT/SIGTERM).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EXIT, EXIT_CODES_HELP, flagHelp, parseFlags, reportError, UsageError, type CliIo, type FlagSpec } from "../cli-util.js";
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: "port", value: "PORT", description: "Port to listen on (default: a free one).", example: "--port 8443" },
+  { name: "host", value: "ADDRESS", description: "Loopback address: 127.0.0.1 (default) or ::1.", example: "--host ::1" },
+  { name: "https", description: "Serve HTTPS with a throwaway test CA (its certificate is written beside the config).", example: "--https" },
+  { name: "config-dir", value: "DIR", description: "Where to write the config file and key (default: a new temporary directory).", example: "--config-dir ./emu" },
+  { name: "help", description: "Show this help.", example: "--help" },
+];
+
+export const EMULATOR_HELP = `Usage: oci-raw emulator [flags]
+
+Start the local OCI emulator (identity users, object storage, compute instances; verifies
+signatures) and write a config profile for it. Runs until Ctrl-C.
+
+Flags:
+${flagHelp(FLAGS)}
+
+Example:
+  oci-raw emulator --port 9000
+  # then, in another terminal, with the printed config file:
+  oci-raw raw-request --config-file /tmp/…/config --http-method GET --target-uri http://127.0.0.1:9000/n/
+
+${EXIT_CODES_HELP}
+`;
+
+/** Resolves when the process is asked to stop. */
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve(signal);
+    };
+    const onInt = stop("SIGINT");
+    const onTerm = stop("SIGTERM");
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  });
+}
+
+export async function emulatorCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  let created: string | undefined;
+  try {
+    const flags = parseFlags(argv, FLAGS, "emulator");
+    if (flags.switches.has("help")) {
+      io.stdout(EMULATOR_HELP);
+      return EXIT.ok;
+    }
+    const portText = flags.values["port"];
+    const port = portText === undefined ? 0 : Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${portText} is not a port number (0-65535).`);
+    const host = flags.values["host"] ?? "127.0.0.1";
+    if (!["127.0.0.1", "::1", "localhost"].includes(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), got ${host}.`);
+
+    const { startEmulator } = await import("../../test/emulator/index.js");
+    const emulator = await startEmulator({ port, host, https: flags.switches.has("https") });
+    const dir = flags.values["config-dir"] ?? (created = mkdtempSync(join(tmpdir(), "oci-raw-emulator-")));
+    const configFile = await emulator.writeConfigFile(dir);
+    let caFile: string | undefined;
+    if (emulator.caCertificatePem) {
+      const { writeFileSync } = await import("node:fs");
+      caFile = join(dir, "emulator-ca.pem");
+      writeFileSync(caFile, emulator.caCertificatePem);
+    }
+    io.stdout(
+      `OCI emulator listening on ${emulator.url}\n` +
+        `Config file: ${configFile}\n` +
+        (caFile ? `CA certificate: ${caFile} (e.g. NODE_EXTRA_CA_CERTS=${caFile})\n` : "") +
+        `Try: oci-raw raw-request --config-file ${configFile} --http-method GET --target-uri ${emulator.url}/n/\n` +
+        `Press Ctrl-C to stop.\n`,
+    );
+    const signal = await untilStopped();
+    await emulator.stop();
+    io.stderr(`Stopped (${signal}).\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    if (created) rmSync(created, { recursive: true, force: true });
+  }
+}
