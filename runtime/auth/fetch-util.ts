@@ -5,11 +5,11 @@
  * since bodies here carry keys and tokens.
  */
 import { AuthError } from "../errors.js";
-import type { RetryStrategy } from "../retry.js";
+import { decideRetry, retryStrategy, sleep, type RetryStrategy } from "../retry.js";
 import { transportFetch, type TransportOptions } from "../transport.js";
 
 export interface AuthHttpOptions extends TransportOptions {
-  /** Attempts (including the first) for network errors, 429 and 5xx. Default 3. */
+  /** Retries of network errors, 429 and 5xx. Default `DEFAULT_AUTH_RETRY` (3 attempts, short backoff). */
   retry?: RetryStrategy | undefined;
   /** Per-attempt timeout in ms. Default 10 000. */
   timeoutMs?: number | undefined;
@@ -21,7 +21,11 @@ export interface HttpAnswer {
   readonly text: string;
 }
 
-export const DEFAULT_AUTH_ATTEMPTS = 3;
+/**
+ * Auth requests are retried quickly and briefly: a signer is usually created on the request
+ * path, so a dead IMDS should fail in seconds, not after the SDKs' 8 attempts.
+ */
+export const DEFAULT_AUTH_RETRY: RetryStrategy = retryStrategy({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 });
 export const DEFAULT_AUTH_TIMEOUT_MS = 10_000;
 
 /**
@@ -34,30 +38,37 @@ export async function requestWithRetry(
   what: string,
   options: AuthHttpOptions = {},
 ): Promise<HttpAnswer> {
-  const attempts = Math.max(1, Math.floor(options.retry?.maxAttempts ?? DEFAULT_AUTH_ATTEMPTS));
+  const strategy = options.retry ?? DEFAULT_AUTH_RETRY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {
-    const last = attempt >= attempts;
+    const requestInit = await init();
+    // Token requests (POST) are safe to repeat: each one just mints a token.
+    const method = (requestInit.method ?? "GET").toUpperCase();
     try {
-      const response = await transportFetch(options, url, { ...(await init()), signal: AbortSignal.timeout(timeoutMs) });
+      const response = await transportFetch(options, url, { ...requestInit, signal: AbortSignal.timeout(timeoutMs) });
       const text = await response.text();
-      if (!last && (response.status === 429 || response.status >= 500)) {
-        await backoff(attempt);
+      const decision = decideRetry(strategy, {
+        attempt,
+        method,
+        hasRetryToken: true,
+        status: response.status,
+        retryAfter: response.headers.get("retry-after") ?? undefined,
+      });
+      if (decision.retry && response.status !== 409) {
+        await sleep(decision.delayMs);
         continue;
       }
       return { status: response.status, headers: response.headers, text };
     } catch (cause) {
-      if (cause instanceof AuthError) throw cause;
-      if (!last) {
-        await backoff(attempt);
+      const decision = decideRetry(strategy, { attempt, method, hasRetryToken: true, error: cause });
+      if (decision.retry) {
+        await sleep(decision.delayMs);
         continue;
       }
       const name = (cause as Error | undefined)?.name;
       const reason =
-        name === "TimeoutError" || name === "AbortError"
-          ? `no answer within ${timeoutMs} ms`
-          : describeNetworkError(cause);
-      throw new AuthError(`Could not reach ${what} at ${url}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}.`, {
+        name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs} ms` : describeNetworkError(cause);
+      throw new AuthError(`Could not reach ${what} at ${url}: ${reason}${attempt > 1 ? ` (after ${attempt} attempts)` : ""}.`, {
         code: "AUTH_ENDPOINT_UNREACHABLE",
         cause: new Error(reason),
       });
@@ -114,11 +125,6 @@ function describeNetworkError(cause: unknown): string {
   if (code === "ECONNREFUSED") return "connection refused";
   if (code) return `${code}${err?.cause?.message ? ` (${err.cause.message})` : ""}`;
   return err?.message ?? String(cause);
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(2000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** PEM body as one base64 string: header/footer lines and whitespace removed (what federation wants). */
