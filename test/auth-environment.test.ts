@@ -1,0 +1,198 @@
+/**
+ * authFromEnvironment's precedence (--auth > OCI_CLI_AUTH > config profile), session-token
+ * profiles (no user/fingerprint) and their token file being rewritten by `oci session refresh`.
+ */
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { AuthError, ConfigError } from "../runtime/errors.js";
+import { signedFetch } from "../runtime/http.js";
+import { ApiKeySigner, type RequestSigner } from "../runtime/signers.js";
+import {
+  InstancePrincipalsSigner,
+  ResourcePrincipalsSigner,
+  SessionTokenSigner,
+  authFromEnvironment,
+  chooseAuthMode,
+} from "../runtime/auth/index.js";
+import { startEmulator, type Emulator } from "./emulator/index.js";
+import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
+import { makeJwt, type MountedFederation } from "./emulator/federation.js";
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+process.on("unhandledRejection", onUnhandled);
+
+let emulator: Emulator;
+let imds: MountedImds;
+let federation: MountedFederation;
+let dir: string;
+let apiKeyConfig: string;
+let sessionConfig: string;
+let tokenFile: string;
+const sessionKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const jwtKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+
+/** A session token (JWT) registered with the emulator for the session key. */
+function sessionToken(lifetimeSeconds = 3600): string {
+  const exp = Math.floor(Date.now() / 1000) + lifetimeSeconds;
+  const token = makeJwt({ sub: "ocid1.user.oc1..session", exp, jti: Math.random().toString(36) }, jwtKey);
+  emulator.registerSecurityToken(token, sessionKey.publicKey, { expiresAt: new Date(exp * 1000) });
+  return token;
+}
+
+before(async () => {
+  emulator = await startEmulator();
+  ({ imds, federation } = await mountInstancePrincipals(emulator));
+  dir = await mkdtemp(join(tmpdir(), "oci-raw-auth-env-"));
+  apiKeyConfig = await emulator.writeConfigFile(join(dir, "api"));
+  tokenFile = join(dir, "token");
+  await writeFile(tokenFile, sessionToken());
+  const keyFile = join(dir, "session_key.pem");
+  await writeFile(keyFile, sessionKey.privateKey.export({ type: "pkcs8", format: "pem" }));
+  sessionConfig = join(dir, "session-config");
+  await writeFile(
+    sessionConfig,
+    ["[DEFAULT]", "region=us-ashburn-1", "tenancy=ocid1.tenancy.oc1..session", `key_file=${keyFile}`, `security_token_file=${tokenFile}`, ""].join("\n"),
+  );
+  // A second profile in the API-key file that is a session profile.
+  await appendFile(apiKeyConfig, ["", "[SESSION]", `key_file=${keyFile}`, `security_token_file=${tokenFile}`, ""].join("\n"));
+});
+
+after(async () => {
+  await emulator.stop();
+  await rm(dir, { recursive: true, force: true });
+  process.off("unhandledRejection", onUnhandled);
+  assert.deepEqual(unhandled, [], "no unhandled rejections");
+});
+
+async function status(signer: RequestSigner): Promise<number> {
+  const response = await signedFetch(`${emulator.url}/n/`, { signer });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+const ipOptions = () => ({ metadataBaseUrl: imds.baseUrl, federationEndpoint: federation.url });
+
+describe("authFromEnvironment precedence", () => {
+  const cases: Array<{
+    name: string;
+    auth?: string;
+    env?: Record<string, string>;
+    config: () => string;
+    profile?: string;
+    expect: new (...args: never[]) => RequestSigner;
+  }> = [
+    { name: "API-key profile, nothing set → API key", config: () => apiKeyConfig, expect: ApiKeySigner },
+    { name: "session profile, nothing set → session token", config: () => sessionConfig, expect: SessionTokenSigner },
+    { name: "session profile chosen by OCI_CLI_PROFILE → session token", config: () => apiKeyConfig, env: { OCI_CLI_PROFILE: "SESSION" }, expect: SessionTokenSigner },
+    { name: "OCI_CLI_AUTH=instance_principal beats the profile", config: () => apiKeyConfig, env: { OCI_CLI_AUTH: "instance_principal" }, expect: InstancePrincipalsSigner },
+    { name: "--auth api_key beats OCI_CLI_AUTH=instance_principal", auth: "api_key", config: () => apiKeyConfig, env: { OCI_CLI_AUTH: "instance_principal" }, expect: ApiKeySigner },
+    { name: "--auth security_token on a session profile", auth: "security_token", config: () => sessionConfig, expect: SessionTokenSigner },
+    { name: "--auth instance_principal beats OCI_CLI_AUTH=api_key", auth: "instance_principal", config: () => apiKeyConfig, env: { OCI_CLI_AUTH: "api_key" }, expect: InstancePrincipalsSigner },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const signer = await authFromEnvironment({ auth: c.auth, configFile: c.config(), env: { ...c.env }, ...ipOptions() });
+      assert.ok(signer instanceof c.expect, `expected ${c.expect.name}, got ${signer.constructor.name}`);
+      assert.equal(await status(signer), 200);
+    });
+  }
+
+  test("OCI_CLI_AUTH=resource_principal", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const token = makeJwt({ res_tenant: "ocid1.tenancy.oc1..rp", exp }, jwtKey);
+    emulator.registerSecurityToken(token, sessionKey.publicKey, { expiresAt: new Date(exp * 1000) });
+    const signer = await authFromEnvironment({
+      env: {
+        OCI_CLI_AUTH: "resource_principal",
+        OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
+        OCI_RESOURCE_PRINCIPAL_RPST: token,
+        OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: sessionKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      },
+    });
+    assert.ok(signer instanceof ResourcePrincipalsSigner);
+    assert.equal(await status(signer), 200);
+  });
+
+  test("--auth api_key on a session profile: a ConfigError saying to use security_token", async () => {
+    await assert.rejects(authFromEnvironment({ auth: "api_key", configFile: sessionConfig, env: {} }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /security_token/);
+      return true;
+    });
+  });
+
+  test("--auth security_token on an API-key profile: a ConfigError naming security_token_file", async () => {
+    await assert.rejects(authFromEnvironment({ auth: "security_token", configFile: apiKeyConfig, env: {} }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /security_token_file/);
+      return true;
+    });
+  });
+
+  test("instance_obo_user and oke_workload_identity: not supported yet, naming the supported values", async () => {
+    for (const auth of ["instance_obo_user", "oke_workload_identity"]) {
+      await assert.rejects(authFromEnvironment({ auth, env: {} }), (err: unknown) => {
+        assert.ok(err instanceof AuthError);
+        assert.equal(err.code, "AUTH_MODE_NOT_SUPPORTED");
+        assert.match(err.message, /not supported yet/);
+        assert.match(err.message, /api_key, security_token, instance_principal, resource_principal/);
+        return true;
+      });
+    }
+  });
+
+  test("an unknown value suggests the closest one and says where it came from", async () => {
+    await assert.rejects(authFromEnvironment({ auth: "instance_principals", env: {} }), (err: unknown) => {
+      assert.ok(err instanceof AuthError);
+      assert.equal(err.code, "AUTH_MODE_UNKNOWN");
+      assert.match(err.message, /^--auth "instance_principals"/);
+      assert.match(err.message, /Did you mean instance_principal\?/);
+      return true;
+    });
+    assert.throws(() => chooseAuthMode({ env: { OCI_CLI_AUTH: "apikey" } }), /OCI_CLI_AUTH "apikey".*Did you mean api_key\?/);
+    assert.equal(chooseAuthMode({ env: {} }), "config");
+    assert.equal(chooseAuthMode({ auth: "resource_principal", env: { OCI_CLI_AUTH: "api_key" } }), "resource_principal");
+  });
+});
+
+describe("session token profiles", () => {
+  test("a rewritten token file (oci session refresh) is picked up without a new signer", async () => {
+    const signer = await authFromEnvironment({ configFile: sessionConfig, env: {} });
+    assert.equal(await status(signer), 200);
+    const old = emulator.requests.at(-1)!.verification;
+    assert.ok(old?.ok);
+
+    const fresh = sessionToken();
+    await writeFile(tokenFile, fresh);
+    emulator.revokeSecurityToken(old.keyId.slice(3));
+    assert.equal(await status(signer), 200);
+    const used = emulator.requests.at(-1)!.verification;
+    assert.ok(used?.ok);
+    assert.equal(used.keyId, `ST$${fresh}`);
+  });
+
+  test("an expired session token: an AuthError telling to run oci session refresh", async () => {
+    const expiredDir = await mkdtemp(join(dir, "expired-"));
+    const file = join(expiredDir, "token");
+    await writeFile(file, sessionToken(-60));
+    const signer = new SessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), profile: "DEFAULT" });
+    await assert.rejects(signer.sign({ method: "GET", url: `${emulator.url}/n/` }), (err: unknown) => {
+      assert.ok(err instanceof AuthError);
+      assert.equal(err.code, "SESSION_TOKEN_EXPIRED");
+      assert.match(err.message, /oci session refresh --profile DEFAULT/);
+      return true;
+    });
+  });
+
+  test("a missing token file: an AuthError naming it", async () => {
+    const signer = new SessionTokenSigner({ securityTokenFile: join(dir, "nope"), keyFile: join(dir, "session_key.pem") });
+    await assert.rejects(signer.refresh(), (err: unknown) => err instanceof AuthError && err.message.includes(join(dir, "nope")) && /does not exist/.test(err.message));
+  });
+});
