@@ -251,3 +251,36 @@ describe("oci-raw raw-request against the emulator", () => {
     assertOneCleanLine(result.stderr);
   });
 });
+
+describe("oci-raw emulator", () => {
+  test("prints its URL and a config file that works, stops on SIGINT and cleans up", async () => {
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator"], {
+      cwd: root,
+      env: { PATH: process.env["PATH"] ?? "", HOME: dir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes("Press Ctrl-C")) resolve();
+        });
+        child.on("close", () => reject(new Error(`emulator exited early: ${stderr}`)));
+      });
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+      const config = /Config file: (.+)/.exec(stdout)![1]!;
+      const result = await run(["raw-request", "--config-file", config, "--http-method", "GET", "--target-uri", `${url}/n/`]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok((JSON.parse(result.stdout) as { data: unknown }).data);
+      child.kill("SIGINT");
+      assert.equal(await exited, 0, stderr);
+      assert.throws(() => readFileSync(config), /ENOENT/, "the temporary config directory is removed");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});
