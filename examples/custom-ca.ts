@@ -3,7 +3,7 @@ import { loadConfig, signedFetch, signerFromConfig } from "oci-raw";
 import { undiciTransport } from "oci-raw/undici";
 
 const config = loadConfig();
-// A TLS-inspecting proxy's or a private endpoint's CA; { proxy: "http://proxy:3128" } also works.
+// The CA of a TLS-inspecting proxy or a private endpoint. undiciTransport({ proxy }) takes a proxy URL.
 const transport = undiciTransport({ ca: readFileSync("corporate-ca.pem", "utf8") });
 try {
   const response = await signedFetch(

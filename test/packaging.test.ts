@@ -36,7 +36,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (name === "NODE_PATH" || name === "NODE_OPTIONS" || name === "INIT_CWD") continue;
+    if (name === "NODE_PATH" || name === "NODE_OPTIONS" || name === "INIT_CWD" || name === "NODE_TEST_CONTEXT") continue;
     // `npm test` exports the repo's package.json and lifecycle as npm_* variables.
     if (name.startsWith("npm_") && !/^npm_config_(cache|registry|userconfig|globalconfig|prefer_offline|offline)$/i.test(name)) continue;
     env[name] = value;

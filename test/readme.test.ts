@@ -21,6 +21,8 @@ import { tmpdir } from "node:os";
 import { basename, delimiter, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { mountFederation } from "./emulator/federation.js";
+import { mountImds } from "./emulator/imds.js";
 import { startEmulator, type ApiKey, type Emulator } from "./emulator/index.js";
 import { readmeBlocks, type ReadmeBlock } from "./readme-blocks.js";
 
@@ -144,6 +146,12 @@ test("the benchmark section has its markers, once each, in order", () => {
 test("README config, shell and example blocks run against the emulator", { timeout: 180_000 }, async (t) => {
   const emulator = await startEmulator();
   t.after(() => emulator.stop());
+  // Instance principals: the emulator's instance metadata and federation endpoint.
+  const imds = await mountImds(emulator);
+  mountFederation(emulator, { caCertificatePem: imds.ca.certificatePem });
+  // examples/custom-ca.ts talks HTTPS to a server whose CA it is given.
+  const httpsEmulator = await startEmulator({ https: true });
+  t.after(() => httpsEmulator.stop());
   const sandbox = await mkdtemp(join(tmpdir(), "oci-raw-readme-"));
   const written: string[] = [];
   t.after(async () => {
@@ -156,7 +164,7 @@ test("README config, shell and example blocks run against the emulator", { timeo
   await mkdir(join(home, ".oci"), { recursive: true });
   await mkdir(project);
   await mkdir(shims);
-  if (existsSync(join(repo, "specs/identity.yaml"))) await copyFile(join(repo, "specs/identity.yaml"), join(project, "identity.yaml"));
+  await copyFile(join(repo, "examples/identity.yaml"), join(project, "identity.yaml"));
 
   // `oci-raw` is this repo's CLI from sources; `npx` may only run it (never the registry).
   const cli = `#!/bin/sh\nexec "${process.execPath}" --conditions=source --import "${tsxLoader}" "${join(repo, "bin/oci-raw.ts")}" "$@"\n`;
@@ -168,7 +176,8 @@ test("README config, shell and example blocks run against the emulator", { timeo
 
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^OCI_/.test(name) || /^(https?|no)_proxy$/i.test(name) || name === "NODE_OPTIONS") continue;
+    // NODE_TEST_CONTEXT would make a child `node --test` think it runs inside this test.
+    if (/^OCI_/.test(name) || /^(https?|no)_proxy$/i.test(name) || name === "NODE_OPTIONS" || name === "NODE_TEST_CONTEXT") continue;
     env[name] = value;
   }
   Object.assign(env, {
@@ -180,6 +189,8 @@ test("README config, shell and example blocks run against the emulator", { timeo
 
   // The config block, with the emulator's key in place of the example values.
   const key = await emulator.createApiKey();
+  httpsEmulator.registerApiKey(key.keyId, key.publicKeyPem);
+  await writeFile(join(project, "corporate-ca.pem"), httpsEmulator.caCertificatePem ?? "");
   const configBlocks = blocks.filter((b) => b.check === "config");
   assert.equal(configBlocks.length, 1, "one config block");
   const config = toEmulator(configBlocks[0]?.code ?? "", emulator, key);
@@ -202,8 +213,10 @@ test("README config, shell and example blocks run against the emulator", { timeo
         // A copy beside the original, so its relative imports still resolve.
         const copy = join(repo, "examples", `.readme-run-${basename(path)}`);
         written.push(copy);
-        await writeFile(copy, toEmulator(await readFile(join(repo, path), "utf8"), emulator, key));
-        const result = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, copy], project, env);
+        const target = path === "examples/custom-ca.ts" ? httpsEmulator : emulator;
+        await writeFile(copy, toEmulator(await readFile(join(repo, path), "utf8"), target, key));
+        const testFlag = path.endsWith(".test.ts") ? ["--test", "--test-reporter=tap"] : [];
+        const result = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, ...testFlag, copy], project, env);
         assert.equal(result.code, 0, describe(block, result));
         const expect = EXPECTED_OUTPUT[path];
         assert.ok(expect, `no expected output for ${path} in test/readme.test.ts`);
@@ -215,5 +228,11 @@ test("README config, shell and example blocks run against the emulator", { timeo
 
 /** What each example prints against the emulator (whose identity service starts with no users). */
 const EXPECTED_OUTPUT: Record<string, RegExp> = {
+  // The README's raw request lists the (still empty) tenancy.
   "examples/raw-request.ts": /^200 \[\]\n$/,
+  // IMDS answers region "iad"; the signer reports the canonical name. The tenancy is the emulator's.
+  "examples/instance-principal.ts": /^us-ashburn-1 200 \[/,
+  "examples/typed-call.ts": /^200 ada true\nada ACTIVE\n404 NotAuthorizedOrNotFound true\n$/,
+  "examples/custom-ca.ts": /^200\n$/,
+  "examples/users.test.ts": /^# pass 1$/m,
 };
