@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator, EMULATOR_TENANCY_ID, type Emulator } from "./emulator/index.js";
 import { startForwardProxy } from "./forward-proxy.js";
+import { redactHeader } from "../bin/commands/raw-request.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin", "oci-raw.ts");
@@ -282,5 +283,17 @@ describe("oci-raw emulator", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+  });
+});
+
+describe("--debug redaction rules", () => {
+  test("signatures, security tokens and bearer tokens never reach the terminal", () => {
+    const auth = 'Signature version="1",headers="date",keyId="ST$eyJhbGciOi.secret.token",algorithm="rsa-sha256",signature="c2lnbmF0dXJl"';
+    const shown = redactHeader("Authorization", auth);
+    assert.equal(shown, 'Signature version="1",headers="date",keyId="ST$<redacted>",algorithm="rsa-sha256",signature="<redacted>"');
+    assert.equal(redactHeader("authorization", "Bearer abc.def"), "Bearer <redacted>");
+    assert.equal(redactHeader("x-security-token", "abc"), "<redacted>");
+    assert.equal(redactHeader("opc-obo-token", "abc"), "<redacted>");
+    assert.equal(redactHeader("date", "Thu, 05 Jan 2014 21:31:40 GMT"), "Thu, 05 Jan 2014 21:31:40 GMT");
   });
 });

@@ -222,6 +222,16 @@ describe("signedFetch against the emulator", () => {
     emulator.faults.clear();
   });
 
+  test("a timed-out attempt is retried like a network failure", async () => {
+    emulator.faults.delayNext(1, 5_000);
+    const counter = counting(signer);
+    const response = await signedFetch(`${emulator.url}/echo/slow-once`, { signer: counter, timeoutMs: 300, retry: fast });
+    assert.equal(response.status, 200);
+    assert.equal(counter.calls, 2);
+    await response.arrayBuffer();
+    emulator.faults.clear();
+  });
+
   test("401 with a refreshable signer: refresh once and resend; a second 401 is returned", async () => {
     const sessionKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const expiresAt = new Date(Date.now() + 3600_000);
