@@ -205,7 +205,9 @@ test("README config, shell and example blocks run against the emulator", { timeo
         const script = toEmulator(block.code, emulator, key);
         const result = await run("bash", ["-euo", "pipefail", "-c", script], project, env);
         assert.equal(result.code, 0, describe(block, result));
-        if (/^oci-raw raw-request/m.test(block.code)) JSON.parse(result.stdout);
+        // Each raw request prints one JSON document with the answer's status.
+        const requests = block.code.match(/\boci-raw raw-request\b/g)?.length ?? 0;
+        assert.equal(result.stdout.match(/"status":\s*"200\b/g)?.length ?? 0, requests, describe(block, result));
       });
     } else if (block.check.startsWith("example ")) {
       const path = block.check.slice("example ".length);
