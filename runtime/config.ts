@@ -294,6 +294,6 @@ export function signerFromConfig(config: OciConfig, options: SignerFromConfigOpt
     tenancy: config.tenancy!,
     user: config.user!,
     fingerprint: config.fingerprint!,
-    privateKeyContent: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    privateKey,
   });
 }

@@ -30,6 +30,8 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
   privateKeyFile?: string | undefined;
   /** The PEM text itself. */
   privateKeyContent?: string | undefined;
+  /** An already parsed key (e.g. from `loadPrivateKey`); wins over file and content. */
+  privateKey?: KeyObject | undefined;
   passPhrase?: string | undefined;
   onWarning?: ((message: string) => void) | undefined;
 }
@@ -45,11 +47,13 @@ export class ApiKeySigner implements RequestSigner {
       if (!options[field]) throw new TypeError(`ApiKeySigner: "${field}" is required`);
     }
     const source = options.privateKeyContent ?? options.privateKeyFile;
-    if (!source) throw new TypeError(`ApiKeySigner: give "privateKeyFile" or "privateKeyContent"`);
+    if (!options.privateKey && !source) {
+      throw new TypeError(`ApiKeySigner: give "privateKeyFile", "privateKeyContent" or "privateKey"`);
+    }
     if (options.privateKeyContent !== undefined && !options.privateKeyContent.includes("-----BEGIN")) {
       throw new TypeError(`ApiKeySigner: "privateKeyContent" must be PEM text (use "privateKeyFile" for a path)`);
     }
-    const privateKey = loadPrivateKey(source, options.passPhrase, { onWarning: options.onWarning });
+    const privateKey = options.privateKey ?? loadPrivateKey(source!, options.passPhrase, { onWarning: options.onWarning });
     this.keyId = `${options.tenancy}/${options.user}/${options.fingerprint}`;
     this.#credentials = Object.freeze({ keyId: this.keyId, privateKey });
     this.#lists = { genericHeaders: options.genericHeaders, bodyHeaders: options.bodyHeaders };
