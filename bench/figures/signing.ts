@@ -4,7 +4,7 @@
  * ÷ oci-common's DefaultRequestSigner on the same request. Rates, so higher is better.
  */
 import { createHash, createPrivateKey, sign as rsaSign } from "node:crypto";
-import { ApiKeySigner } from "../../runtime/signers.js";
+import { ApiKeySigner } from "oci-raw";
 import { FINGERPRINT, GET_URL, POST_URL, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { generatedKey, jsonBody, publishedTestKey, type BenchKey } from "../lib/keys.js";
 import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";

@@ -28,7 +28,7 @@ export function machineLine(m: Machine): string {
 
 function goalText(r: Row): string {
   if (!r.goal) return "";
-  const op = r.goal.op === ">=" ? "≥" : r.goal.op === "<=" ? "≤" : "=";
+  const op = { ">=": "≥", "<=": "≤", "<": "<", "==": "=" }[r.goal.op];
   return `${op} ${r.goal.value}`;
 }
 

@@ -2,7 +2,7 @@
 import { summarize, type Summary } from "./stats.js";
 
 export interface Goal {
-  op: ">=" | "<=" | "==";
+  op: ">=" | "<=" | "<" | "==";
   value: number;
 }
 
@@ -47,6 +47,7 @@ export function goalMet(r: Row): boolean | undefined {
   if (!Number.isFinite(v)) return false;
   if (r.goal.op === ">=") return v >= r.goal.value;
   if (r.goal.op === "<=") return v <= r.goal.value;
+  if (r.goal.op === "<") return v < r.goal.value;
   return v === r.goal.value;
 }
 

@@ -137,16 +137,18 @@ export async function interleaveOps<K extends string>(
   return out;
 }
 
-/** Requests per second of `total` calls kept `inFlight` at a time. */
-export async function concurrentRate(total: number, inFlight: number, op: (i: number) => Promise<unknown>): Promise<number> {
+/**
+ * Requests per second of `total` calls kept `inFlight` at a time. With the "cpu" clock:
+ * requests per CPU-second of this process (the server must run in another process).
+ */
+export async function concurrentRate(total: number, inFlight: number, op: (i: number) => Promise<unknown>, clock: Clock = "wall"): Promise<number> {
   let next = 0;
-  const start = process.hrtime.bigint();
+  const seconds = startClock(clock);
   const worker = async (): Promise<void> => {
     while (next < total) await op(next++);
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-  const ns = Number(process.hrtime.bigint() - start);
-  return total / (ns / 1e9);
+  return total / seconds();
 }
 
 /** The p-th percentile (0–100) of a list of numbers (nearest rank). */
