@@ -196,6 +196,24 @@ describe("invoke against the emulator", () => {
   });
 });
 
+test("ListObjects pages by object name (nextStartWith), as Object Storage does", async () => {
+  const c = client();
+  const os = (path: string, extra: Pick<OperationRequest, "query"> = {}) =>
+    invoke<{ objects: Array<{ name: string; size: number }>; nextStartWith?: string }>(c, {
+      service: objectstorage, operationId: "X", method: "GET", path, pathParams: { namespaceName: EMULATOR_NAMESPACE, bucketName: "listing" }, ...extra,
+    });
+  await invoke(c, { service: objectstorage, operationId: "CreateBucket", method: "POST", path: "/n/{namespaceName}/b/", pathParams: { namespaceName: EMULATOR_NAMESPACE }, body: { name: "listing", compartmentId: EMULATOR_COMPARTMENT_ID } });
+  for (const name of ["c", "a", "b/1", "b/2"]) {
+    await invoke(c, { service: objectstorage, operationId: "PutObject", method: "PUT", path: "/n/{namespaceName}/b/{bucketName}/o/{objectName}", pathParams: { namespaceName: EMULATOR_NAMESPACE, bucketName: "listing", objectName: name }, body: name, bodyKind: "binary", responseKind: "none", excludeBodyFromSignature: true });
+  }
+  const first = await os("/n/{namespaceName}/b/{bucketName}/o", { query: { limit: 2 } });
+  assert.deepEqual(first.data.objects.map((o) => o.name), ["a", "b/1"]);
+  assert.equal(first.data.nextStartWith, "b/2");
+  const rest = await os("/n/{namespaceName}/b/{bucketName}/o", { query: { start: first.data.nextStartWith, prefix: "b" } });
+  assert.deepEqual(rest.data.objects.map((o) => [o.name, o.size]), [["b/2", 3]]);
+  assert.equal(rest.data.nextStartWith, undefined);
+});
+
 describe("paginate", () => {
   test("every item of every page, honouring the page size", async () => {
     emulator.clearRequests();

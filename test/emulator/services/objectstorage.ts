@@ -1,6 +1,6 @@
 /**
  * Object Storage (base path /): GetNamespace, ListBuckets, CreateBucket, and objects
- * (PutObject, GetObject, HeadObject, DeleteObject). PutObject's body is not signed, as in
+ * (ListObjects, PutObject, GetObject, HeadObject, DeleteObject). PutObject's body is not signed, as in
  * OCI (`x-obmcs-signing-strategy: exclude_body`), and neither is UploadPart's.
  */
 import { createHash } from "node:crypto";
@@ -147,6 +147,24 @@ export function mountObjectStorage(router: Router): void {
     },
     UNSIGNED_BODY,
   );
+
+  // ListObjects pages with `start` / `nextStartWith` (object names), not opc-next-page.
+  router.add("GET", "/n/{namespaceName}/b/{bucketName}/o", (request) => {
+    const { objects } = findBucket(request);
+    const query = request.url.searchParams;
+    const prefix = query.get("prefix") ?? "";
+    const start = query.get("start") ?? "";
+    const limitText = query.get("limit");
+    const limit = limitText === null ? MAX_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw invalidParameter(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+    const names = [...objects.keys()].filter((name) => name.startsWith(prefix) && name >= start).sort();
+    const page = names.slice(0, limit).map((name) => {
+      const object = objects.get(name)!;
+      return { name, size: object.data.byteLength, md5: object.md5, etag: object.etag, timeCreated: new Date(object.lastModified).toISOString() };
+    });
+    const next = names[limit];
+    return json(200, next === undefined ? { objects: page } : { objects: page, nextStartWith: next });
+  });
 
   router.add("GET", "/n/{namespaceName}/b/{bucketName}/o/{objectName+}", (request) => {
     const object = findObject(request);
