@@ -69,7 +69,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
   process.off("unhandledRejection", onUnhandled);
   assert.deepEqual(unhandled, [], "no unhandled rejections");
+  assert.deepEqual(await leftoverHandles(), [], "no sockets, servers or timers left");
 });
+
+/** Sockets, servers and timers still open after everything was closed (polled briefly: closing is asynchronous). */
+async function leftoverHandles(): Promise<string[]> {
+  // (Pipes are the test runner's own stdio.)
+  const busy = () => process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));
+  for (let i = 0; i < 40 && busy().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return busy();
+}
+
 
 async function status(signer: RequestSigner): Promise<number> {
   const response = await signedFetch(`${emulator.url}/n/`, { signer });
@@ -86,7 +96,8 @@ describe("authFromEnvironment precedence", () => {
     env?: Record<string, string>;
     config: () => string;
     profile?: string;
-    expect: new (...args: never[]) => RequestSigner;
+    // A class (InstancePrincipalsSigner's constructor is private, hence not a `new` type).
+    expect: Function & { prototype: RequestSigner };
   }> = [
     { name: "API-key profile, nothing set → API key", config: () => apiKeyConfig, expect: ApiKeySigner },
     { name: "session profile, nothing set → session token", config: () => sessionConfig, expect: SessionTokenSigner },

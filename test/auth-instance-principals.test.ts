@@ -11,6 +11,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { AuthError } from "../runtime/errors.js";
 import { signedFetch } from "../runtime/http.js";
 import { noRetry } from "../runtime/retry.js";
+import { Agent, fetch as undiciFetch } from "undici";
 import {
   InstancePrincipalsSigner,
   PemStringCertificateRetriever,
@@ -43,14 +44,27 @@ after(async () => {
   await emulator.stop();
   process.off("unhandledRejection", onUnhandled);
   assert.deepEqual(unhandled, [], "no unhandled rejections");
+  assert.deepEqual(await leftoverHandles(), [], "no sockets, servers or timers left");
 });
+
+/** Sockets, servers and timers still open after everything was closed (polled briefly: closing is asynchronous). */
+async function leftoverHandles(): Promise<string[]> {
+  // (Pipes are the test runner's own stdio.)
+  const busy = () => process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));
+  for (let i = 0; i < 40 && busy().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return busy();
+}
+
 
 function create(extra: Parameters<typeof InstancePrincipalsSigner.create>[0] = {}): Promise<InstancePrincipalsSigner> {
   return InstancePrincipalsSigner.create({ metadataBaseUrl: imds.baseUrl, federationEndpoint: federation.url, env: {}, ...extra });
 }
 
-async function getNamespace(signer: InstancePrincipalsSigner | X509FederationClientSigner): Promise<Response> {
-  return signedFetch(`${emulator.url}/n/`, { signer });
+async function getNamespace(
+  signer: InstancePrincipalsSigner | X509FederationClientSigner,
+  transport: { fetch?: typeof fetch; dispatcher?: unknown } = {},
+): Promise<Response> {
+  return signedFetch(`${emulator.url}/n/`, { signer, ...transport });
 }
 
 describe("instance principals", () => {
@@ -176,12 +190,17 @@ describe("instance principals", () => {
     const window = Math.min(2000, lifetime / 2);
     await delay(Math.max(0, expiresAt - window / 2 - Date.now() + 20));
     const before = federation.tokenRequests;
-    const responses = await Promise.all(Array.from({ length: 1000 }, () => getNamespace(signer)));
+    // A bounded connection pool (undici's own fetch with its Agent, DECISIONS.md 1): 1 000
+    // simultaneous connections would overflow the listen backlog on a small machine.
+    const dispatcher = new Agent({ connections: 32 });
+    const transport = { fetch: undiciFetch as unknown as typeof fetch, dispatcher };
+    const responses = await Promise.all(Array.from({ length: 1000 }, () => getNamespace(signer, transport))).finally(() => {});
     const statuses = new Map<number, number>();
     for (const r of responses) {
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       await r.arrayBuffer();
     }
+    await dispatcher.close();
     assert.deepEqual([...statuses], [[200, 1000]]);
     assert.equal(federation.tokenRequests - before, 1);
   });

@@ -40,7 +40,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
   process.off("unhandledRejection", onUnhandled);
   assert.deepEqual(unhandled, [], "no unhandled rejections");
+  assert.deepEqual(await leftoverHandles(), [], "no sockets, servers or timers left");
 });
+
+/** Sockets, servers and timers still open after everything was closed (polled briefly: closing is asynchronous). */
+async function leftoverHandles(): Promise<string[]> {
+  // (Pipes are the test runner's own stdio.)
+  const busy = () => process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));
+  for (let i = 0; i < 40 && busy().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return busy();
+}
+
 
 async function status(signer: ResourcePrincipalsSigner): Promise<number> {
   const response = await signedFetch(`${emulator.url}/n/`, { signer });

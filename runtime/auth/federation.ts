@@ -9,7 +9,7 @@ import { CredentialsSigner } from "../signers.js";
 import { signRequestParts, type SignatureHeaderLists } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { tenancyFromCertificate, type CertificateRetriever } from "./certificates.js";
-import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField } from "./fetch-util.js";
+import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField, wireHeaders } from "./fetch-util.js";
 import { jwtExpiresAt } from "./jwt.js";
 import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
 import type { SessionKeySupplier } from "./session-key.js";
@@ -119,9 +119,7 @@ export class X509FederationClient {
           { keyId, privateKey: leafKey },
           { genericHeaders: FEDERATION_GENERIC_HEADERS },
         );
-        // fetch sets these itself from the URL and body (same values).
-        delete headers["host"];
-        return { method: "POST", headers, body };
+        return { method: "POST", headers: wireHeaders(headers), body };
       },
       "the federation endpoint",
       options,

@@ -135,3 +135,14 @@ export function pemBody(pem: string): string {
     .join("")
     .replace(/\s+/g, "");
 }
+
+/**
+ * Signed headers as they go to fetch: `host` and `content-length` are dropped because fetch
+ * sets both itself, to the same values the signature covers (from the URL and the string
+ * body); an explicit content-length is rejected once the `undici` package has installed its
+ * global dispatcher.
+ */
+export function wireHeaders(signed: Record<string, string>): Record<string, string> {
+  const { host: _host, "content-length": _length, ...rest } = signed;
+  return rest;
+}

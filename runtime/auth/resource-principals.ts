@@ -21,7 +21,7 @@ import { CredentialsSigner } from "../signers.js";
 import { signRequestParts, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { ResourcePrincipalsNotConfiguredError } from "./errors.js";
-import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField, type AuthHttpOptions } from "./fetch-util.js";
+import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField, wireHeaders, type AuthHttpOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
 import { InstancePrincipalsSigner } from "./instance-principals.js";
 import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
@@ -217,8 +217,7 @@ async function signedJson(
         { method, url, headers: method === "POST" ? { "content-type": "application/json" } : {}, body },
         credentials,
       );
-      delete headers["host"];
-      return body === undefined ? { method, headers } : { method, headers, body };
+      return body === undefined ? { method, headers: wireHeaders(headers) } : { method, headers: wireHeaders(headers), body };
     },
     what,
     transport,
