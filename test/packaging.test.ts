@@ -18,6 +18,7 @@ import { delimiter, join, relative, sep } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { PACKAGING_SPEC, USER_SCRIPT, USER_CJS_SCRIPT, USER_CTS_CHECK } from "./packaging/user-project.js";
+import { readmeBlocks } from "./readme-blocks.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const repoPackage = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
@@ -135,7 +136,12 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   };
   await writeFile(
     join(project, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { ...strict, module: "NodeNext", moduleResolution: "NodeNext", outDir: "out", rootDir: "src" }, include: ["src"] }, null, 2),
+    // allowJs copies the generated schemas.js into outDir beside the index.js that imports it (README).
+    JSON.stringify(
+      { compilerOptions: { ...strict, module: "NodeNext", moduleResolution: "NodeNext", outDir: "out", rootDir: "src", allowJs: true }, include: ["src"] },
+      null,
+      2,
+    ),
   );
   await writeFile(
     join(project, "tsconfig.bundler.json"),
@@ -147,7 +153,12 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   await copyFile(join(repo, PACKAGING_SPEC), join(project, "service.yaml"));
 
   // The README's install command, with the tarball in place of the registry name.
-  await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], project, cleanEnv(), 240_000);
+  const installBlocks = readmeBlocks(await readFile(join(repo, "README.md"), "utf8")).filter((b) => b.check === "packaging");
+  assert.equal(installBlocks.length, 1, "README.md has one install block (<!-- check: packaging -->)");
+  const install = (installBlocks[0]?.code ?? "").trim().split(/\s+/);
+  assert.deepEqual(install, ["npm", "install", "oci-raw"], "the README's install command");
+  const [npm = "npm", ...installArgs] = install.map((word) => (word === "oci-raw" ? tarball : word));
+  await run(npm, [...installArgs, "--prefer-offline", "--no-audit", "--no-fund"], project, cleanEnv(), 240_000);
   const installed = JSON.parse(await readFile(join(project, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
   assert.ok(installed.dependencies?.["oci-raw"], "npm install did not record oci-raw as a dependency");
 
@@ -193,6 +204,8 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     const { stdout } = await run(process.execPath, ["out/main.js"], project);
     const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
     assert.equal(report["generatedStatus"], 200);
+    assert.deepEqual(report["names"], ["grace"]);
+    assert.equal(report["rawIsArray"], true);
     assert.equal(report["rawStatus"], 200);
     assert.equal(report["serviceErrorIsTyped"], true);
     assert.equal(report["serviceErrorStatus"], 404);

@@ -205,6 +205,7 @@ test("README config, shell and example blocks run against the emulator", { timeo
         const script = toEmulator(block.code, emulator, key);
         const result = await run("bash", ["-euo", "pipefail", "-c", script], project, env);
         assert.equal(result.code, 0, describe(block, result));
+        if (/\boci-raw generate\b/.test(block.code)) await compareWithCommittedClient(join(project, "src/oci/identity"));
         // Each raw request prints one JSON document with the answer's status.
         const requests = block.code.match(/\boci-raw raw-request\b/g)?.length ?? 0;
         assert.equal(result.stdout.match(/"status":\s*"200\b/g)?.length ?? 0, requests, describe(block, result));
@@ -238,3 +239,26 @@ const EXPECTED_OUTPUT: Record<string, RegExp> = {
   "examples/custom-ca.ts": /^200\n$/,
   "examples/users.test.ts": /^# pass 1$/m,
 };
+
+/**
+ * The README's generate command must write exactly the client examples/ uses (generation is
+ * deterministic). `UPDATE_EXAMPLES=1` refreshes examples/oci/identity from it instead.
+ */
+async function compareWithCommittedClient(dir: string): Promise<void> {
+  const committed = join(repo, "examples/oci/identity");
+  const files = (await readdir(dir)).sort();
+  if (process.env["UPDATE_EXAMPLES"] === "1") {
+    await rm(committed, { recursive: true, force: true });
+    await mkdir(committed, { recursive: true });
+    for (const file of files) await copyFile(join(dir, file), join(committed, file));
+    return;
+  }
+  assert.deepEqual(files, (await readdir(committed)).sort(), "examples/oci/identity has other files than the generator writes");
+  for (const file of files) {
+    assert.equal(
+      await readFile(join(committed, file), "utf8"),
+      await readFile(join(dir, file), "utf8"),
+      `examples/oci/identity/${file} is stale: run UPDATE_EXAMPLES=1 node --conditions=source --import tsx --test test/readme.test.ts`,
+    );
+  }
+}

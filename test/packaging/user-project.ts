@@ -5,7 +5,7 @@
  */
 
 /** The spec the user project generates from (copied in as `service.yaml`). */
-export const PACKAGING_SPEC = "specs/identity.yaml";
+export const PACKAGING_SPEC = "examples/identity.yaml";
 
 /** src/main.ts: a generated call, a raw signedFetch and a typed service error, against the emulator. */
 export const USER_SCRIPT = `import { mkdtemp, rm } from "node:fs/promises";
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, loadConfig, OciServiceError, signedFetch, signerFromConfig } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
-import { getUser, listUsers } from "./oci/index.js";
+import { createUser, getUser, listUsers } from "./oci/identity/index.js";
 
 const emulator = await startEmulator();
 const dir = await mkdtemp(join(tmpdir(), "user-project-"));
@@ -23,6 +23,7 @@ try {
   const client = createClient({ signer, region: "us-ashburn-1", endpoint: emulator.url, validation: "strict" });
 
   const tenancy: string = config.tenancy ?? "";
+  await createUser(client, { body: { compartmentId: tenancy, name: "grace", description: "from a user project" } });
   const users = await listUsers(client, { compartmentId: tenancy });
   const names: string[] = users.data.map((user) => user.name);
 
