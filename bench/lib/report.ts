@@ -38,7 +38,9 @@ function metText(r: Row): string {
 }
 
 function valueText(r: Row): string {
-  return r.unit === "×" ? fmtRatio(r.value.median) : `${fmtRatio(r.value.median)} ${r.unit}`;
+  if (r.unit === "×") return fmtRatio(r.value.median);
+  const v = r.value.median;
+  return `${Number.isInteger(v) ? String(v) : fmtRatio(v)} ${r.unit}`;
 }
 
 function spreadText(r: Row): string {
