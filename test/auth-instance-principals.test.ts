@@ -172,6 +172,9 @@ describe("instance principals", () => {
     assert.notEqual(first.keyId, second.keyId);
     const pem = (k: typeof first) => k.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     assert.notEqual(pem(first), pem(second));
+    // The supplier's current pair is the one the current token was issued for.
+    const current = await signer.federationClient.sessionKeySupplier.keyPair();
+    assert.equal(current.privateKey, second.privateKey);
     assert.equal((await getNamespace(signer)).status, 200);
   });
 

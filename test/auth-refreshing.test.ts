@@ -202,6 +202,11 @@ describe("SessionKeySupplier", () => {
     assert.equal(await supplier.keyPair(), b);
     assert.match(b.publicKeyPem, /^-----BEGIN PUBLIC KEY-----/);
     assert.equal(b.privateKey.asymmetricKeyDetails?.modulusLength, 1024);
+    // generate() does not change the current pair until use().
+    const c = await supplier.generate();
+    assert.equal(await supplier.keyPair(), b);
+    supplier.use(c);
+    assert.equal(await supplier.keyPair(), c);
     assert.throws(() => new SessionKeySupplier({ keySize: 512 }), /at least 1024/);
   });
 });

@@ -81,7 +81,8 @@ export class X509FederationClient {
     const intermediates = options.intermediateCertificateRetrievers ?? [];
     const first = this.#requests++ === 0;
     const [sessionKey] = await Promise.all([
-      this.sessionKeySupplier.refresh(),
+      // Not current until its token arrives (see SessionKeySupplier).
+      this.sessionKeySupplier.generate(),
       ...[leaf, ...intermediates].filter((r) => !first || !r.loaded).map((r) => r.refresh()),
     ]);
 
@@ -134,6 +135,7 @@ export class X509FederationClient {
     }
     const token = stringField(what, url, parseJsonObject(what, url, answer.text), "token");
     const expiresAt = jwtExpiresAt(token, `The token from ${url}`);
+    this.sessionKeySupplier.use(sessionKey);
     return Object.freeze({ keyId: `ST$${token}`, privateKey: sessionKey.privateKey, expiresAt });
   }
 }

@@ -15,7 +15,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import { AuthError } from "../errors.js";
 import { loadPrivateKey } from "../keys.js";
-import { federationEndpoint as federationEndpointFor, regionName } from "../regions.js";
+import { regionName } from "../regions.js";
 import type { RetryStrategy } from "../retry.js";
 import { CredentialsSigner } from "../signers.js";
 import { signRequestParts, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
@@ -291,7 +291,8 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
     sessionKeySize: options.sessionKeySize,
     ...transport,
   });
-  const rpstEndpoint = env[rpstVar] || new URL(instance.federationClient.federationEndpoint).origin || federationEndpointFor(instance.region);
+  // Default: the Auth service itself (the federation endpoint's origin, https://auth.<region>.<domain>).
+  const rpstEndpoint = env[rpstVar] || new URL(instance.federationClient.federationEndpoint).origin;
   const id = env["OCI_RESOURCE_PRINCIPAL_RPT_ID"] || (await getMetadataFrom(instance.metadata, "instance/id", transport)).trim().toLowerCase();
   const path = (env["OCI_RESOURCE_PRINCIPAL_RPT_PATH"] || DEFAULT_RPT_PATH).replaceAll("{id}", id);
   const exchange: TokenExchange = { rptUrl: `${env[rptVar]!.replace(/\/+$/, "")}${path}`, rpstEndpoint };
@@ -302,8 +303,9 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
     description: "the resource principal session token",
     refreshWindowMs: refreshWindowMs(options),
     fetchCredentials: async () => {
-      const pair = await sessionKeys.refresh();
+      const pair = await sessionKeys.generate();
       const { token } = await exchangeTokens(exchange, client, async () => pair.publicKey, transport);
+      sessionKeys.use(pair);
       return Object.freeze({ keyId: `ST$${token}`, privateKey: pair.privateKey, expiresAt: jwtExpiresAt(token, "The resource principal session token") });
     },
   });

@@ -20,9 +20,10 @@ export interface SessionKeySupplierOptions {
 }
 
 /**
- * Vends an RSA session key pair and makes new ones. `refresh()` returns the new pair: the
- * caller requests a token for it and only then signs with it (as one credentials value), so
- * a pair is never used with a token issued for another.
+ * Vends an RSA session key pair and makes new ones. A token-based client calls `generate()`
+ * for a pair that is not yet current, requests a token for it, and only then `use()`s it —
+ * so `keyPair()` never returns a key whose token has not arrived (the official TypeScript SDK
+ * installs the new key first, and requests signed in between fail).
  */
 export class SessionKeySupplier {
   readonly keySize: number;
@@ -38,14 +39,31 @@ export class SessionKeySupplier {
 
   /** The current pair (generated on first use). */
   keyPair(): Promise<SessionKeyPair> {
-    return (this.#current ??= this.#generate());
+    if (!this.#current) {
+      const first = this.generate();
+      this.#current = first;
+      // A failed generation must not stick: the next call tries again.
+      first.catch(() => {
+        if (this.#current === first) this.#current = undefined;
+      });
+    }
+    return this.#current;
   }
 
-  /** Generate a new pair, make it current and return it. */
+  /** A new pair, not yet current. */
+  generate(): Promise<SessionKeyPair> {
+    return this.#generate();
+  }
+
+  /** Make `pair` the current one (once its token has arrived). */
+  use(pair: SessionKeyPair): void {
+    this.#current = Promise.resolve(pair);
+  }
+
+  /** Generate a new pair, make it current and return it (Python's `refresh()`). */
   async refresh(): Promise<SessionKeyPair> {
-    const next = this.#generate();
-    const pair = await next;
-    this.#current = next;
+    const pair = await this.generate();
+    this.use(pair);
     return pair;
   }
 
