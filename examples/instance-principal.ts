@@ -1,6 +1,8 @@
-import { InstancePrincipalsSigner, signedFetch } from "oci-raw";
+import { InstancePrincipalsSigner, retryStrategy, signedFetch } from "oci-raw";
 
-const signer = await InstancePrincipalsSigner.create();
+// Python: InstancePrincipalsSecurityTokenSigner(retry_strategy=...). The strategy covers the
+// signer's own requests to instance metadata and the Auth service.
+const signer = await InstancePrincipalsSigner.create({ retry: retryStrategy({ maxAttempts: 4 }) });
 const response = await signedFetch(
   `https://identity.us-ashburn-1.oraclecloud.com/20160918/users/?compartmentId=${signer.tenancyId}`,
   { signer },
