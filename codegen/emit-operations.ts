@@ -2,11 +2,11 @@
  * index.ts: the service description, a type alias per schema, and one boring async function
  * per operation that builds an `OperationRequest` and hands it to the runtime's `invoke`.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from "ts-morph";
+import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { isObject, type Json, type JsonObject } from "./load.js";
 import type { OperationModel, ParamModel, ServiceModel } from "./model.js";
 import { propertyKey } from "./names.js";
-import { docText, printFile } from "./print.js";
+import { constStatement, docText, printFile, spaced } from "./print.js";
 
 const COMPONENT_PREFIX = "#/components/schemas/";
 
@@ -233,7 +233,7 @@ export function emitOperations(
   const usesHeaderCollection = model.operations.some((op) => op.params.some((p) => p.serialisation === "headerCollection"));
   const usesSchemas = model.operations.some((op) => op.response.kind === "json");
 
-  const statements: StatementStructures[] = [
+  const statements: Array<StatementStructures | WriterFunction> = [
     {
       kind: StructureKind.ImportDeclaration,
       namedImports: [
@@ -244,28 +244,18 @@ export function emitOperations(
     },
     ...(usesSchemas ? [{ kind: StructureKind.ImportDeclaration as const, namespaceImport: "schemas", moduleSpecifier: "./schemas.js" }] : []),
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: [
-        docText(
-          `${service.title ?? service.name}: where requests go.` +
-            (service.endpointTemplate ? "" : " Per-resource endpoints: create the client with `endpoint`."),
-        ),
-      ],
-      declarations: [
-        {
-          name: "service",
-          type: "ServiceInfo",
-          initializer: objectLiteral([
-            `name: ${JSON.stringify(service.name)}`,
-            `endpointTemplate: ${service.endpointTemplate === undefined ? "undefined" : JSON.stringify(service.endpointTemplate)}`,
-            `basePath: ${JSON.stringify(service.basePath)}`,
-          ]),
-        },
-      ],
-    },
+    spaced(constStatement({
+      name: "service",
+      type: "ServiceInfo",
+      docs:
+        `${service.title ?? service.name}: where requests go.` +
+        (service.endpointTemplate ? "" : " Per-resource endpoints: create the client with `endpoint`."),
+      initializer: objectLiteral([
+        `name: ${JSON.stringify(service.name)}`,
+        `endpointTemplate: ${service.endpointTemplate === undefined ? "undefined" : JSON.stringify(service.endpointTemplate)}`,
+        `basePath: ${JSON.stringify(service.basePath)}`,
+      ]),
+    })),
   ];
   if (usesBinary) {
     statements.push({

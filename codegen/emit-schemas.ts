@@ -9,13 +9,13 @@
  * Forward compatible: unknown properties pass, enums accept any value of their type, nothing
  * can throw at import (no discriminatedUnion), recursion goes through getters.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { pointerOf, type GenerateWarning } from "./errors.js";
 import { isObject, type Json, type JsonObject } from "./load.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
-import { docText, printFile } from "./print.js";
+import { constStatement, printFile, spaced } from "./print.js";
 
 const COMPONENT_PREFIX = "#/components/schemas/";
 
@@ -42,6 +42,11 @@ interface Context {
 
 function componentName(ref: string): string | undefined {
   return ref.startsWith(COMPONENT_PREFIX) ? decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
+}
+
+/** Indents every line but the first by two spaces (for text nested one level deeper). */
+function indent(text: string): string {
+  return text.replace(/\n/g, "\n  ");
 }
 
 function literal(value: Json): string {
@@ -152,10 +157,10 @@ function ownObject(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, 
     for (const name of inner.refs) ctx.refs.add(name);
     if (!required.has(key)) expression = `z.exactOptional(${expression})`;
     // A property that refers to another schema is a getter: schemas may refer to each other in any order.
-    return getter ? `get ${propertyKey(key)}() { return ${expression}; }` : `${propertyKey(key)}: ${expression}`;
+    return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
   });
   const additional = schema["additionalProperties"];
-  const shape = `{ ${entries.join(", ")} }`;
+  const shape = `{\n${entries.map((e) => `  ${indent(e)},`).join("\n")}\n}`;
   if (isObject(additional) && Object.keys(additional).length > 0) {
     return `z.catchall(z.object(${shape}), ${zodExpression(additional, ctx, [...at, "additionalProperties"], inGetter)})`;
   }
@@ -253,7 +258,7 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
     });
   }
 
-  const jsStatements: StatementStructures[] = [
+  const jsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
     {
       kind: StructureKind.Function,
@@ -263,11 +268,11 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
       statements: ["let schema;", "return () => (schema ??= build());"],
     },
   ];
-  const dtsStatements: StatementStructures[] = [
+  const dtsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["ResponseSchema"], moduleSpecifier: "oci-raw" },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
   ];
-  const checkStatements: StatementStructures[] = [
+  const checkStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
     {
@@ -280,28 +285,10 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
     },
   ];
   for (const entry of entries) {
-    const docs = entry.doc ? [docText(entry.doc)] : [];
-    jsStatements.push({
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs,
-      declarations: [{ name: entry.identifier, initializer: `/* @__PURE__ */ lazy(() => ${entry.expression})` }],
-    });
-    dtsStatements.push({
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      hasDeclareKeyword: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs,
-      declarations: [{ name: entry.identifier, type: `() => ResponseSchema<${entry.type}>` }],
-    });
-    checkStatements.push({
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: entry.identifier, type: `() => z.ZodMiniType<${entry.type}>`, initializer: `lazy(() => ${entry.expression})` }],
-    });
+    const initializer = `lazy(() => ${entry.expression})`;
+    jsStatements.push(spaced(constStatement({ name: entry.identifier, docs: entry.doc, initializer: `/* @__PURE__ */ ${initializer}` })));
+    dtsStatements.push(spaced(constStatement({ name: entry.identifier, docs: entry.doc, declare: true, type: `() => ResponseSchema<${entry.type}>` })));
+    checkStatements.push(spaced(constStatement({ name: entry.identifier, type: `() => z.ZodMiniType<${entry.type}>`, initializer })));
   }
   const checkHeader =
     header +

@@ -260,7 +260,16 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
 async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject> {
   const { default: swagger2openapi } = await import("swagger2openapi");
   try {
-    const result = await swagger2openapi.convertObj(doc, { patch: true, warnOnly: true, anchors: true, resolveInternal: false });
+    const result = await swagger2openapi.convertObj(doc, {
+      patch: true,
+      warnOnly: true,
+      // YAML aliases make shared objects; the converter must accept them.
+      anchors: true,
+      resolveInternal: false,
+      // Without `text` the converter re-serialises the whole spec to YAML (seconds on core-iaas)
+      // only to keep it beside the result; we never read it.
+      text: "-",
+    });
     return result.openapi as JsonObject;
   } catch (cause) {
     // The converter's error carries the whole document in `options`; keep only its message.

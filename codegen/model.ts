@@ -303,7 +303,8 @@ function modelParam(
     name,
     key,
     in: location,
-    required: location === "path" || param["required"] === true,
+    // Content-Length follows from the body (the HTTP client sets it), so callers need not pass it.
+    required: location === "path" || (param["required"] === true && !(location === "header" && name.toLowerCase() === "content-length")),
     description: text(param["description"]),
     deprecated: param["deprecated"] === true,
     schema,

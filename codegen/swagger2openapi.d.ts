@@ -5,6 +5,7 @@ declare module "swagger2openapi" {
     warnOnly?: boolean;
     anchors?: boolean;
     resolveInternal?: boolean;
+    text?: string;
   }
   interface ConvertResult {
     openapi: unknown;
