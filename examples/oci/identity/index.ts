@@ -3,12 +3,13 @@
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
 import type { components, operations } from "./types.js";
+
 /** Identity and Access Management Service API (users only): where requests go. */
 export const service: ServiceInfo = {
-    name: "identity",
-    endpointTemplate: "https://identity.{region}.{domain}",
-    basePath: "/20160918",
-  };
+  name: "identity",
+  endpointTemplate: "https://identity.{region}.{domain}",
+  basePath: "/20160918",
+};
 /** An individual employee or system that needs to manage or use your company's OCI resources. */
 export type User = components["schemas"]["User"];
 export type CreateUserDetails = components["schemas"]["CreateUserDetails"];

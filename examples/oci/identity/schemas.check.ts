@@ -11,15 +11,16 @@ function lazy<T>(build: () => T): () => T {
 }
 
 export const User: () => z.ZodMiniType<components["schemas"]["User"]> = lazy(() => z.looseObject({
-    id: z.string(),
-    compartmentId: z.string(),
-    name: z.string(),
-    description: z.string(),
-    email: z.exactOptional(z.string()),
-    emailVerified: z.exactOptional(z.boolean()),
-    timeCreated: z.string(),
-    lifecycleState: z.string(),
-    isMfaActivated: z.boolean(),
-    freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  }));
+  id: z.string(),
+  compartmentId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  email: z.exactOptional(z.string()),
+  emailVerified: z.exactOptional(z.boolean()),
+  timeCreated: z.string(),
+  lifecycleState: z.string(),
+  isMfaActivated: z.boolean(),
+  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
+}));
+
 export const ListUsersResponse: () => z.ZodMiniType<operations["ListUsers"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(User()));

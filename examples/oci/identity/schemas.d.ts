@@ -2,7 +2,9 @@
 //   npx oci-raw generate identity.yaml --out src/oci
 import type { ResponseSchema } from "oci-raw";
 import type { components, operations } from "./types.js";
+
 /** An individual employee or system that needs to manage or use your company's OCI resources. */
 export declare const User: () => ResponseSchema<components["schemas"]["User"]>;
+
 /** The response of ListUsers. */
 export declare const ListUsersResponse: () => ResponseSchema<operations["ListUsers"]["responses"][200]["content"]["application/json"]>;

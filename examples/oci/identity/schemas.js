@@ -10,16 +10,17 @@ function lazy(build) {
 
 /** An individual employee or system that needs to manage or use your company's OCI resources. */
 export const User = /* @__PURE__ */ lazy(() => z.looseObject({
-    id: z.string(),
-    compartmentId: z.string(),
-    name: z.string(),
-    description: z.string(),
-    email: z.exactOptional(z.string()),
-    emailVerified: z.exactOptional(z.boolean()),
-    timeCreated: z.string(),
-    lifecycleState: z.string(),
-    isMfaActivated: z.boolean(),
-    freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  }));
+  id: z.string(),
+  compartmentId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  email: z.exactOptional(z.string()),
+  emailVerified: z.exactOptional(z.boolean()),
+  timeCreated: z.string(),
+  lifecycleState: z.string(),
+  isMfaActivated: z.boolean(),
+  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
+}));
+
 /** The response of ListUsers. */
 export const ListUsersResponse = /* @__PURE__ */ lazy(() => z.array(User()));
