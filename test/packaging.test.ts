@@ -150,7 +150,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   await writeFile(join(project, "src/main.ts"), USER_SCRIPT);
   await writeFile(join(project, "src/require-check.cts"), USER_CTS_CHECK);
   await writeFile(join(project, "main.cjs"), USER_CJS_SCRIPT);
-  await copyFile(join(repo, PACKAGING_SPEC), join(project, "service.yaml"));
+  await copyFile(join(repo, PACKAGING_SPEC), join(project, "identity.yaml"));
 
   // The README's install command, with the tarball in place of the registry name.
   const installBlocks = readmeBlocks(await readFile(join(repo, "README.md"), "utf8")).filter((b) => b.check === "packaging");
@@ -187,7 +187,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     assert.match(version.stdout.trim(), new RegExp(`^(oci-raw )?${repoPackage.version.replaceAll(".", "\\.")}$`));
   });
 
-  await run("npx", ["--no-install", "oci-raw", "generate", "service.yaml", "--out", "src/oci"], project);
+  await run("npx", ["--no-install", "oci-raw", "generate", "identity.yaml", "--out", "src/oci"], project);
 
   await t.test("strict type-check with the project's TypeScript: NodeNext and bundler", async () => {
     const nodeNext = await run("npx", ["--no-install", "tsc", "-p", "tsconfig.json", "--listFiles"], project);

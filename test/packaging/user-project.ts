@@ -4,7 +4,7 @@
  * the code `oci-raw generate` writes into `src/oci/`.
  */
 
-/** The spec the user project generates from (copied in as `service.yaml`). */
+/** The spec the user project generates from (copied in as `identity.yaml`). */
 export const PACKAGING_SPEC = "examples/identity.yaml";
 
 /** src/main.ts: a generated call, a raw signedFetch and a typed service error, against the emulator. */
