@@ -134,6 +134,20 @@ test("every environment variable in the README's table is read by the code", asy
   for (const name of new Set(names)) assert.ok(code.includes(name), `README lists ${name}, which nothing in runtime/ or bin/ reads`);
 });
 
+test('typed-call.ts: `region: config.region` reaches the same URL as its `endpoint`', async () => {
+  const { createClient, serviceBaseUrl, ApiKeySigner } = await import("oci-raw");
+  const { service } = await import("../examples/oci/identity/index.js");
+  const { generateKeyPairSync } = await import("node:crypto");
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const signer = new ApiKeySigner({ tenancy: "t", user: "u", fingerprint: "f", privateKey });
+  const example = await readFile(join(repo, "examples/typed-call.ts"), "utf8");
+  const endpoint = /endpoint: "([^"]+)", \/\/ or: region: config\.region/.exec(example)?.[1];
+  assert.ok(endpoint, "examples/typed-call.ts sets endpoint with the `or: region` comment");
+  const byRegion = serviceBaseUrl(createClient({ signer, region: "us-ashburn-1" }), { service, operationId: "ListUsers" });
+  const byEndpoint = serviceBaseUrl(createClient({ signer, endpoint }), { service, operationId: "ListUsers" });
+  assert.equal(byRegion, byEndpoint);
+});
+
 test("the benchmark section has its markers, once each, in order", () => {
   const start = readme.indexOf("<!-- bench:start -->");
   const end = readme.indexOf("<!-- bench:end -->");
