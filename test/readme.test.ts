@@ -242,6 +242,29 @@ test("README config, shell and example blocks run against the emulator", { timeo
   }
 });
 
+test("README claim: NODE_EXTRA_CA_CERTS is enough for the platform fetch to trust a CA", { timeout: 60_000 }, async (t) => {
+  const emulator = await startEmulator({ https: true });
+  t.after(() => emulator.stop());
+  const sandbox = await mkdtemp(join(tmpdir(), "oci-raw-readme-ca-"));
+  t.after(() => rm(sandbox, { recursive: true, force: true }));
+  const config = await emulator.writeConfigFile(sandbox);
+  const ca = join(sandbox, "ca.pem");
+  await writeFile(ca, emulator.caCertificatePem ?? "");
+  const script = `import { loadConfig, signedFetch, signerFromConfig } from "oci-raw";
+const config = loadConfig();
+const response = await signedFetch("${emulator.url}/n/", { signer: signerFromConfig(config) });
+console.log(response.status);`;
+  const file = join(repo, "examples", ".readme-run-extra-ca.ts");
+  await writeFile(file, script);
+  t.after(() => rm(file, { force: true }));
+  const env = { ...process.env, OCI_CLI_CONFIG_FILE: config, NODE_TEST_CONTEXT: undefined, NODE_OPTIONS: undefined };
+  const without = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, file], repo, env);
+  assert.notEqual(without.code, 0, "without the CA the TLS handshake must fail (else this test proves nothing)");
+  const withCa = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, file], repo, { ...env, NODE_EXTRA_CA_CERTS: ca });
+  assert.equal(withCa.code, 0, withCa.stderr);
+  assert.equal(withCa.stdout.trim(), "200");
+});
+
 /** What each example prints against the emulator (whose identity service starts with no users). */
 const EXPECTED_OUTPUT: Record<string, RegExp> = {
   // The README's raw request lists the (still empty) tenancy.
