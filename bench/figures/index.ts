@@ -1,10 +1,12 @@
 /** Every figure, in the order of the benchmarks issue. */
 import type { Figure } from "../lib/results.js";
 import { bundleSizeFigure } from "./bundle-size.js";
+import { codegenFigure } from "./codegen.js";
 import { coldStartFigure } from "./cold-start.js";
 import { signedRequestsFigure } from "./signed-requests.js";
 import { signingFigure } from "./signing.js";
 import { steadyStateFigure } from "./steady-state.js";
+import { tokenRefreshFigure } from "./token-refresh.js";
 
 export interface FigureEntry {
   id: number;
@@ -15,7 +17,9 @@ export interface FigureEntry {
 export const FIGURES: readonly FigureEntry[] = [
   { id: 1, title: "Signing", run: signingFigure },
   { id: 2, title: "Signed requests", run: signedRequestsFigure },
+  { id: 3, title: "Token refresh under load", run: tokenRefreshFigure },
   { id: 4, title: "Cold start", run: coldStartFigure },
   { id: 5, title: "Bundle size", run: bundleSizeFigure },
   { id: 6, title: "Steady state", run: steadyStateFigure },
+  { id: 7, title: "Codegen", run: codegenFigure },
 ];
