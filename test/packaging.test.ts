@@ -189,6 +189,16 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
 
   await run("npx", ["--no-install", "oci-raw", "generate", "identity.yaml", "--out", "src/oci"], project);
 
+  await t.test("oci-raw/codegen: generate() as a library", async () => {
+    const script = `import { generate } from "oci-raw/codegen";
+const [service] = await generate({ specs: ["identity.yaml"], outDir: "gen-check" });
+console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations }));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], project);
+    assert.deepEqual(JSON.parse(stdout.trim()), { dir: "gen-check/identity", operations: 3 });
+    const index = await readFile(join(project, "gen-check/identity/index.ts"), "utf8");
+    assert.match(index, /export async function listUsers\(/);
+  });
+
   await t.test("strict type-check with the project's TypeScript: NodeNext and bundler", async () => {
     const nodeNext = await run("npx", ["--no-install", "tsc", "-p", "tsconfig.json", "--listFiles"], project);
     for (const file of nodeNext.stdout.trim().split("\n")) assertInside(file.trim(), project, `tsc input ${file}`);
@@ -206,6 +216,8 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     assert.equal(report["generatedStatus"], 200);
     assert.deepEqual(report["names"], ["grace"]);
     assert.equal(report["rawIsArray"], true);
+    assert.equal(report["undiciStatus"], 200);
+    assert.equal(report["undiciName"], "grace");
     assert.equal(report["rawStatus"], 200);
     assert.equal(report["serviceErrorIsTyped"], true);
     assert.equal(report["serviceErrorStatus"], 404);

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, loadConfig, OciServiceError, signedFetch, signerFromConfig } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
+import { undiciTransport } from "oci-raw/undici";
 import { createUser, getUser, listUsers } from "./oci/identity/index.js";
 
 const emulator = await startEmulator();
@@ -30,6 +31,16 @@ try {
   const raw = await signedFetch(\`\${emulator.url}/20160918/users/?compartmentId=\${encodeURIComponent(tenancy)}\`, { signer });
   const rawBody: unknown = await raw.json();
 
+  // A request through oci-raw/undici's transport (undici comes as oci-raw's dependency).
+  const transport = undiciTransport({ connections: 2 });
+  const viaUndici = await signedFetch(\`\${emulator.url}/20160918/users/\${users.data[0]?.id ?? "none"}\`, {
+    signer,
+    fetch: transport.fetch,
+    dispatcher: transport.dispatcher,
+  });
+  const undiciUser = (await viaUndici.json()) as { name?: string };
+  await transport.close();
+
   let serviceErrorIsTyped = false;
   let serviceErrorStatus = 0;
   try {
@@ -44,6 +55,8 @@ try {
       names,
       rawStatus: raw.status,
       rawIsArray: Array.isArray(rawBody),
+      undiciStatus: viaUndici.status,
+      undiciName: undiciUser.name,
       serviceErrorIsTyped,
       serviceErrorStatus,
     }),
