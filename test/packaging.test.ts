@@ -76,7 +76,10 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
 
   // 1. npm pack (runs `prepare`, which builds dist/).
   const packed = await run("npm", ["pack", "--json", "--pack-destination", packDir], repo, { ...cleanEnv(), PATH: process.env["PATH"] ?? "" }, 180_000);
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  // The JSON array npm prints after any lifecycle output.
+  const jsonStart = packed.stdout.search(/^\[$/m);
+  assert.ok(jsonStart >= 0, `npm pack --json printed no JSON:\n${packed.stdout}`);
+  const [info] = JSON.parse(packed.stdout.slice(jsonStart)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   assert.ok(info, "npm pack --json printed nothing");
   const shipped = info.files.map((f) => f.path).sort();
 
