@@ -13,6 +13,8 @@ const COMPONENT_PREFIX = "#/components/schemas/";
 export interface ServiceDescription {
   name: string;
   endpointTemplate: string | undefined;
+  /** Why there is no template: the service has per-resource endpoints, or none is known. */
+  perResource: boolean;
   basePath: string;
   title: string | undefined;
 }
@@ -22,6 +24,8 @@ interface TypeContext {
   model: ServiceModel;
   /** A date-time string may be given as a Date (parameters only: the runtime sends ISO-8601). */
   acceptDates: boolean;
+  /** Set when a type falls back to openapi-typescript's `operations[…]` (so it is imported). */
+  uses: { operations: boolean; components: boolean };
 }
 
 function parenthesise(type: string): string {
@@ -131,7 +135,10 @@ function describe(op: OperationModel): string[] {
 function returnType(op: OperationModel, ctx: TypeContext, responseType: (op: OperationModel) => string): string {
   if (op.response.kind === "none") return "undefined";
   if (op.response.kind === "binary") return "Response";
-  return simpleType(op.response.schema, { ...ctx, acceptDates: false }) ?? responseType(op);
+  const simple = simpleType(op.response.schema, { ...ctx, acceptDates: false });
+  if (simple !== undefined) return simple;
+  ctx.uses.operations = true;
+  return responseType(op);
 }
 
 function bodyType(op: OperationModel, ctx: TypeContext): string {
@@ -139,6 +146,7 @@ function bodyType(op: OperationModel, ctx: TypeContext): string {
   if (body.kind === "binary") return "BinaryBody";
   const simple = simpleType(body.schema, { ...ctx, acceptDates: false });
   if (simple !== undefined) return simple;
+  ctx.uses.operations = true;
   return `NonNullable<operations[${JSON.stringify(op.operationId)}]["requestBody"]>["content"][${JSON.stringify(body.mediaType)}]`;
 }
 
@@ -224,7 +232,7 @@ export function emitOperations(
   responseType: (op: OperationModel) => string,
   header: string,
 ): string {
-  const ctx: TypeContext = { doc, model, acceptDates: false };
+  const ctx: TypeContext = { doc, model, acceptDates: false, uses: { operations: false, components: model.schemaNames.size > 0 } };
   const components = isObject(doc["components"]) ? doc["components"] : {};
   const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
 
@@ -243,13 +251,26 @@ export function emitOperations(
       moduleSpecifier: "oci-raw",
     },
     ...(usesSchemas ? [{ kind: StructureKind.ImportDeclaration as const, namespaceImport: "schemas", moduleSpecifier: "./schemas.js" }] : []),
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
+    ...(ctx.uses.components || ctx.uses.operations
+      ? [
+          {
+            kind: StructureKind.ImportDeclaration as const,
+            isTypeOnly: true,
+            namedImports: [...(ctx.uses.components ? ["components"] : []), ...(ctx.uses.operations ? ["operations"] : [])],
+            moduleSpecifier: "./types.js",
+          },
+        ]
+      : []),
     spaced(constStatement({
       name: "service",
       type: "ServiceInfo",
       docs:
         `${service.title ?? service.name}: where requests go.` +
-        (service.endpointTemplate ? "" : " Per-resource endpoints: create the client with `endpoint`."),
+        (service.endpointTemplate
+          ? ""
+          : service.perResource
+            ? " Per-resource endpoints: create the client with `endpoint`."
+            : " No endpoint is known for it: create the client with `endpoint`."),
       initializer: objectLiteral([
         `name: ${JSON.stringify(service.name)}`,
         `endpointTemplate: ${service.endpointTemplate === undefined ? "undefined" : JSON.stringify(service.endpointTemplate)}`,

@@ -258,6 +258,19 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
     });
   }
 
+  const usesComponents = entries.some((e) => e.type.startsWith("components["));
+  const usesOperations = entries.some((e) => e.type.startsWith("operations["));
+  const typesImport: StatementStructures[] =
+    usesComponents || usesOperations
+      ? [
+          {
+            kind: StructureKind.ImportDeclaration,
+            isTypeOnly: true,
+            namedImports: [...(usesComponents ? ["components"] : []), ...(usesOperations ? ["operations"] : [])],
+            moduleSpecifier: "./types.js",
+          },
+        ]
+      : [];
   const jsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
     {
@@ -270,11 +283,11 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
   ];
   const dtsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["ResponseSchema"], moduleSpecifier: "oci-raw" },
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
+    ...typesImport,
   ];
   const checkStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["components", "operations"], moduleSpecifier: "./types.js" },
+    ...typesImport,
     {
       kind: StructureKind.Function,
       name: "lazy",

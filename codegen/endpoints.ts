@@ -34,7 +34,8 @@ export function templateFromHost(host: string | undefined): string | undefined {
   const templated = /\$\{?region\}?|\{region\}/.test(bare);
   const oracle = /\.(oraclecloud|oraclegovcloud|oracleiaas)\.[a-z.]+$/i.test(bare) || /\.oraclecloud\.com$/i.test(bare);
   if (!templated && !oracle) return undefined;
-  const withRegion = bare.replace(/\$\{?region\}?/g, "{region}");
+  // `$region`, or a concrete region (`us-phoenix-1`): the client's region goes there.
+  const withRegion = bare.replace(/\$\{?region\}?/g, "{region}").replace(/(^|\.)[a-z]+-[a-z]+-\d+(?=\.)/, "$1{region}");
   const withDomain = withRegion.replace(/(oraclecloud\.com|oraclegovcloud\.com|oraclegovcloud\.uk)$/i, "{domain}");
   return "https://" + withDomain;
 }

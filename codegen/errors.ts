@@ -10,6 +10,10 @@ export class GenerateError extends OciRawError {
   readonly file: string;
   /** JSON pointer into the spec (RFC 6901), e.g. `/paths/~1users/get`; "" is the whole document. */
   readonly pointer: string;
+  /** The line in the file, when known (syntax errors). */
+  readonly line: number | undefined;
+  /** The problem alone, without the location prefix. */
+  readonly problem: string;
 
   constructor(message: string, where: { file: string; pointer?: string; line?: number; cause?: unknown }) {
     const pointer = where.pointer ?? "";
@@ -17,6 +21,8 @@ export class GenerateError extends OciRawError {
     super(`${where.file}${line}#${pointer}: ${message}`, { code: "GENERATE_ERROR", cause: where.cause });
     this.file = where.file;
     this.pointer = pointer;
+    this.line = where.line;
+    this.problem = message;
   }
 }
 

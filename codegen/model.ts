@@ -148,6 +148,15 @@ function isJsonMediaType(mediaType: string): boolean {
   return /^application\/(.+\+)?json(;|$)/i.test(mediaType);
 }
 
+/**
+ * JSON unless the media type or the schema says bytes. `*\/*` is what the Swagger converter
+ * writes when a spec declares no `produces`/`consumes`: JSON then, unless the schema is binary.
+ */
+function isJsonContent(doc: JsonObject, mediaType: string, schema: Json | undefined): boolean {
+  if (isBinarySchema(doc, schema)) return false;
+  return isJsonMediaType(mediaType) || (mediaType === "*/*" && schema !== undefined);
+}
+
 function pickMediaType(content: JsonObject): string | undefined {
   const types = Object.keys(content);
   return types.find(isJsonMediaType) ?? types[0];
@@ -198,7 +207,7 @@ export function buildModel(doc: JsonObject, file: string): ServiceModel {
       const response = modelResponse(doc, file, operation, at, warnings);
 
       // Keys: camelCase of the wire name; a clash (same name in two locations, or `body`) gets the location.
-      const keys = new NameScope(body ? ["body"] : []);
+      const keys = new NameScope(body ? ["body"] : [], { avoidKeywords: false });
       for (const param of params) param.key = keys.claim(param.key, pascalCase(param.in));
       const bodyKey = "body";
 
@@ -325,7 +334,7 @@ function modelBody(doc: JsonObject, file: string, operation: JsonObject, at: str
   if (mediaType === undefined) return undefined;
   const entry = body["content"][mediaType];
   const schema = isObject(entry) ? entry["schema"] : undefined;
-  let kind: BodyModel["kind"] = isJsonMediaType(mediaType) && !isBinarySchema(doc, schema) ? "json" : "binary";
+  let kind: BodyModel["kind"] = isJsonContent(doc, mediaType, schema) ? "json" : "binary";
   if (/^(multipart\/|application\/x-www-form-urlencoded)/i.test(mediaType)) {
     warnings.push({ pointer, message: `${mediaType} bodies are not supported; the body is sent as JSON` });
     kind = "json";
@@ -357,7 +366,7 @@ function modelResponse(doc: JsonObject, file: string, operation: JsonObject, at:
   if (!content || mediaType === undefined) return { kind: "none", status, mediaType: undefined, schema: undefined, pointer: "" };
   const entry = content[mediaType];
   const schema = isObject(entry) ? entry["schema"] : undefined;
-  const json = isJsonMediaType(mediaType) && schema !== undefined && !isBinarySchema(doc, schema);
+  const json = schema !== undefined && isJsonContent(doc, mediaType, schema);
   return {
     kind: json ? "json" : "binary",
     status,

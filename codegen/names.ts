@@ -97,9 +97,12 @@ export function deriveOperationId(method: string, path: string): string {
  */
 export class NameScope {
   private readonly taken = new Set<string>();
+  private readonly avoidKeywords: boolean;
 
-  constructor(reserved: Iterable<string> = []) {
+  /** `avoidKeywords: false` for property keys, where `default` or `delete` are fine. */
+  constructor(reserved: Iterable<string> = [], options: { avoidKeywords?: boolean } = {}) {
     for (const name of reserved) this.taken.add(name);
+    this.avoidKeywords = options.avoidKeywords ?? true;
   }
 
   has(name: string): boolean {
@@ -109,9 +112,10 @@ export class NameScope {
   /** Claims `wanted`, or the first free `${wanted}${suffix}`, `${wanted}${suffix}2`, … */
   claim(wanted: string, suffix = "_"): string {
     let name = wanted;
-    if (this.taken.has(name) || isReserved(name)) {
+    const unavailable = (n: string): boolean => this.taken.has(n) || (this.avoidKeywords && isReserved(n));
+    if (unavailable(name)) {
       name = `${wanted}${suffix}`;
-      for (let i = 2; this.taken.has(name) || isReserved(name); i++) name = `${wanted}${suffix}${i}`;
+      for (let i = 2; unavailable(name); i++) name = `${wanted}${suffix}${i}`;
     }
     this.taken.add(name);
     return name;

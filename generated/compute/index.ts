@@ -2,7 +2,7 @@
 //   npx oci-raw generate specs/compute.swagger.yaml --out generated
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
-import type { components, operations } from "./types.js";
+import type { components } from "./types.js";
 
 /** Core Services API: where requests go. */
 export const service: ServiceInfo = {

@@ -1,0 +1,317 @@
+/**
+ * Code generator units: names, the Oracle polymorphism rewrite, the operation model
+ * (parameter serialisation, flags), endpoints, and GenerateError locations.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { OciRawError } from "oci-raw";
+import { chooseEndpoint, templateFromHost } from "../codegen/endpoints.js";
+import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "../codegen/errors.js";
+import { generateService } from "../codegen/generate.js";
+import { loadSpec, type JsonObject } from "../codegen/load.js";
+import { buildModel, type OperationModel } from "../codegen/model.js";
+import { camelCase, deriveOperationId, NameScope, pascalCase, safeIdentifier } from "../codegen/names.js";
+import { applyDiscriminatorMappings, DISCRIMINATOR_VALUE, rewriteOraclePolymorphism } from "../codegen/polymorphism.js";
+
+const FIXTURES = "test/fixtures/codegen";
+const dir = mkdtempSync(join(tmpdir(), "oci-raw-codegen-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function specFile(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("names", () => {
+  test("camelCase turns operation ids and header names into identifiers", () => {
+    assert.equal(camelCase("ListUsers"), "listUsers");
+    assert.equal(camelCase("opc-request-id"), "opcRequestId");
+    assert.equal(camelCase("if-match"), "ifMatch");
+    assert.equal(camelCase("Content-MD5"), "contentMD5");
+    assert.equal(camelCase("compartmentId"), "compartmentId");
+    assert.equal(camelCase("URLPath"), "urlPath");
+    assert.equal(camelCase("user_name"), "userName");
+    assert.equal(camelCase("2fa"), "_2fa");
+  });
+
+  test("pascalCase and derived operation names are stable and readable", () => {
+    assert.equal(pascalCase("user.details"), "UserDetails");
+    assert.equal(pascalCase("User"), "User");
+    assert.equal(deriveOperationId("get", "/users/{userId}/apiKeys/"), "GetUsersByUserIdApiKeys");
+    assert.equal(deriveOperationId("post", "/"), "PostRoot");
+  });
+
+  test("collisions and reserved words get a suffix, first come first served", () => {
+    const scope = new NameScope(["invoke"]);
+    assert.equal(scope.claim("listUsers"), "listUsers");
+    assert.equal(scope.claim("listUsers", "Operation"), "listUsersOperation");
+    assert.equal(scope.claim("listUsers", "Operation"), "listUsersOperation2");
+    assert.equal(scope.claim("invoke", "Operation"), "invokeOperation");
+    assert.equal(scope.claim("delete", "Operation"), "deleteOperation");
+    const keys = new NameScope([], { avoidKeywords: false });
+    assert.equal(keys.claim("default"), "default");
+    assert.equal(safeIdentifier("class"), "class_");
+  });
+});
+
+describe("JSON pointers", () => {
+  test("escape ~ and / and round-trip", () => {
+    const pointer = pointerOf(["paths", "/users/{id}", "get"]);
+    assert.equal(pointer, "/paths/~1users~1{id}/get");
+    assert.deepEqual(segmentsOf(pointer), ["paths", "/users/{id}", "get"]);
+    assert.equal(pointerOf(["a~b"]), "/a~0b");
+  });
+});
+
+describe("Oracle-style polymorphism", () => {
+  function swagger(): JsonObject {
+    return {
+      swagger: "2.0",
+      definitions: {
+        Base: { discriminator: "type", required: ["type"], properties: { type: { type: "string", enum: ["A", "B"] } } },
+        A: { allOf: [{ $ref: "#/definitions/Base" }, { discriminator: "A", properties: { a: { type: "string" } } }] },
+        B: { allOf: [{ $ref: "#/definitions/Base" }, { discriminator: "B", properties: null }] },
+        AChild: { allOf: [{ $ref: "#/definitions/A" }, { discriminator: "A_CHILD" }] },
+        Orphan: { allOf: [{ $ref: "#/definitions/NoBase" }, { discriminator: "X" }] },
+        NoBase: { properties: { x: { type: "string" } } },
+      },
+    };
+  }
+
+  test("the subtype loses its bogus discriminator and fixes the base's property to its value", () => {
+    const doc = swagger();
+    const warnings: GenerateWarning[] = [];
+    const mappings = rewriteOraclePolymorphism(doc, "swagger-2.0", warnings);
+    const a = (doc["definitions"] as JsonObject)["A"] as { allOf: JsonObject[] };
+    const member = a.allOf[1]!;
+    assert.equal(member["discriminator"], undefined);
+    assert.deepEqual(member["properties"], {
+      a: { type: "string" },
+      type: { type: "string", enum: ["A"], [DISCRIMINATOR_VALUE]: true },
+    });
+    assert.deepEqual(member["required"], ["type"]);
+    // Two levels down still finds the base's property name.
+    assert.deepEqual(
+      [...mappings.get("Base")!.mapping],
+      [
+        ["A", "A"],
+        ["B", "B"],
+        ["A_CHILD", "AChild"],
+      ],
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!.message, /X has no base schema/);
+    assert.equal(warnings[0]!.pointer, "/definitions/Orphan/allOf");
+  });
+
+  test("the base gets a standard discriminator with a mapping", () => {
+    const doc: JsonObject = { openapi: "3.0.3", components: { schemas: { Base: { discriminator: { propertyName: "type" } } } } };
+    applyDiscriminatorMappings(doc, new Map([["Base", { propertyName: "type", mapping: new Map([["A", "A"]]) }]]));
+    assert.deepEqual(((doc["components"] as JsonObject)["schemas"] as JsonObject)["Base"], {
+      discriminator: { propertyName: "type", mapping: { A: "#/components/schemas/A" } },
+    });
+  });
+
+  test("after conversion, typings carry the real discriminator and no property named after a value", async () => {
+    const result = await generateService(`${FIXTURES}/polymorphism.swagger.yaml`, { outDir: dir, name: "poly" });
+    const types = result.files.get("types.ts")!;
+    assert.match(types, /ImageSourceDetails: Omit<components\["schemas"\]\["SourceDetails"\], "sourceType"> & \{/);
+    assert.match(types, /sourceType: "image";/);
+    assert.doesNotMatch(types, /\bimage: "ImageSourceDetails"/);
+    assert.doesNotMatch(types, /\bbootVolume: /);
+  });
+});
+
+describe("operation model", () => {
+  async function model(file: string): Promise<OperationModel[]> {
+    const spec = await loadSpec(file);
+    return buildModel(spec.doc, file).operations;
+  }
+
+  test("parameters: locations, styles, overrides, collisions, dates and JSON", async () => {
+    const [list] = await model(`${FIXTURES}/params.yaml`);
+    const byKey = new Map(list!.params.map((p) => [p.key, p]));
+    assert.deepEqual(
+      list!.params.map((p) => `${p.in}:${p.name}→${p.key}:${p.serialisation}`),
+      [
+        "path:thingId→thingId:value",
+        "path:partName→partName:value",
+        "query:verbose→verbose:value",
+        "query:tags→tags:multi",
+        "query:fields→fields:csv",
+        "query:words→words:ssv",
+        "query:ids→ids:pipes",
+        "query:timeCreatedAfter→timeCreatedAfter:value",
+        "query:filter→filter:json",
+        "query:page→page:value",
+        "query:limit→limit:value",
+        "header:limit→limitHeader:value",
+        "header:x-colours→xColours:csv",
+        "header:opc-request-id→opcRequestId:value",
+      ],
+    );
+    // The operation's own `verbose` (required integer) replaces the path-level one.
+    assert.equal(byKey.get("verbose")!.required, true);
+    assert.equal(list!.paginated, true);
+    assert.equal(list!.retryByDefault, true);
+    assert.equal(list!.acceptsRetryToken, false);
+  });
+
+  test("a body and a parameter named body; reserved operation names; derived names; flags", async () => {
+    const [, replace, stream] = await model(`${FIXTURES}/params.yaml`);
+    assert.equal(replace!.functionName, "deleteOperation");
+    assert.equal(replace!.operationId, "delete");
+    assert.deepEqual(
+      replace!.params.map((p) => p.key),
+      // `verbose` comes from the path item: only GET overrides it.
+      ["thingId", "partName", "verbose", "bodyQuery", "opcRetryToken"],
+    );
+    assert.equal(replace!.bodyKey, "body");
+    assert.equal(replace!.acceptsRetryToken, true);
+    assert.equal(replace!.response.kind, "none");
+
+    assert.equal(stream!.operationId, "PostThingsByThingIdActionsStream");
+    assert.equal(stream!.excludeBodyFromSignature, true);
+    assert.equal(stream!.body!.kind, "binary");
+    const meta = stream!.params.find((p) => p.serialisation === "headerCollection")!;
+    assert.equal(meta.headerPrefix, "opc-meta-");
+    assert.equal(meta.key, "opcMeta");
+  });
+
+  test("Swagger 2.0 collection formats survive the conversion", async () => {
+    const [list, create] = await model(`${FIXTURES}/polymorphism.swagger.yaml`);
+    assert.deepEqual(
+      list!.params.map((p) => `${p.name}:${p.serialisation}`),
+      ["csv:csv", "multi:multi", "ssv:ssv", "pipes:pipes", "default:csv"],
+    );
+    // Top-level retries apply unless the operation says otherwise.
+    assert.equal(list!.retryByDefault, true);
+    assert.equal(create!.retryByDefault, false);
+    // No `produces`: JSON, not bytes.
+    assert.equal(list!.response.kind, "json");
+  });
+
+  test("built-in unsigned-body list, optional Content-Length, binary and empty answers", async () => {
+    const file = specFile(
+      "unsigned.yaml",
+      `openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /m:
+    post:
+      operationId: PutMessages
+      parameters:
+        - { name: Content-Length, in: header, required: true, schema: { type: integer } }
+      requestBody: { content: { application/json: { schema: { type: object } } } }
+      responses: { "200": { description: ok, content: { application/octet-stream: { schema: { type: string, format: binary } } } } }
+    get:
+      operationId: GetM
+      responses: { "204": { description: none } }
+`,
+    );
+    const operations = await model(file);
+    const put = operations.find((o) => o.operationId === "PutMessages");
+    const get = operations.find((o) => o.operationId === "GetM");
+    assert.equal(put!.excludeBodyFromSignature, true);
+    assert.equal(put!.params[0]!.required, false);
+    assert.equal(put!.response.kind, "binary");
+    assert.equal(put!.retryByDefault, false);
+    assert.equal(get!.response.kind, "none");
+    assert.equal(get!.excludeBodyFromSignature, false);
+  });
+});
+
+describe("endpoints", () => {
+  test("option, then a real OCI host, then Oracle's service names", () => {
+    assert.deepEqual(chooseEndpoint("x", "localhost:9000", "https://x.{region}.{domain}"), {
+      template: "https://x.{region}.{domain}",
+      source: "option",
+    });
+    assert.equal(templateFromHost("secrets.vaults.$region.oci.oraclecloud.com"), "https://secrets.vaults.{region}.oci.{domain}");
+    assert.equal(templateFromHost("localhost:9000"), undefined);
+    assert.equal(chooseEndpoint("identity", "localhost:9000", undefined).template, "https://identity.{region}.{domain}");
+    assert.equal(chooseEndpoint("core-iaas", undefined, undefined).template, "https://iaas.{region}.{domain}");
+    assert.equal(chooseEndpoint("monitoring", undefined, undefined).template, "https://telemetry.{region}.{domain}");
+    assert.equal(chooseEndpoint("vault-secretmgmt", undefined, undefined).template, "https://vaults.{region}.oci.{domain}");
+    assert.deepEqual(chooseEndpoint("kms-key", undefined, undefined), { template: undefined, source: "per-resource" });
+    assert.deepEqual(chooseEndpoint("petstore", undefined, undefined), { template: undefined, source: "unknown" });
+  });
+});
+
+describe("GenerateError", () => {
+  async function failure(file: string): Promise<GenerateError> {
+    const error = await generateService(file, { outDir: dir }).then(
+      () => assert.fail("expected a GenerateError"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof GenerateError, String(error));
+    assert.ok(error instanceof OciRawError);
+    assert.equal(error.code, "GENERATE_ERROR");
+    return error;
+  }
+
+  test("a missing file", async () => {
+    const error = await failure(join(dir, "nope.yaml"));
+    assert.match(error.message, /nope\.yaml#: file not found/);
+  });
+
+  test("YAML syntax, with the line", async () => {
+    const error = await failure(specFile("broken.yaml", "openapi: 3.0.0\ninfo: { title: t\npaths: {}\n"));
+    assert.match(error.message, /broken\.yaml:\d+#: not valid YAML/);
+  });
+
+  test("an unsupported version points at it", async () => {
+    const error = await failure(specFile("v4.yaml", "openapi: 4.0.0\ninfo: { title: t, version: '1' }\npaths: {}\n"));
+    assert.equal(error.pointer, "/openapi");
+    const swagger1 = await failure(specFile("s1.json", '{"swagger": "1.2"}'));
+    assert.equal(swagger1.pointer, "/swagger");
+    await failure(specFile("none.yaml", "hello: world\n"));
+  });
+
+  test("a dangling $ref points at the reference", async () => {
+    const error = await failure(
+      specFile(
+        "dangling.yaml",
+        `openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /a:
+    get:
+      responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Missing" } } } } }
+`,
+      ),
+    );
+    assert.equal(error.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema");
+    assert.match(error.message, /#\/components\/schemas\/Missing points at nothing/);
+  });
+
+  test("an undeclared path parameter and a nameless parameter", async () => {
+    const undeclared = await failure(
+      specFile("undeclared.yaml", `openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /a/{id}:\n    get:\n      responses: { "204": { description: ok } }\n`),
+    );
+    assert.equal(undeclared.pointer, "/paths/~1a~1{id}");
+    assert.match(undeclared.message, /path parameter \{id\} is not declared/);
+    const nameless = await failure(
+      specFile(
+        "nameless.yaml",
+        `openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /a:\n    get:\n      parameters: [{ in: query }]\n      responses: { "204": { description: ok } }\n`,
+      ),
+    );
+    assert.equal(nameless.pointer, "/paths/~1a/get/parameters/0");
+  });
+
+  test("a $ref into a missing file names the reference", async () => {
+    const error = await failure(
+      specFile(
+        "external-missing.yaml",
+        `openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /a:\n    get:\n      responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "./gone.yaml#/X" } } } } }\n`,
+      ),
+    );
+    assert.match(error.message, /cannot load the \$ref target gone\.yaml/);
+    assert.equal(error.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema");
+  });
+});
