@@ -2,7 +2,7 @@
 //   npx oci-raw generate identity.yaml --out src/oci
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
-import type { components, operations } from "./types.js";
+import type { components } from "./types.js";
 
 /** Identity and Access Management Service API (users only): where requests go. */
 export const service: ServiceInfo = {
