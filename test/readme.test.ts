@@ -8,10 +8,11 @@
  *   <!-- check: packaging -->              run by test/packaging.test.ts (the install command)
  *
  * The sandbox is a temp HOME and project dir, `oci-raw` on PATH is this repo's CLI from
- * sources, and the README's OCI origins are mapped to a loopback emulator by `toEmulator`
- * (the one textual change made to a block before it runs); anything else that is not
- * loopback fails the test. Instance metadata and federation go to the emulator through
- * OCI_METADATA_BASE_URL and OCI_RAW_FEDERATION_ENDPOINT.
+ * sources, and `npx` there runs only that. `toEmulator` is the only change made to a block
+ * before it runs: the README's `https://<service>.us-ashburn-1.oraclecloud.com` origins become
+ * the emulator's URL and its example tenancy, user and fingerprint become the emulator key's;
+ * any other URL that is not loopback fails the test. Instance metadata and federation go to
+ * the emulator through OCI_METADATA_BASE_URL and OCI_RAW_FEDERATION_ENDPOINT.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
