@@ -105,6 +105,7 @@ function valueExpression(param: ParamModel): string {
 
 function paramType(param: ParamModel, op: OperationModel, ctx: TypeContext): string {
   if (param.serialisation === "headerCollection") return "Record<string, string>";
+  if (param.enumValues && param.serialisation === "value") return [...param.enumValues.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
   const type = simpleType(param.schema, { ...ctx, acceptDates: true });
   if (type !== undefined && type !== "unknown") return type;
   if (param.serialisation !== "json") {

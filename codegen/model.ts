@@ -33,6 +33,8 @@ export interface ParamModel {
   serialisation: Serialisation;
   /** For header collections: the prefix of every header (`opc-meta-`). */
   headerPrefix?: string;
+  /** Known values from Oracle's `x-obmcs-enumref` (a string parameter that takes a schema's enum). */
+  enumValues?: string[];
   pointer: string;
 }
 
@@ -308,6 +310,7 @@ function modelParam(
     }
   }
   const key = serialisation === "headerCollection" ? camelCase(headerPrefix ?? name) : camelCase(name);
+  const enumValues = enumRefValues(doc, param["x-obmcs-enumref"]);
   return {
     name,
     key,
@@ -319,8 +322,30 @@ function modelParam(
     schema,
     serialisation,
     ...(headerPrefix === undefined ? {} : { headerPrefix }),
+    ...(enumValues === undefined ? {} : { enumValues }),
     pointer,
   };
+}
+
+/**
+ * Oracle's `x-obmcs-enumref: "#/definitions/User/lifecycleState"` names a property of a
+ * schema (not a JSON pointer); its enum values type the parameter.
+ */
+function enumRefValues(doc: JsonObject, ref: Json | undefined): string[] | undefined {
+  if (typeof ref !== "string") return undefined;
+  const match = /^#\/(?:definitions|components\/schemas)\/([^/]+)\/([^/]+)$/.exec(ref);
+  const components = isObject(doc["components"]) && isObject(doc["components"]["schemas"]) ? doc["components"]["schemas"] : {};
+  const schema = match ? deref(doc, components[match[1]!], "", "") : undefined;
+  if (!isObject(schema)) return undefined;
+  const candidates = [schema, ...(Array.isArray(schema["allOf"]) ? schema["allOf"].map((m) => deref(doc, m, "", "")) : [])];
+  for (const candidate of candidates) {
+    const properties = isObject(candidate) && isObject(candidate["properties"]) ? candidate["properties"] : undefined;
+    const property = properties ? deref(doc, properties[match![2]!], "", "") : undefined;
+    if (isObject(property) && Array.isArray(property["enum"]) && property["enum"].every((v) => typeof v === "string")) {
+      return property["enum"] as string[];
+    }
+  }
+  return undefined;
 }
 
 function modelBody(doc: JsonObject, file: string, operation: JsonObject, at: string[], warnings: GenerateWarning[]): BodyModel | undefined {

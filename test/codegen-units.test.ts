@@ -195,6 +195,12 @@ describe("operation model", () => {
     assert.equal(list!.response.kind, "json");
   });
 
+  test("Oracle's x-obmcs-enumref gives a string parameter its schema's values", async () => {
+    const [list] = await model("specs/compute.swagger.yaml");
+    const state = list!.params.find((p) => p.name === "lifecycleState")!;
+    assert.deepEqual(state.enumValues, ["MOVING", "PROVISIONING", "RUNNING", "STARTING", "STOPPING", "STOPPED", "CREATING_IMAGE", "TERMINATING", "TERMINATED"]);
+  });
+
   test("built-in unsigned-body list, optional Content-Length, binary and empty answers", async () => {
     const file = specFile(
       "unsigned.yaml",

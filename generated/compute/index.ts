@@ -40,7 +40,7 @@ export interface ListInstancesParams {
   /** The sort order to use, either ascending (`ASC`) or descending (`DESC`). */
   sortOrder?: "ASC" | "DESC" | (string & {}) | undefined;
   /** A filter to only return resources that match the given lifecycle state. The state value is case-insensitive. */
-  lifecycleState?: string | undefined;
+  lifecycleState?: "MOVING" | "PROVISIONING" | "RUNNING" | "STARTING" | "STOPPING" | "STOPPED" | "CREATING_IMAGE" | "TERMINATING" | "TERMINATED" | (string & {}) | undefined;
   /** Unique Oracle-assigned identifier for the request. */
   opcRequestId?: string | undefined;
 }
