@@ -89,6 +89,21 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
   return controller.signal;
 }
 
+/** Throws a TypeError naming the first header fetch would refuse (never quoting its value: it may be a token). */
+function checkHeaders(headers: Record<string, string>): void {
+  try {
+    new Headers(headers);
+  } catch {
+    for (const [name, value] of Object.entries(headers)) {
+      try {
+        new Headers([[name, value]]);
+      } catch {
+        throw new TypeError(`signedFetch: header ${JSON.stringify(name)} has an invalid name, or a line break or control character in its value`);
+      }
+    }
+  }
+}
+
 /** Read and discard a body we won't return, so the connection goes back to the pool. */
 async function drain(response: Response): Promise<void> {
   try {
@@ -130,6 +145,9 @@ export async function signedFetch(input: string | URL, options: SignedFetchOptio
   const excludeBody = options.excludeBodyFromSignature === true;
   const body = prepareBody(options.body, method, excludeBody);
   const callerHeaders = lowerCaseHeaders(options.headers);
+  // fetch rejects a bad header only when sending, which would look like (and be retried as)
+  // a network failure: check once here instead.
+  checkHeaders(callerHeaders);
   const strategy = body.kind === "stream" ? noRetry : (options.retry ?? noRetry);
   const hasRetryToken = callerHeaders["opc-retry-token"] !== undefined;
   const callerSignal = options.signal;

@@ -105,6 +105,20 @@ describe("oci-raw CLI manners", () => {
     assert.match(headers.stderr, /--request-headers must be a JSON object/);
   });
 
+  test("a body on GET and a header fetch would refuse: exit 2 before anything is sent", async () => {
+    emulator.clearRequests();
+    const base = ["raw-request", "--config-file", configFile, "--target-uri", `${emulator.url}/n/`];
+    const body = await run([...base, "--http-method", "GET", "--request-body", "{}"]);
+    assert.equal(body.code, 2, body.stderr);
+    assert.match(body.stderr, /--request-body cannot be sent with --http-method GET/);
+    assertOneCleanLine(body.stderr);
+    const header = await run([...base, "--http-method", "GET", "--request-headers", JSON.stringify({ "x-a": "one\ntwo" })]);
+    assert.equal(header.code, 2, header.stderr);
+    assert.match(header.stderr, /--request-headers: "x-a" is not a valid header/);
+    assertOneCleanLine(header.stderr);
+    assert.equal(emulator.requests.length, 0);
+  });
+
   test("missing config file: exit 3 naming the file, no stack", async () => {
     const result = await run(["raw-request", "--http-method", "GET", "--target-uri", `${emulator.url}/n/`]);
     assert.equal(result.code, 3);

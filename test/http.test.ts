@@ -393,6 +393,22 @@ describe("signedFetch: what is signed is what is sent", () => {
   test("GET with a body is a TypeError", async () => {
     await assert.rejects(signedFetch(`${emulator.url}/echo/x`, { body: "x", signer }), TypeError);
   });
+
+  test("a header fetch would refuse is a TypeError up front: not sent, not retried, value not quoted", async () => {
+    emulator.clearRequests();
+    const counter = counting(signer);
+    await assert.rejects(
+      signedFetch(`${emulator.url}/echo/x`, { headers: { "x-token": "secret-value\nmore" }, signer: counter, retry: fast }),
+      (err: unknown) => {
+        assert.ok(err instanceof TypeError);
+        assert.match(err.message, /header "x-token"/);
+        assert.ok(!err.message.includes("secret-value"));
+        return true;
+      },
+    );
+    assert.equal(counter.calls, 0);
+    assert.equal(emulator.requests.length, 0);
+  });
 });
 
 describe("oci-raw/undici transports", () => {

@@ -98,6 +98,12 @@ function readHeaders(value: string | undefined): Record<string, string> {
     if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
       throw new UsageError(`--request-headers: the value of "${name}" must be a string.`);
     }
+    // fetch would reject these only after signing, looking like a network failure.
+    try {
+      new Headers({ [name]: String(v) });
+    } catch {
+      throw new UsageError(`--request-headers: "${JSON.stringify(name).slice(1, -1)}" is not a valid header name, or its value has a line break or control character.`);
+    }
     headers[name.toLowerCase()] = String(v);
   }
   return headers;
@@ -198,6 +204,9 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
     if (!METHODS.includes(method)) throw new UsageError(`--http-method ${flags.values["http-method"]} is not one of ${METHODS.join(", ")}.`);
     const url = readUrl(flags.values["target-uri"]!);
     const body = readBody(flags.values["request-body"]);
+    if (body !== undefined && (method === "GET" || method === "HEAD")) {
+      throw new UsageError(`--request-body cannot be sent with --http-method ${method}.`);
+    }
     const headers = readHeaders(flags.values["request-headers"]);
     if (body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json";
 
