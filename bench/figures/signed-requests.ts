@@ -36,7 +36,7 @@ interface Settings {
 }
 
 function settings(smoke: boolean): Settings {
-  return smoke ? { rounds: 1, warmupRounds: 0, perRound: 20 } : { rounds: 21, warmupRounds: 1, perRound: 160 };
+  return smoke ? { rounds: 1, warmupRounds: 0, perRound: 20 } : { rounds: 15, warmupRounds: 1, perRound: 160 };
 }
 
 /** 100 users as OCI's ListUsers returns them (every required field and the usual optional ones). */

@@ -111,7 +111,7 @@ export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<
   writeFileSync(file, PROGRAM);
   const keyFile = join(dir, "key.pem");
   writeFileSync(keyFile, generatedKey(2048).pem, { mode: 0o600 });
-  const [first, total] = smoke ? [20, 200] : [1000, 10_000];
+  const [first, total] = smoke ? [16, 64] : [1000, 10_000];
   // The server's keep-alive (5 s) bounds how long the platform fetch's pooled sockets stay open.
   const giveUpMs = smoke ? 500 : 7000;
 

@@ -15,7 +15,7 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
   const burst = smoke ? 50 : 1000;
-  const rounds = smoke ? 1 : 5;
+  const rounds = smoke ? 1 : 4;
   const emulator = await startEmulator();
   // A bounded pool: 1 000 simultaneous connections would overflow a small machine's listen backlog.
   const transport = undiciTransport({ connections: 32 });
@@ -58,10 +58,10 @@ export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise
           return 0;
         },
         expiring: async () => {
-          federation.tokenLifetimeSeconds = 2;
+          federation.tokenLifetimeSeconds = smoke ? 1 : 2;
           let signer: InstancePrincipalsSigner;
           try {
-            signer = await create(1);
+            signer = await create(smoke ? 0.5 : 1);
           } finally {
             federation.tokenLifetimeSeconds = 3600;
           }
