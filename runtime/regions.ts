@@ -36,7 +36,7 @@ const REALM_DOMAINS: Readonly<Record<string, string>> = {
   oc52: "oraclecloud52.com",
 };
 
-/** `realm: region/code region/code …`, one realm a line (compact, parsed on first use). */
+/** `realm: region/code region/code …`, one realm a line (compact; parsed into maps at load). */
 const REGION_TABLE = `
 oc1: ap-chuncheon-1/yny ap-mumbai-1/bom ap-hyderabad-1/hyd ap-seoul-1/icn ap-sydney-1/syd ap-melbourne-1/mel
 oc1: ap-osaka-1/kix ap-tokyo-1/nrt ca-montreal-1/yul ca-toronto-1/yyz eu-frankfurt-1/fra eu-zurich-1/zrh
@@ -93,14 +93,13 @@ interface BuiltIn {
   readonly byCode: ReadonlyMap<string, RegionInfo>;
 }
 
-let builtIn: BuiltIn | undefined;
+/** The built-in table, parsed once at load: a pure function of the constant above (no I/O). */
+const BUILT_IN: BuiltIn = parseRegionTable(REGION_TABLE);
 
-/** The built-in table, parsed once (a pure function of the constant above). */
-function builtInRegions(): BuiltIn {
-  if (builtIn) return builtIn;
+function parseRegionTable(table: string): BuiltIn {
   const byName = new Map<string, RegionInfo>();
   const byCode = new Map<string, RegionInfo>();
-  for (const line of REGION_TABLE.trim().split("\n")) {
+  for (const line of table.trim().split("\n")) {
     const [realm, list] = line.split(": ") as [string, string];
     for (const entry of list.split(" ")) {
       const [name, code] = entry.split("/") as [string, string];
@@ -109,13 +108,12 @@ function builtInRegions(): BuiltIn {
       byCode.set(code, info);
     }
   }
-  builtIn = { byName, byCode };
-  return builtIn;
+  return { byName, byCode };
 }
 
 /** Every region of the built-in table. */
 export function knownRegions(): RegionInfo[] {
-  return [...builtInRegions().byName.values()];
+  return [...BUILT_IN.byName.values()];
 }
 
 /** Realm key → domain, e.g. `realmDomainOf("oc19")` → `oraclecloud.eu`. */
@@ -183,7 +181,7 @@ function looksLikeRegionName(value: string): boolean {
  */
 export function regionInfo(region: string, options: RegionLookupOptions = {}): RegionInfo {
   const key = region.trim().toLowerCase();
-  const table = builtInRegions();
+  const table = BUILT_IN;
   const known = table.byName.get(key) ?? table.byCode.get(key);
   if (known) return known;
   const extra = extraRegions(options);
