@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AuthError, ConfigError, KeyError, OciRawError, OciServiceError } from "../runtime/errors.js";
+import { closest } from "../runtime/suggest.js";
 
 /** Exit codes (documented in `oci-raw --help`). */
 export const EXIT = Object.freeze({
@@ -57,33 +58,6 @@ export interface FlagSpec {
 export interface ParsedFlags {
   readonly values: Readonly<Record<string, string>>;
   readonly switches: ReadonlySet<string>;
-}
-
-/** Edit distance, for suggestions. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The nearest candidate when it is plausibly a typo of `value`. */
-export function closest(value: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = candidate.startsWith(value) && value.length >= 3 ? 1 : editDistance(value, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 /** Parse `argv` against `specs`; unknown flags, missing values and positionals are UsageErrors. */

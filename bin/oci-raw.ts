@@ -3,7 +3,8 @@
  * oci-raw — the command line. Thin: parse the command, load only that command's module
  * (so `raw-request` never loads the code generator), and exit with its code.
  */
-import { closest, EXIT, EXIT_CODES_HELP, packageVersion, painter, processIo, type CliIo } from "./cli-util.js";
+import { closest } from "../runtime/suggest.js";
+import { EXIT, EXIT_CODES_HELP, packageVersion, painter, processIo, type CliIo } from "./cli-util.js";
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 

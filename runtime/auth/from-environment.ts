@@ -8,6 +8,7 @@ import { AuthError } from "../errors.js";
 import type { RequestSigner } from "../signers.js";
 import type { FetchFunction } from "../transport.js";
 import type { RetryStrategy } from "../retry.js";
+import { closest } from "../suggest.js";
 import { sessionTokenSignerFromConfig } from "./session-token.js";
 import { InstancePrincipalsSigner } from "./instance-principals.js";
 import { resourcePrincipalsSigner } from "./resource-principals.js";
@@ -98,37 +99,9 @@ function checkAuthMode(value: string, from: string): AuthMode {
       code: "AUTH_MODE_NOT_SUPPORTED",
     });
   }
-  const closest = closestValue(v, [...SUPPORTED_AUTH_MODES, ...NOT_YET_SUPPORTED]);
+  const near = closest(v.toLowerCase().replaceAll("-", "_"), [...SUPPORTED_AUTH_MODES, ...NOT_YET_SUPPORTED]);
   throw new AuthError(
-    `${from} "${v}" is not an auth mode.${closest ? ` Did you mean ${closest}?` : ""} Supported: ${supported}.`,
+    `${from} "${v}" is not an auth mode.${near ? ` Did you mean ${near}?` : ""} Supported: ${supported}.`,
     { code: "AUTH_MODE_UNKNOWN" },
   );
-}
-
-/** The candidate nearest to `value` by edit distance, if reasonably near. */
-function closestValue(value: string, candidates: readonly string[]): string | undefined {
-  const v = value.toLowerCase().replaceAll("-", "_");
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = editDistance(v, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(3, Math.floor(best.length / 2)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
