@@ -6,7 +6,7 @@
 import { OciRawError } from "./errors.js";
 import { lowerCaseHeaders, methodHasBody } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
-import { transportFetch, type TransportOptions } from "./transport.js";
+import { describeNetworkError, transportFetch, type TransportOptions } from "./transport.js";
 import { decideRetry, noRetry, sleep, type RetryAttempt, type RetryStrategy } from "./retry.js";
 
 /** A request body. Streams are sent as they come and need `excludeBodyFromSignature`. */
@@ -122,13 +122,6 @@ async function peekErrorCode(response: Response): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 /**

@@ -21,3 +21,11 @@ export function transportFetch(transport: TransportOptions, url: string | URL, i
   if (transport.dispatcher === undefined) return fetchFn(url, init);
   return fetchFn(url, { ...init, dispatcher: transport.dispatcher } as RequestInit);
 }
+
+/** One line on why a fetch failed without a response: the cause's code and message (fetch's own is just "fetch failed"). */
+export function describeNetworkError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+}

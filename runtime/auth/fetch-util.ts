@@ -6,7 +6,7 @@
  */
 import { AuthError } from "../errors.js";
 import { decideRetry, retryStrategy, sleep, type RetryStrategy } from "../retry.js";
-import { transportFetch, type TransportOptions } from "../transport.js";
+import { describeNetworkError, transportFetch, type TransportOptions } from "../transport.js";
 
 export interface AuthHttpOptions extends TransportOptions {
   /** Retries of network errors, 429 and 5xx. Default `DEFAULT_AUTH_RETRY` (3 attempts, short backoff). */
@@ -54,7 +54,7 @@ export async function requestWithRetry(
         status: response.status,
         retryAfter: response.headers.get("retry-after") ?? undefined,
       });
-      if (decision.retry && response.status !== 409) {
+      if (decision.retry) {
         await sleep(decision.delayMs);
         continue;
       }
@@ -117,14 +117,6 @@ export function stringField(what: string, url: string, body: Record<string, unkn
     throw new AuthError(`${what} at ${url} answered without a "${field}" string.`, { code: "AUTH_BAD_RESPONSE" });
   }
   return value;
-}
-
-function describeNetworkError(cause: unknown): string {
-  const err = cause as { message?: string; cause?: { code?: string; message?: string } } | undefined;
-  const code = err?.cause?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code) return `${code}${err?.cause?.message ? ` (${err.cause.message})` : ""}`;
-  return err?.message ?? String(cause);
 }
 
 /** PEM body as one base64 string: header/footer lines and whitespace removed (what federation wants). */

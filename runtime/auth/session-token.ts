@@ -8,8 +8,7 @@ import { AuthError } from "../errors.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
 import { CredentialsSigner } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
-import type { OciConfig } from "../config.js";
-import { ConfigError } from "../errors.js";
+import { requireKeys, type OciConfig } from "../config.js";
 import { jwtExpiresAt } from "./jwt.js";
 import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
 import { WatchedFile } from "./watched-file.js";
@@ -102,14 +101,7 @@ export async function sessionTokenSignerFromConfig(
   config: OciConfig,
   options: Pick<SessionTokenSignerOptions, "onWarning" | "refreshWindowSeconds"> = {},
 ): Promise<SessionTokenSigner> {
-  const missing = (["security_token_file", "key_file"] as const).filter((k) => !config.values[k]);
-  if (missing.length > 0) {
-    throw new ConfigError(
-      `Profile [${config.profile}] (line ${config.profileLine}) in ${config.file} lacks ${missing.join(" and ")}, ` +
-        `needed to sign with a session token. Run \`oci session authenticate\` to create such a profile.`,
-      { file: config.file, profile: config.profile, line: config.profileLine, key: missing[0]!, code: "CONFIG_KEY_MISSING" },
-    );
-  }
+  requireKeys(config, ["security_token_file", "key_file"], "to sign with a session token (`oci session authenticate` creates such a profile)");
   const signer = new SessionTokenSigner({
     securityTokenFile: config.securityTokenFile!,
     keyFile: config.keyFile!,
