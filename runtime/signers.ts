@@ -36,11 +36,28 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
   onWarning?: ((message: string) => void) | undefined;
 }
 
-/** Signs with an API key: keyId `<tenancy>/<user>/<fingerprint>`. The key is parsed once. */
-export class ApiKeySigner implements RequestSigner {
-  readonly keyId: string;
+/** Signs every request with one fixed credentials value (API keys, a given security token). */
+class FixedCredentialsSigner implements RequestSigner {
   readonly #credentials: SigningCredentials;
   readonly #lists: SignatureHeaderLists;
+
+  protected constructor(keyId: string, privateKey: KeyObject, lists: SignatureHeaderLists) {
+    this.#credentials = Object.freeze({ keyId, privateKey });
+    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
+  }
+
+  async sign(request: SignableRequest): Promise<Record<string, string>> {
+    return signRequestParts(request, this.#credentials, this.#lists).headers;
+  }
+
+  async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
+    return signRequestParts(request, this.#credentials, this.#lists);
+  }
+}
+
+/** Signs with an API key: keyId `<tenancy>/<user>/<fingerprint>`. The key is parsed once. */
+export class ApiKeySigner extends FixedCredentialsSigner {
+  readonly keyId: string;
 
   constructor(options: ApiKeySignerOptions) {
     for (const field of ["tenancy", "user", "fingerprint"] as const) {
@@ -54,17 +71,9 @@ export class ApiKeySigner implements RequestSigner {
       throw new TypeError(`ApiKeySigner: "privateKeyContent" must be PEM text (use "privateKeyFile" for a path)`);
     }
     const privateKey = options.privateKey ?? loadPrivateKey(source!, options.passPhrase, { onWarning: options.onWarning });
-    this.keyId = `${options.tenancy}/${options.user}/${options.fingerprint}`;
-    this.#credentials = Object.freeze({ keyId: this.keyId, privateKey });
-    this.#lists = { genericHeaders: options.genericHeaders, bodyHeaders: options.bodyHeaders };
-  }
-
-  async sign(request: SignableRequest): Promise<Record<string, string>> {
-    return signRequestParts(request, this.#credentials, this.#lists).headers;
-  }
-
-  async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
-    return signRequestParts(request, this.#credentials, this.#lists);
+    const keyId = `${options.tenancy}/${options.user}/${options.fingerprint}`;
+    super(keyId, privateKey, options);
+    this.keyId = keyId;
   }
 }
 
@@ -72,23 +81,10 @@ export class ApiKeySigner implements RequestSigner {
  * Signs with a security token and its session key: keyId `ST$<token>`.
  * Python's `SecurityTokenSigner(token, private_key, generic_headers, body_headers)`.
  */
-export class SecurityTokenSigner implements RequestSigner {
-  readonly #credentials: SigningCredentials;
-  readonly #lists: SignatureHeaderLists;
-
+export class SecurityTokenSigner extends FixedCredentialsSigner {
   constructor(token: string, privateKey: KeyObject | string, options: SignatureHeaderLists & { passPhrase?: string } = {}) {
     if (!token) throw new TypeError("SecurityTokenSigner: the token is empty");
-    const key = typeof privateKey === "string" ? loadPrivateKey(privateKey, options.passPhrase) : privateKey;
-    this.#credentials = Object.freeze({ keyId: `ST$${token}`, privateKey: key });
-    this.#lists = { genericHeaders: options.genericHeaders, bodyHeaders: options.bodyHeaders };
-  }
-
-  async sign(request: SignableRequest): Promise<Record<string, string>> {
-    return signRequestParts(request, this.#credentials, this.#lists).headers;
-  }
-
-  async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
-    return signRequestParts(request, this.#credentials, this.#lists);
+    super(`ST$${token}`, typeof privateKey === "string" ? loadPrivateKey(privateKey, options.passPhrase) : privateKey, options);
   }
 }
 
