@@ -41,8 +41,11 @@ function keyError(fn: () => unknown): KeyError {
     fn();
   } catch (err) {
     assert.ok(err instanceof KeyError, `expected a KeyError, got ${String(err)}`);
-    for (const secret of SECRETS) assert.ok(!err.message.includes(secret), "message leaks a secret");
-    assert.ok(!String(err.stack).includes(PASS));
+    // The whole cause chain is shown by util.inspect and loggers, so it must be clean too.
+    for (let e: unknown = err; e instanceof Error; e = e.cause) {
+      for (const secret of SECRETS) assert.ok(!e.message.includes(secret), "message leaks a secret");
+      assert.ok(!String(e.stack).includes(PASS));
+    }
     return err;
   }
   assert.fail("expected a KeyError");
@@ -114,6 +117,9 @@ describe("loadPrivateKey", () => {
     const corrupt = keyError(() => loadPrivateKey(write("corrupt.pem", lines.join("\n"))));
     assert.equal(corrupt.code, "KEY_INVALID");
     assert.match(corrupt.message, /truncated or corrupt/);
+    // The same PEM given as text: the error must not quote it either.
+    assert.equal(keyError(() => loadPrivateKey(lines.join("\n"))).code, "KEY_INVALID");
+    assert.equal(keyError(() => loadPrivateKey(pems.pkcs8Encrypted, "wrong")).code, "KEY_PASSPHRASE_WRONG");
   });
 
   test("the source option is named in messages", () => {
