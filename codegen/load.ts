@@ -84,20 +84,31 @@ export function resolvePointer(doc: Json, pointer: string): Json | undefined {
   return node;
 }
 
-/** Visits every object in the document once (YAML aliases share objects), with its pointer. */
-export function walkObjects(root: Json, visit: (node: JsonObject, path: string[]) => void): void {
+/** Visits every object in the document once (YAML aliases share objects); `path()` builds its location on demand. */
+export function walkObjects(root: Json, visit: (node: JsonObject, path: () => string[]) => void): void {
+  interface Frame {
+    node: Json;
+    parent: Frame | undefined;
+    key: string;
+  }
+  const pathOf = (frame: Frame): string[] => {
+    const segments: string[] = [];
+    for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.key);
+    return segments.reverse();
+  };
   const seen = new Set<object>();
-  const stack: Array<[Json, string[]]> = [[root, []]];
+  const stack: Frame[] = [{ node: root, parent: undefined, key: "" }];
   while (stack.length) {
-    const [node, path] = stack.pop()!;
+    const frame = stack.pop()!;
+    const node = frame.node;
     if (typeof node !== "object" || node === null || seen.has(node)) continue;
     seen.add(node);
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i]!, [...path, String(i)]]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i]!, parent: frame, key: String(i) });
     } else {
-      visit(node, path);
+      visit(node, () => pathOf(frame));
       const keys = Object.keys(node);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]!]!, [...path, keys[i]!]]);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push({ node: node[keys[i]!]!, parent: frame, key: keys[i]! });
     }
   }
 }
@@ -205,10 +216,10 @@ export function checkLocalRefs(doc: JsonObject, file: string): void {
     const ref = node["$ref"];
     if (ref === undefined) return;
     if (typeof ref !== "string") {
-      throw new GenerateError("`$ref` must be a string.", { file, pointer: pointerOf([...path, "$ref"]) });
+      throw new GenerateError("`$ref` must be a string.", { file, pointer: pointerOf([...path(), "$ref"]) });
     }
     if (ref.startsWith("#") && resolvePointer(doc, ref.slice(1)) === undefined) {
-      throw new GenerateError(`$ref ${ref} points at nothing in this document.`, { file, pointer: pointerOf(path) });
+      throw new GenerateError(`$ref ${ref} points at nothing in this document.`, { file, pointer: pointerOf(path()) });
     }
   });
 }
@@ -216,9 +227,11 @@ export function checkLocalRefs(doc: JsonObject, file: string): void {
 /** Oracle writes `properties: null` in some subtypes (core, database): treat as no properties. */
 function dropNullProperties(doc: JsonObject, warnings: GenerateWarning[]): void {
   walkObjects(doc, (node, path) => {
-    if (Object.prototype.hasOwnProperty.call(node, "properties") && node["properties"] === null && path.at(-1) !== "properties") {
+    if (node["properties"] === null && Object.prototype.hasOwnProperty.call(node, "properties")) {
+      const where = path();
+      if (where.at(-1) === "properties") return; // a property named "properties"
       delete node["properties"];
-      warnings.push({ pointer: pointerOf([...path, "properties"]), message: "`properties: null` read as no properties" });
+      warnings.push({ pointer: pointerOf([...where, "properties"]), message: "`properties: null` read as no properties" });
     }
   });
 }

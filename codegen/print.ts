@@ -20,11 +20,34 @@ function sharedProject(): Project {
   return project;
 }
 
-/** The text of a file built from `structure`; the file is dropped from the project afterwards. */
+/** ts-morph's own structure printer, reached without creating (and re-parsing) a source file. */
+interface StructurePrinting {
+  _context?: {
+    createWriter(): { toString(): string };
+    structurePrinterFactory?: {
+      forSourceFile(options: { isAmbient: boolean }): { printText(writer: unknown, structure: unknown): void };
+    };
+  };
+}
+
+/**
+ * The text of a file built from `structure`. ts-morph's `createSourceFile` prints the
+ * structure and then parses the result into a syntax tree we never use — a second or more on
+ * core-iaas — so when ts-morph's printer is reachable we print only; otherwise (another
+ * ts-morph version) the public route gives the same text.
+ */
 export function printFile(name: string, structure: OptionalKind<SourceFileStructure>): string {
-  const file = sharedProject().createSourceFile(`/${name}`, structure, { overwrite: true });
-  const text = file.getFullText();
-  file.forget();
+  const context = (sharedProject() as unknown as StructurePrinting)._context;
+  let text: string;
+  if (context?.structurePrinterFactory && typeof context.createWriter === "function") {
+    const writer = context.createWriter();
+    context.structurePrinterFactory.forSourceFile({ isAmbient: name.endsWith(".d.ts") }).printText(writer, structure);
+    text = writer.toString();
+  } else {
+    const file = sharedProject().createSourceFile(`/${name}`, structure, { overwrite: true });
+    text = file.getFullText();
+    file.forget();
+  }
   return text.endsWith("\n") ? text : text + "\n";
 }
 
