@@ -178,18 +178,31 @@ export class UrlBasedCertificateRetriever extends HeldCertificate {
     this.#headers = options.headers ?? (imdsV2Url(options.certificateUrl) ? { authorization: "Bearer Oracle" } : {});
   }
 
-  /** Fetch the certificate and key; the held value changes only when both arrived and parse. */
+  /**
+   * Fetch the certificate and key; the held value changes only when both arrived, parse, and
+   * belong together. They are two requests, so a rotation between them can pair a new
+   * certificate with the old key: then fetch both once more.
+   */
   async refresh(): Promise<void> {
-    const [pem, keyPem] = await Promise.all([
-      this.#get(this.#options.certificateUrl, "the certificate"),
-      this.#options.privateKeyUrl === undefined ? undefined : this.#get(this.#options.privateKeyUrl, "the certificate's private key"),
-    ]);
-    this.held = Object.freeze({
-      pem,
-      x509: parseCertificate(pem, `The certificate from ${this.#options.certificateUrl}`),
-      privateKey:
-        keyPem === undefined ? undefined : parseKey(keyPem, this.#options.passphrase, `the private key from ${this.#options.privateKeyUrl}`),
-    });
+    for (let attempt = 1; ; attempt++) {
+      const [pem, keyPem] = await Promise.all([
+        this.#get(this.#options.certificateUrl, "the certificate"),
+        this.#options.privateKeyUrl === undefined ? undefined : this.#get(this.#options.privateKeyUrl, "the certificate's private key"),
+      ]);
+      const x509 = parseCertificate(pem, `The certificate from ${this.#options.certificateUrl}`);
+      const privateKey =
+        keyPem === undefined ? undefined : parseKey(keyPem, this.#options.passphrase, `the private key from ${this.#options.privateKeyUrl}`);
+      if (privateKey === undefined || x509.checkPrivateKey(privateKey)) {
+        this.held = Object.freeze({ pem, x509, privateKey });
+        return;
+      }
+      if (attempt === 2) {
+        throw new AuthError(
+          `The private key from ${this.#options.privateKeyUrl} does not belong to the certificate from ${this.#options.certificateUrl}, twice in a row.`,
+          { code: "CERTIFICATE_KEY_MISMATCH" },
+        );
+      }
+    }
   }
 
   async #get(url: string, what: string): Promise<string> {
