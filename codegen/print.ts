@@ -43,12 +43,16 @@ export function printFile(name: string, structure: OptionalKind<SourceFileStruct
     const writer = context.createWriter();
     context.structurePrinterFactory.forSourceFile({ isAmbient: name.endsWith(".d.ts") }).printText(writer, structure);
     text = writer.toString();
-  } else {
-    const file = sharedProject().createSourceFile(`/${name}`, structure, { overwrite: true });
-    text = file.getFullText();
-    file.forget();
-  }
+  } else text = printFileParsed(name, structure);
   return text.endsWith("\n") ? text : text + "\n";
+}
+
+/** The public route: create the source file (printed, then parsed) and take its text. */
+export function printFileParsed(name: string, structure: OptionalKind<SourceFileStructure>): string {
+  const file = sharedProject().createSourceFile(`/${name}`, structure, { overwrite: true });
+  const text = file.getFullText();
+  file.forget();
+  return text;
 }
 
 /** A JSDoc body that cannot end the comment early. */

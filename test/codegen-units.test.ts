@@ -3,7 +3,7 @@
  * (parameter serialisation, flags), endpoints, and GenerateError locations.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -14,6 +14,8 @@ import { generateService } from "../codegen/generate.js";
 import { loadSpec, type JsonObject } from "../codegen/load.js";
 import { buildModel, type OperationModel } from "../codegen/model.js";
 import { camelCase, deriveOperationId, NameScope, pascalCase, safeIdentifier } from "../codegen/names.js";
+import { constStatement, printFile, printFileParsed, spaced } from "../codegen/print.js";
+import { StructureKind, type OptionalKind, type SourceFileStructure } from "ts-morph";
 import { applyDiscriminatorMappings, DISCRIMINATOR_VALUE, rewriteOraclePolymorphism } from "../codegen/polymorphism.js";
 
 const FIXTURES = "test/fixtures/codegen";
@@ -228,6 +230,29 @@ paths:
     assert.equal(put!.retryByDefault, false);
     assert.equal(get!.response.kind, "none");
     assert.equal(get!.excludeBodyFromSignature, false);
+  });
+});
+
+describe("input formats", () => {
+  test("JSON specs generate like YAML ones", async () => {
+    const yaml = await generateService("specs/identity.yaml", { outDir: dir, name: "identity" });
+    const doc = (await import("yaml")).default.parse(readFileSync("specs/identity.yaml", "utf8")) as unknown;
+    const file = specFile("identity.json", JSON.stringify(doc));
+    const json = await generateService(file, { outDir: dir, name: "identity" });
+    assert.equal(json.operations, 5);
+    const body = (text: string) => text.slice(text.indexOf("import "));
+    assert.equal(body(json.files.get("index.ts")!), body(yaml.files.get("index.ts")!));
+  });
+
+  test("printing structures without a parse gives what ts-morph's public route gives", async () => {
+    const structure: OptionalKind<SourceFileStructure> = {
+      statements: [
+        { kind: StructureKind.Interface, name: "P", isExported: true, properties: [{ name: "a", type: "string", hasQuestionToken: true }] },
+        spaced(constStatement({ name: "x", docs: "Two\nlines", initializer: "{\n  a: 1,\n}" })),
+        { kind: StructureKind.Function, name: "f", isAsync: true, parameters: [{ name: "p", type: "P" }], statements: ["return p;"] },
+      ],
+    };
+    assert.equal(printFile("a.ts", structure), printFileParsed("a.ts", structure));
   });
 });
 
