@@ -29,3 +29,14 @@ export function describeNetworkError(error: unknown): string {
   const message = cause instanceof Error ? cause.message : String(cause);
   return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
+
+/** The proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, or lower case) a transport would honour; undefined when no proxy is set. */
+export function proxyFromEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { httpsProxy?: string; httpProxy?: string; noProxy?: string } | undefined {
+  const httpsProxy = env["HTTPS_PROXY"] || env["https_proxy"];
+  const httpProxy = env["HTTP_PROXY"] || env["http_proxy"];
+  if (!httpsProxy && !httpProxy) return undefined;
+  const noProxy = env["NO_PROXY"] || env["no_proxy"];
+  return { ...(httpsProxy ? { httpsProxy } : {}), ...(httpProxy ? { httpProxy } : {}), ...(noProxy ? { noProxy } : {}) };
+}

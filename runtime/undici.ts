@@ -10,6 +10,9 @@
 import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from "undici";
 import type { FetchFunction } from "./transport.js";
 
+// Reading the variables needs no undici; it lives in transport.ts so the CLI can check them cheaply.
+export { proxyFromEnvironment } from "./transport.js";
+
 export type CaBundle = string | Buffer | ReadonlyArray<string | Buffer>;
 
 export interface UndiciTransportOptions {
@@ -71,13 +74,6 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   return transport(new Agent({ connect: tls, ...connections }));
 }
 
-/** The proxy variables a transport would honour, or undefined when none is set. */
-export function proxyFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): { httpsProxy?: string; httpProxy?: string } | undefined {
-  const httpsProxy = env["HTTPS_PROXY"] || env["https_proxy"];
-  const httpProxy = env["HTTP_PROXY"] || env["http_proxy"];
-  if (!httpsProxy && !httpProxy) return undefined;
-  return { ...(httpsProxy ? { httpsProxy } : {}), ...(httpProxy ? { httpProxy } : {}) };
-}
 
 /** A transport that follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY (undici's EnvHttpProxyAgent). */
 export function envProxyTransport(options: EnvProxyTransportOptions = {}): UndiciTransport {

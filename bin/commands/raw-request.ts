@@ -8,7 +8,7 @@ import { signedFetch } from "../../runtime/http.js";
 import { errorFromResponse } from "../../runtime/service-error.js";
 import type { RequestSigner } from "../../runtime/signers.js";
 import type { SignableRequest } from "../../runtime/signing.js";
-import type { TransportOptions } from "../../runtime/transport.js";
+import { proxyFromEnvironment, type TransportOptions } from "../../runtime/transport.js";
 import { EXIT, EXIT_CODES_HELP, flagHelp, painter, parseFlags, reportError, UsageError, type CliIo, type FlagSpec } from "../cli-util.js";
 
 const FLAGS: readonly FlagSpec[] = [
@@ -176,18 +176,10 @@ function parseData(text: string): unknown {
 
 /** Proxy support costs the undici package (≈ 100 ms to load): only when a proxy is set. */
 async function transportFromEnvironment(env: CliIo["env"]): Promise<(TransportOptions & { close(): Promise<void> }) | undefined> {
-  const proxyVars = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
-  if (!proxyVars.some((name) => env[name])) return undefined;
+  const proxy = proxyFromEnvironment(env);
+  if (!proxy) return undefined;
   const { envProxyTransport } = await import("../../runtime/undici.js");
-  const get = (upper: string): string | undefined => env[upper] || env[upper.toLowerCase()] || undefined;
-  const httpsProxy = get("HTTPS_PROXY");
-  const httpProxy = get("HTTP_PROXY");
-  const noProxy = get("NO_PROXY");
-  return envProxyTransport({
-    ...(httpsProxy ? { httpsProxy } : {}),
-    ...(httpProxy ? { httpProxy } : {}),
-    noProxy: noProxy ?? "",
-  });
+  return envProxyTransport({ ...proxy, noProxy: proxy.noProxy ?? "" });
 }
 
 export async function rawRequestCommand(argv: readonly string[], io: CliIo): Promise<number> {
