@@ -4,9 +4,9 @@
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { isObject, type Json, type JsonObject } from "./load.js";
-import type { OperationModel, ParamModel, ServiceModel } from "./model.js";
-import { propertyKey } from "./names.js";
-import { constStatement, docText, printFile, spaced } from "./print.js";
+import { RESERVED_TOP_LEVEL, type OperationModel, type ParamModel, type ServiceModel } from "./model.js";
+import { NameScope, pascalCase, propertyKey } from "./names.js";
+import { constStatement, docComment, docText, printFile, spaced } from "./print.js";
 
 const COMPONENT_PREFIX = "#/components/schemas/";
 
@@ -26,6 +26,22 @@ interface TypeContext {
   acceptDates: boolean;
   /** Set when a type falls back to openapi-typescript's `operations[…]` (so it is imported). */
   uses: { operations: boolean; components: boolean };
+  /** Top-level names, for the aliases of types only openapi-typescript can spell. */
+  scope: NameScope;
+  /** Aliases the current operation needs, written before its parameters. */
+  aliases: string[];
+}
+
+/** `export type ListThingsResponse = operations[…]…;` so signatures stay readable. */
+function alias(ctx: TypeContext, wanted: string, type: string, doc: string): string {
+  const name = ctx.scope.claim(wanted, "Type");
+  ctx.uses.operations = true;
+  ctx.aliases.push(constLikeAlias(name, type, doc));
+  return name;
+}
+
+function constLikeAlias(name: string, type: string, doc: string | undefined): string {
+  return `${docComment(doc)}export type ${name} = ${type};`;
 }
 
 function parenthesise(type: string): string {
@@ -138,8 +154,7 @@ function returnType(op: OperationModel, ctx: TypeContext, responseType: (op: Ope
   if (op.response.kind === "binary") return "Response";
   const simple = simpleType(op.response.schema, { ...ctx, acceptDates: false });
   if (simple !== undefined) return simple;
-  ctx.uses.operations = true;
-  return responseType(op);
+  return alias(ctx, pascalCase(op.functionName) + "Response", responseType(op), `The data {@link ${op.functionName}} resolves to.`);
 }
 
 function bodyType(op: OperationModel, ctx: TypeContext): string {
@@ -147,8 +162,8 @@ function bodyType(op: OperationModel, ctx: TypeContext): string {
   if (body.kind === "binary") return "BinaryBody";
   const simple = simpleType(body.schema, { ...ctx, acceptDates: false });
   if (simple !== undefined) return simple;
-  ctx.uses.operations = true;
-  return `NonNullable<operations[${JSON.stringify(op.operationId)}]["requestBody"]>["content"][${JSON.stringify(body.mediaType)}]`;
+  const type = `NonNullable<operations[${JSON.stringify(op.operationId)}]["requestBody"]>["content"][${JSON.stringify(body.mediaType)}]`;
+  return alias(ctx, pascalCase(op.functionName) + "Body", type, `The body of {@link ${op.functionName}}.`);
 }
 
 function operationStatements(
@@ -156,7 +171,8 @@ function operationStatements(
   ctx: TypeContext,
   responseSchemas: Map<string, string>,
   responseType: (op: OperationModel) => string,
-): StatementStructures[] {
+): Array<StatementStructures | WriterFunction> {
+  ctx.aliases = [];
   const properties = op.params.map((param) => ({
     name: propertyKey(param.key),
     type: param.required ? paramType(param, op, ctx) : `${paramType(param, op, ctx)} | undefined`,
@@ -164,9 +180,10 @@ function operationStatements(
     docs: param.description || param.deprecated ? [docText((param.description ?? "").trim() + (param.deprecated ? "\n\n@deprecated" : ""))] : [],
   }));
   if (op.body) {
+    const type = bodyType(op, ctx);
     properties.push({
       name: op.bodyKey,
-      type: op.body.required ? bodyType(op, ctx) : `${bodyType(op, ctx)} | undefined`,
+      type: op.body.required ? type : `${type} | undefined`,
       hasQuestionToken: !op.body.required,
       docs: op.body.description ? [docText(op.body.description)] : [],
     });
@@ -200,7 +217,9 @@ function operationStatements(
     writer.write(", options);");
   };
 
+  const result = returnType(op, ctx, responseType);
   return [
+    ...ctx.aliases.map((text) => spaced(text)),
     {
       kind: StructureKind.Interface,
       name: op.paramsTypeName,
@@ -219,7 +238,7 @@ function operationStatements(
         paramsOptional ? { name: "params", type: op.paramsTypeName, initializer: "{}" } : { name: "params", type: op.paramsTypeName },
         { name: "options", type: "CallOptions", hasQuestionToken: true },
       ],
-      returnType: `Promise<OciResponse<${returnType(op, ctx, responseType)}>>`,
+      returnType: `Promise<OciResponse<${result}>>`,
       statements: [body],
     },
   ];
@@ -233,7 +252,19 @@ export function emitOperations(
   responseType: (op: OperationModel) => string,
   header: string,
 ): string {
-  const ctx: TypeContext = { doc, model, acceptDates: false, uses: { operations: false, components: model.schemaNames.size > 0 } };
+  const scope = new NameScope([
+    ...RESERVED_TOP_LEVEL,
+    ...model.schemaNames.values(),
+    ...model.operations.flatMap((op) => [op.functionName, op.paramsTypeName]),
+  ]);
+  const ctx: TypeContext = {
+    doc,
+    model,
+    acceptDates: false,
+    uses: { operations: false, components: model.schemaNames.size > 0 },
+    scope,
+    aliases: [],
+  };
   const components = isObject(doc["components"]) ? doc["components"] : {};
   const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
 
@@ -279,26 +310,17 @@ export function emitOperations(
       ]),
     })),
   ];
+  // The named types users import: one block, each with the schema's description.
+  const aliases: string[] = [];
   if (usesBinary) {
-    statements.push({
-      kind: StructureKind.TypeAlias,
-      name: "BinaryBody",
-      isExported: true,
-      docs: ["A request body sent as is (not JSON)."],
-      type: "string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>",
-    });
+    aliases.push(constLikeAlias("BinaryBody", "string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>", "A request body sent as is (not JSON)."));
   }
   for (const [name, identifier] of model.schemaNames) {
     const schema = schemas[name];
     const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
-    statements.push({
-      kind: StructureKind.TypeAlias,
-      name: identifier,
-      isExported: true,
-      docs: description ? [docText(description)] : [],
-      type: `components["schemas"][${JSON.stringify(name)}]`,
-    });
+    aliases.push(constLikeAlias(identifier, `components["schemas"][${JSON.stringify(name)}]`, description));
   }
+  if (aliases.length) statements.push(spaced(aliases.join("\n")));
   statements.push(...operationStructures);
   if (usesHeaderCollection) {
     statements.push({

@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: "https://iaas.{region}.{domain}",
   basePath: "/20160918",
 };
+
 export type ErrorModel = components["schemas"]["Error"];
 /** A compute host. The image used to launch the instance determines its operating system and other software. */
 export type Instance = components["schemas"]["Instance"];

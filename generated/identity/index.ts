@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: "https://identity.{region}.{domain}",
   basePath: "/20160918",
 };
+
 /** Error information. */
 export type ErrorModel = components["schemas"]["Error"];
 /** The user's current state. */

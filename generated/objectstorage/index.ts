@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: "https://objectstorage.{region}.{domain}",
   basePath: "",
 };
+
 /** A request body sent as is (not JSON). */
 export type BinaryBody = string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 export type ErrorModel = components["schemas"]["Error"];

@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: undefined,
   basePath: "",
 };
+
 export type Shape = components["schemas"]["Shape"];
 export type Circle = components["schemas"]["Circle"];
 export type Square = components["schemas"]["Square"];
@@ -43,6 +44,9 @@ export async function getShape(client: Client, params: GetShapeParams, options?:
   }, options);
 }
 
+/** The data {@link getTree} resolves to. */
+export type GetTreeResponse = operations["GetTree"]["responses"][200]["content"]["application/json"];
+
 /** Parameters of {@link getTree}. */
 export interface GetTreeParams {
 }
@@ -52,7 +56,7 @@ export interface GetTreeParams {
  *
  * Not retried by default; pass `options.retry` to retry it.
  */
-export async function getTree(client: Client, params: GetTreeParams = {}, options?: CallOptions): Promise<OciResponse<operations["GetTree"]["responses"][200]["content"]["application/json"]>> {
+export async function getTree(client: Client, params: GetTreeParams = {}, options?: CallOptions): Promise<OciResponse<GetTreeResponse>> {
   return invoke(client, {
     service,
     operationId: "GetTree",

@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: undefined,
   basePath: "",
 };
+
 export type Pet = components["schemas"]["Pet"];
 export type Owner = components["schemas"]["Owner"];
 

@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: undefined,
   basePath: "/v1",
 };
+
 /** A request body sent as is (not JSON). */
 export type BinaryBody = string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 export type FileInfo = components["schemas"]["FileInfo"];

@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: "https://example.{region}.{domain}",
   basePath: "/20240101",
 };
+
 /** A request body sent as is (not JSON). */
 export type BinaryBody = string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 export type Part = components["schemas"]["Part"];

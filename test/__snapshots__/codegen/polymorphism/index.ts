@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: undefined,
   basePath: "/20240101",
 };
+
 export type SourceDetails = components["schemas"]["SourceDetails"];
 export type ImageSourceDetails = components["schemas"]["ImageSourceDetails"];
 export type BootVolumeSourceDetails = components["schemas"]["BootVolumeSourceDetails"];
