@@ -122,7 +122,8 @@ function valueExpression(param: ParamModel): string {
 function paramType(param: ParamModel, op: OperationModel, ctx: TypeContext): string {
   if (param.serialisation === "headerCollection") return "Record<string, string>";
   if (param.enumValues && param.serialisation === "value") return [...param.enumValues.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
-  const type = simpleType(param.schema, { ...ctx, acceptDates: true });
+  // Query and header values may be Dates (the runtime sends ISO-8601); path segments are strings.
+  const type = simpleType(param.schema, { ...ctx, acceptDates: param.in !== "path" });
   if (type !== undefined && type !== "unknown") return type;
   if (param.serialisation !== "json") {
     // Only JSON text can carry a value we cannot type simply.

@@ -115,3 +115,34 @@ export async function headFile(client: Client, params: HeadFileParams, options?:
     responseKind: "none",
   }, options);
 }
+
+/** Parameters of {@link listEvents}. */
+export interface ListEventsParams {
+  day: string;
+  after?: string | Date | undefined;
+  ifModifiedSince?: string | Date | undefined;
+}
+
+/**
+ * A date in the path is a string; in the query it may also be a Date.
+ *
+ * Not retried by default; pass `options.retry` to retry it.
+ */
+export async function listEvents(client: Client, params: ListEventsParams, options?: CallOptions): Promise<OciResponse<string[]>> {
+  return invoke(client, {
+    service,
+    operationId: "ListEvents",
+    method: "GET",
+    path: "/days/{day}/events",
+    pathParams: {
+      day: params.day,
+    },
+    query: {
+      after: params.after,
+    },
+    headers: {
+      "if-modified-since": params.ifModifiedSince,
+    },
+    schema: schemas.ListEventsResponse,
+  }, options);
+}

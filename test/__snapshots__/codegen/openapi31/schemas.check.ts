@@ -3,7 +3,7 @@
 // Compile-time proof that each schema in schemas.js parses to the type schemas.d.ts declares.
 // Type-checked by oci-raw's own tests; never imported by users.
 import * as z from "zod/mini";
-import type { components } from "./types.js";
+import type { components, operations } from "./types.js";
 
 function lazy<T>(build: () => T): () => T {
   let schema: T | undefined;
@@ -18,3 +18,5 @@ export const FileInfo: () => z.ZodMiniType<components["schemas"]["FileInfo"]> = 
   idOrName: z.exactOptional(z.union([z.string(), z.number()])),
   tags: z.exactOptional(z.nullable(z.array(z.string()))),
 }));
+
+export const ListEventsResponse: () => z.ZodMiniType<operations["ListEvents"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(z.string()));

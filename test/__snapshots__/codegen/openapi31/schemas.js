@@ -16,3 +16,6 @@ export const FileInfo = /* @__PURE__ */ lazy(() => z.looseObject({
   idOrName: z.exactOptional(z.union([z.string(), z.number()])),
   tags: z.exactOptional(z.nullable(z.array(z.string()))),
 }));
+
+/** The response of ListEvents. */
+export const ListEventsResponse = /* @__PURE__ */ lazy(() => z.array(z.string()));
