@@ -119,7 +119,7 @@ function valueExpression(param: ParamModel): string {
   }
 }
 
-function paramType(param: ParamModel, op: OperationModel, ctx: TypeContext): string {
+function paramType(param: ParamModel, ctx: TypeContext): string {
   if (param.serialisation === "headerCollection") return "Record<string, string>";
   if (param.enumValues && param.serialisation === "value") return [...param.enumValues.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
   // Query and header values may be Dates (the runtime sends ISO-8601); path segments are strings.
@@ -130,7 +130,6 @@ function paramType(param: ParamModel, op: OperationModel, ctx: TypeContext): str
     param.serialisation = "json";
     ctx.model.warnings.push({ pointer: param.pointer, message: `parameter ${param.name} has a complex schema; typed as unknown and sent as JSON` });
   }
-  void op;
   return "unknown";
 }
 
@@ -174,12 +173,16 @@ function operationStatements(
   responseType: (op: OperationModel) => string,
 ): Array<StatementStructures | WriterFunction> {
   ctx.aliases = [];
-  const properties = op.params.map((param) => ({
-    name: propertyKey(param.key),
-    type: param.required ? paramType(param, op, ctx) : `${paramType(param, op, ctx)} | undefined`,
-    hasQuestionToken: !param.required,
-    docs: param.description || param.deprecated ? [docText((param.description ?? "").trim() + (param.deprecated ? "\n\n@deprecated" : ""))] : [],
-  }));
+  const properties = op.params.map((param) => {
+    const type = paramType(param, ctx);
+    const doc = (param.description ?? "").trim() + (param.deprecated ? "\n\n@deprecated" : "");
+    return {
+      name: propertyKey(param.key),
+      type: param.required ? type : `${type} | undefined`,
+      hasQuestionToken: !param.required,
+      docs: doc ? [docText(doc)] : [],
+    };
+  });
   if (op.body) {
     const type = bodyType(op, ctx);
     properties.push({
