@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   const figures = await runFigures({ smoke, only });
   const machine = describeMachine();
   const table = markdownTable(figures);
-  process.stdout.write(`\n${table}\n\nMachine: ${machineLine(machine)}\n`);
+  const notes = figures.flatMap((f) => f.notes.map((n) => `- ${f.id}. ${n}`));
+  process.stdout.write(`\n${table}\n\n${notes.join("\n")}\n\nMachine: ${machineLine(machine)}\n`);
   if (smoke) return;
   const seconds = (performance.now() - started) / 1000;
   const resultsPath = `${ROOT}bench/results.json`;
