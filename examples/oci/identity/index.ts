@@ -10,6 +10,7 @@ export const service: ServiceInfo = {
   endpointTemplate: "https://identity.{region}.{domain}",
   basePath: "/20160918",
 };
+
 /** An individual employee or system that needs to manage or use your company's OCI resources. */
 export type User = components["schemas"]["User"];
 export type CreateUserDetails = components["schemas"]["CreateUserDetails"];
