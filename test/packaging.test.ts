@@ -148,7 +148,12 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   );
   await writeFile(
     join(project, "tsconfig.bundler.json"),
-    JSON.stringify({ compilerOptions: { ...strict, module: "ESNext", moduleResolution: "bundler", noEmit: true }, include: ["src"], exclude: ["src/**/*.cts"] }, null, 2),
+    // The README's advice: leave the generated schemas.check.ts out (the NodeNext build keeps it).
+    JSON.stringify(
+      { compilerOptions: { ...strict, module: "ESNext", moduleResolution: "bundler", noEmit: true }, include: ["src"], exclude: ["src/**/*.cts", "**/*.check.ts"] },
+      null,
+      2,
+    ),
   );
   await writeFile(join(project, "src/main.ts"), USER_SCRIPT);
   await writeFile(join(project, "src/require-check.cts"), USER_CTS_CHECK);
@@ -211,6 +216,8 @@ console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations 
     );
     const bundler = await run("npx", ["--no-install", "tsc", "-p", "tsconfig.bundler.json", "--listFiles"], project);
     for (const file of bundler.stdout.trim().split("\n")) assertInside(file.trim(), project, `tsc input ${file}`);
+    assert.ok(nodeNext.stdout.includes("schemas.check.ts"), "the NodeNext build type-checks the generated check file");
+    assert.ok(!bundler.stdout.includes("schemas.check.ts"), 'exclude ["**/*.check.ts"] leaves the check file out');
   });
 
   await t.test("a compiled script calls a generated function and signedFetch against oci-raw/emulator", async () => {
