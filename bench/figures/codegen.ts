@@ -87,8 +87,10 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
   const tsc = (config: string) => async (): Promise<number> =>
     typeCheck ? inProcess(async () => typeCheck(join(dir, config))) : (await runMeasured([], [TSC, "--noEmit", "-p", join(dir, config)], dir)).cpuMs;
   log(`  tsc --noEmit: ${rounds} rounds of 3 projects`);
+  // The smoke run leaves out the third project: the same step with another file list.
+  const noChecks = async (): Promise<number> => Number.NaN;
   const types = await interleave(
-    { baseline: tsc("tsconfig.baseline.json"), generated: tsc("tsconfig.generated.json"), checks: tsc("tsconfig.checks.json") },
+    { baseline: tsc("tsconfig.baseline.json"), generated: tsc("tsconfig.generated.json"), checks: smoke ? noChecks : tsc("tsconfig.checks.json") },
     // Fresh processes; the first generation rounds already warmed the file cache.
     { rounds, warmupRounds: 0 },
   );
@@ -104,8 +106,10 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
         `${s(gen.generate)} vs ${s(gen.baseline)}`, { op: "<=", value: 2 }),
       row("tsc --noEmit, generated client (index.ts and its imports) ÷ openapi-typescript output", ratios(types.generated, types.baseline), "×",
         `${s(types.generated)} vs ${s(types.baseline)}`, { op: "<=", value: 2 }),
-      row("tsc --noEmit, generated client + schemas.check.ts ÷ openapi-typescript output", ratios(types.checks, types.baseline), "×",
-        `${s(types.checks)} vs ${s(types.baseline)}`),
+      ...(smoke
+        ? []
+        : [row("tsc --noEmit, generated client + schemas.check.ts ÷ openapi-typescript output", ratios(types.checks, types.baseline), "×",
+            `${s(types.checks)} vs ${s(types.baseline)}`)]),
     ],
     notes,
   };
