@@ -74,7 +74,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   await mkdir(packDir);
   await mkdir(join(project, "src"), { recursive: true });
 
-  // 1. npm pack (runs `prepare`, which builds dist/).
+  // 1. npm pack in the repo (its `prepack` builds dist/ with the repo's own TypeScript).
   const packed = await run("npm", ["pack", "--json", "--pack-destination", packDir], repo, { ...cleanEnv(), PATH: process.env["PATH"] ?? "" }, 180_000);
   // The JSON array npm prints after any lifecycle output.
   const jsonStart = packed.stdout.search(/^\[$/m);
