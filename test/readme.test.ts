@@ -22,9 +22,7 @@ import { tmpdir } from "node:os";
 import { basename, delimiter, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { mountFederation } from "./emulator/federation.js";
-import { mountImds } from "./emulator/imds.js";
-import { startEmulator, type ApiKey, type Emulator } from "./emulator/index.js";
+import { mountFederation, mountImds, startEmulator, type ApiKey, type Emulator } from "oci-raw/emulator";
 import { readmeBlocks, type ReadmeBlock } from "./readme-blocks.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
