@@ -168,6 +168,6 @@ export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promi
     await undici.close();
     for (const server of servers) await server.close();
   }
-  notes.push(`Signed requests: RSA-2048 key, ${IN_FLIGHT} in flight, loopback server in its own process; rates are requests per CPU-second of the client process (on a quiet machine, its requests/s; the shared machine's other load doesn't count).`);
+  notes.push(`Signed requests: RSA-2048 key, ${IN_FLIGHT} in flight (waves of ${IN_FLIGHT} alternating between the arms), loopback server in its own process; rates are requests per CPU-second of the client process (on a quiet machine, its requests/s; the shared machine's other load doesn't count).`);
   return { id: 2, title: "Signed requests", rows, notes };
 }
