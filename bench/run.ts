@@ -2,7 +2,7 @@
  * `npm run bench`: runs every figure, prints the table, writes bench/results.json and the
  * README table (between the bench markers). Options:
  *   --smoke          tiny iteration counts (what test/bench-smoke.test.ts runs); writes nothing
- *   --only=1,3       run only these figures
+ *   --only=1,3       run only these figures (prints the table; writes nothing)
  *   --no-readme      don't touch README.md
  */
 import { writeFile } from "node:fs/promises";
@@ -49,12 +49,13 @@ async function main(): Promise<void> {
   const table = markdownTable(figures);
   const notes = figures.flatMap((f) => f.notes.map((n) => `- ${f.id}. ${n}`));
   process.stdout.write(`\n${table}\n\n${notes.join("\n")}\n\nMachine: ${machineLine(machine)}\n`);
-  if (smoke) return;
+  // A partial or smoke run prints only: results.json and the README hold whole runs.
+  if (smoke || only) return;
   const seconds = (performance.now() - started) / 1000;
   const resultsPath = `${ROOT}bench/results.json`;
   await writeFile(resultsPath, JSON.stringify(resultsFile(figures, machine, seconds, smoke), null, 2) + "\n");
   process.stdout.write(`Wrote ${resultsPath} (${seconds.toFixed(0)} s)\n`);
-  if (only || args.includes("--no-readme")) return;
+  if (args.includes("--no-readme")) return;
   process.stdout.write(`${await updateReadme(`${ROOT}README.md`, table, machine, figures)}\n`);
 }
 

@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { startEmulator } from "oci-raw/emulator";
-import { ensureBuilt } from "../lib/build.js";
+import { packageUnderTest } from "../lib/build.js";
 import { ensureGenerated } from "../lib/generated.js";
 import { ROOT, WORK, missingSpecMessage, oracleSpec } from "../lib/paths.js";
 import { fmt, row, skipped, type FigureOptions, type FigureResult } from "../lib/results.js";
@@ -90,10 +90,10 @@ function largestInputs(meta: Metafile, top = 4): string {
     .join(", ");
 }
 
-export async function bundleSizeFigure({ log }: FigureOptions): Promise<FigureResult> {
+export async function bundleSizeFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
   const spec = oracleSpec("secretretrieval.swagger.yaml");
   if (!spec) return skipped(5, "Bundle size", missingSpecMessage("secretretrieval.swagger.yaml"));
-  const built = ensureBuilt(log);
+  const built = packageUnderTest(smoke, log);
   const dir = join(WORK, "bundle");
   mkdirSync(dir, { recursive: true });
   await ensureGenerated(spec, "secretretrieval", "bundle", log);
@@ -103,8 +103,9 @@ export async function bundleSizeFigure({ log }: FigureOptions): Promise<FigureRe
     const entry = join(dir, program.file);
     writeFileSync(entry, program.source);
     const outfile = join(dir, `${name}.bundle.cjs`);
-    // What `esbuild --bundle --platform=node --minify` does; "oci-raw" resolves to dist/ as for a user.
-    const result = await build({ entryPoints: [entry], bundle: true, platform: "node", minify: true, outfile, metafile: true, logLevel: "silent", absWorkingDir: ROOT });
+    // What `esbuild --bundle --platform=node --minify` does; "oci-raw" resolves to dist/ as for a user
+    // (to the sources in the smoke run).
+    const result = await build({ entryPoints: [entry], bundle: true, platform: "node", minify: true, outfile, metafile: true, logLevel: "silent", absWorkingDir: ROOT, ...(built.conditions.length ? { conditions: built.conditions } : {}) });
     writeFileSync(join(dir, `${name}.meta.json`), JSON.stringify(result.metafile));
     const bytes = readFileSync(outfile);
     sizes[name] = { bytes: bytes.byteLength, gzip: gzipSync(bytes).byteLength, file: outfile, meta: result.metafile };

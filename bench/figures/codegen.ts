@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { baseline, generateWithProject, typeChecker } from "../codegen-child.js";
-import { ensureBuilt } from "../lib/build.js";
+import { packageUnderTest } from "../lib/build.js";
 import { runMeasured } from "../lib/child.js";
 import { ROOT, WORK, missingSpecMessage, oracleSpec } from "../lib/paths.js";
 import { fmt, row, skipped, type FigureOptions, type FigureResult } from "../lib/results.js";
@@ -29,7 +29,7 @@ async function inProcess(work: () => Promise<void>): Promise<number> {
 }
 
 /** A user's strict project that compiles `files` (paths relative to the config's folder). */
-function writeTsconfig(path: string, files: string[]): void {
+function writeTsconfig(path: string, files: string[], conditions: string[]): void {
   writeFileSync(
     path,
     JSON.stringify(
@@ -41,7 +41,9 @@ function writeTsconfig(path: string, files: string[]): void {
           strict: true,
           skipLibCheck: true,
           noEmit: true,
-          types: [],
+          // The sources (smoke run) need Node's types; dist/*.d.ts reference them themselves.
+          types: conditions.length ? ["node"] : [],
+          ...(conditions.length ? { customConditions: conditions, lib: ["ES2023"] } : {}),
         },
         files,
       },
@@ -56,7 +58,8 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
   const specFile = smoke ? "secretretrieval.swagger.yaml" : "core-iaas.swagger.yaml";
   const spec = oracleSpec(specFile);
   if (!spec) return skipped(7, "Codegen", missingSpecMessage(specFile));
-  const built = ensureBuilt(log); // "oci-raw" in the generated code resolves to dist/*.d.ts, as for a user
+  // "oci-raw" in the generated code resolves to dist/*.d.ts, as for a user (the sources when smoke).
+  const built = packageUnderTest(smoke, log);
   const name = smoke ? "secretretrieval" : "core-iaas";
   const dir = join(WORK, "codegen");
   const outDir = join(dir, "generated");
@@ -80,9 +83,9 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
 
   const generated = join(outDir, name);
   const rel = (p: string): string => relative(dir, p);
-  writeTsconfig(join(dir, "tsconfig.baseline.json"), [rel(baselineOut)]);
-  writeTsconfig(join(dir, "tsconfig.generated.json"), [rel(join(generated, "index.ts"))]);
-  writeTsconfig(join(dir, "tsconfig.checks.json"), [rel(join(generated, "index.ts")), rel(join(generated, "schemas.check.ts"))]);
+  writeTsconfig(join(dir, "tsconfig.baseline.json"), [rel(baselineOut)], built.conditions);
+  writeTsconfig(join(dir, "tsconfig.generated.json"), [rel(join(generated, "index.ts"))], built.conditions);
+  writeTsconfig(join(dir, "tsconfig.checks.json"), [rel(join(generated, "index.ts")), rel(join(generated, "schemas.check.ts"))], built.conditions);
   const typeCheck = smoke ? await typeChecker() : undefined;
   const tsc = (config: string) => async (): Promise<number> =>
     typeCheck ? inProcess(async () => typeCheck(join(dir, config))) : (await runMeasured([], [TSC, "--noEmit", "-p", join(dir, config)], dir)).cpuMs;

@@ -11,10 +11,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
-import { ensureBuilt } from "../lib/build.js";
+import { packageUnderTest } from "../lib/build.js";
 import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer } from "../lib/loopback-server.js";
-import { WORK } from "../lib/paths.js";
+import { ROOT, WORK } from "../lib/paths.js";
 import { fmt, row, type FigureOptions, type FigureResult } from "../lib/results.js";
 import { interleave, ratios, summarize } from "../lib/stats.js";
 
@@ -75,10 +75,10 @@ report(response.status);
 `,
 };
 
-function runChild(file: string, args: string[]): Promise<ChildReport> {
+function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // Plain node: no loader, no source condition, so "oci-raw" resolves to dist/.
-    const child = spawn(process.execPath, [file, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+    const child = spawn(process.execPath, [...nodeArgs, file, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -97,7 +97,7 @@ function runChild(file: string, args: string[]): Promise<ChildReport> {
 }
 
 export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
-  const built = ensureBuilt(log);
+  const built = packageUnderTest(smoke, log);
   const dir = join(WORK, "cold-start");
   mkdirSync(dir, { recursive: true });
   const files = Object.fromEntries(
@@ -115,7 +115,7 @@ export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<Fi
     const args = [`${server.url}/20160918/users/ocid1.user.oc1..aaaaaaaabenchmarkuser`, keyFile];
     const reports: Record<keyof typeof PROGRAMS, ChildReport[]> = { bare: [], ociRaw: [], ociCommon: [] };
     const arm = (name: keyof typeof PROGRAMS) => async (): Promise<number> => {
-      const r = await runChild(files[name], args);
+      const r = await runChild(built.nodeArgs, files[name], args);
       reports[name].push(r);
       return r.cpuMs;
     };

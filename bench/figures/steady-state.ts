@@ -7,10 +7,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
-import { ensureBuilt } from "../lib/build.js";
+import { packageUnderTest } from "../lib/build.js";
 import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer } from "../lib/loopback-server.js";
-import { WORK } from "../lib/paths.js";
+import { ROOT, WORK } from "../lib/paths.js";
 import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";
 
 interface Snapshot {
@@ -79,9 +79,9 @@ process.stdout.write(JSON.stringify({ snapshots, left, closedAfterMs: Math.round
 process.exit(0);
 `;
 
-function runChild(file: string, args: string[]): Promise<ChildReport> {
+function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", file, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+    const child = spawn(process.execPath, ["--expose-gc", ...nodeArgs, file, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -104,7 +104,7 @@ function countBy(list: string[]): string {
 }
 
 export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
-  const built = ensureBuilt(log);
+  const built = packageUnderTest(smoke, log);
   const dir = join(WORK, "steady-state");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "client.mjs");
@@ -123,7 +123,7 @@ export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<
     for (const kind of ["platform", "undici"] as const) {
       const label = kind === "platform" ? "platform fetch" : "undiciTransport()";
       log(`  ${label}: ${fmt(total)} requests in a fresh process`);
-      const report = await runChild(file, [url, keyFile, kind, String(first), String(total), String(giveUpMs)]);
+      const report = await runChild(built.nodeArgs, file, [url, keyFile, kind, String(first), String(total), String(giveUpMs)]);
       const [a, b] = report.snapshots as [Snapshot, Snapshot];
       const mib = (n: number): string => fmt(n / 2 ** 20, 1);
       rows.push(

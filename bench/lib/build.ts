@@ -26,3 +26,21 @@ export function ensureBuilt(log: (line: string) => void): BuiltPackage {
     : undefined;
   return { entry, stale };
 }
+
+export interface PackageUnderTest {
+  /** Arguments for a child `node` so that `oci-raw` resolves as intended. */
+  nodeArgs: string[];
+  /** Extra resolve conditions (esbuild, tsconfig customConditions). */
+  conditions: string[];
+  stale: string | undefined;
+}
+
+/**
+ * How the figures load oci-raw: the built dist/ (built when missing) in real runs; the
+ * TypeScript sources in the smoke run, which must not touch dist/ — `npm test` runs the
+ * packaging test, whose `npm pack` rebuilds dist/, at the same time.
+ */
+export function packageUnderTest(smoke: boolean, log: (line: string) => void): PackageUnderTest {
+  if (smoke) return { nodeArgs: ["--conditions=source", "--import", "tsx"], conditions: ["source"], stale: undefined };
+  return { nodeArgs: [], conditions: [], stale: ensureBuilt(log).stale };
+}
