@@ -4,8 +4,9 @@
  *   kept, so importing one operation constructs only what it uses (DECISIONS.md 3, 4);
  * - schemas.d.ts: each schema declared by its openapi-typescript type, so a user's compiler
  *   never infers zod types (DECISIONS.md 4);
- * - schemas.check.ts: the same expressions typed by zod, each assigned to its declared type —
- *   this project type-checks it to prove the .d.ts tells the truth; users never import it.
+ * - schemas.check.ts (only with `checks`): the same expressions typed by zod, each assigned to
+ *   its declared type — type-checking it proves the .d.ts tells the truth; nothing imports it.
+ *   This project's own output has it; users opt in (`--checks`), as it doubles tsc's time.
  * Forward compatible: unknown properties pass, enums accept any value of their type, nothing
  * can throw at import (no discriminatedUnion), recursion goes through getters.
  */
@@ -22,7 +23,8 @@ const COMPONENT_PREFIX = "#/components/schemas/";
 export interface EmittedSchemas {
   js: string;
   dts: string;
-  check: string;
+  /** schemas.check.ts, when asked for. */
+  check: string | undefined;
   /** Operation id → the schema export its response uses. */
   responseSchemas: Map<string, string>;
   count: number;
@@ -193,7 +195,7 @@ export function responseType(op: OperationModel): string {
   return `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(op.response.mediaType)}]`;
 }
 
-export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string): EmittedSchemas {
+export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string, options: { checks: boolean }): EmittedSchemas {
   const components = isObject(doc["components"]) ? doc["components"] : {};
   const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
   const ctx: Context = { doc, schemaNames: model.schemaNames, warnings: model.warnings, refs: new Set(), lazyRefs: new Set(), direct: new Set() };
@@ -306,11 +308,11 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
   const checkHeader =
     header +
     "// Compile-time proof that each schema in schemas.js parses to the type schemas.d.ts declares.\n" +
-    "// Type-checked by oci-raw's own tests; never imported by users.\n";
+    "// Nothing imports it: type-check it (tsc) to prove schemas and types agree.\n";
   return {
     js: printFile("schemas.js", { leadingTrivia: header, statements: jsStatements }),
     dts: printFile("schemas.d.ts", { leadingTrivia: header, statements: dtsStatements }),
-    check: printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements: checkStatements }),
+    check: options.checks ? printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements: checkStatements }) : undefined,
     responseSchemas,
     count: entries.length,
   };

@@ -1,6 +1,7 @@
 /**
- * `npm run generate`: every spec in specs/ → generated/<service>/. The staleness test
- * regenerates the same way into a temporary folder and compares.
+ * `npm run generate`: every spec in specs/ → generated/<service>/, with schemas.check.ts (this
+ * project's tsc run proves every schema agrees with its type). The staleness test regenerates
+ * the same way in memory and compares; the demo writes the same.
  */
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -23,7 +24,7 @@ export async function generateAll(root = REPO_ROOT, outDir = "generated"): Promi
   const results: GeneratedService[] = [];
   for (const spec of specFiles(root)) {
     // The headers' "regenerate with" line is the same as `oci-raw generate` writes from the root.
-    results.push(await generateService(spec, { outDir, cwd: root }));
+    results.push(await generateService(spec, { outDir, cwd: root, checks: true }));
   }
   return results;
 }

@@ -1,6 +1,6 @@
 /** `oci-raw generate`: summary lines, written files, and errors with exit codes. */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -24,9 +24,26 @@ test("one summary line per spec, files in <out>/<service>/", async () => {
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, /^specs\/identity\.yaml → .*out\/identity: 5 operations, 4 schemas, 0 warnings, \d+\.\d s$/);
   assert.match(lines[1]!, /^specs\/compute\.swagger\.yaml → .*out\/compute: 1 operations, 4 schemas, 2 warnings, \d+\.\d s$/);
-  for (const file of ["index.ts", "types.ts", "schemas.js", "schemas.d.ts", "schemas.check.ts"]) {
-    assert.ok(existsSync(join(out, "identity", file)), file);
-  }
+  assert.deepEqual(readdirSync(join(out, "identity")).sort(), ["index.ts", "schemas.d.ts", "schemas.js", "types.ts"]);
+});
+
+test("--checks adds schemas.check.ts; a later run without it removes the file and nothing else", async () => {
+  const out = join(dir, "checks");
+  const folder = join(out, "identity");
+  const withChecks = await run("specs/identity.yaml", "--out", out, "--checks");
+  assert.equal(withChecks.code, 0, withChecks.stderr);
+  assert.deepEqual(readdirSync(folder).sort(), ["index.ts", "schemas.check.ts", "schemas.d.ts", "schemas.js", "types.ts"]);
+  const check = readFileSync(join(folder, "schemas.check.ts"), "utf8");
+  assert.match(check, /^import \* as z from "zod\/mini";$/m);
+  assert.match(check, /^export const User: \(\) => z\.ZodMiniType<components\["schemas"\]\["User"\]> = lazy\(/m);
+  // The header's command reproduces the folder, flag included.
+  assert.match(readFileSync(join(folder, "index.ts"), "utf8"), /^\/\/ {3}npx oci-raw generate specs\/identity\.yaml --out \S+ --checks\n/m);
+
+  writeFileSync(join(folder, "notes.md"), "mine\n");
+  const without = await run("specs/identity.yaml", "--out", out);
+  assert.equal(without.code, 0, without.stderr);
+  assert.deepEqual(readdirSync(folder).sort(), ["index.ts", "notes.md", "schemas.d.ts", "schemas.js", "types.ts"]);
+  assert.doesNotMatch(readFileSync(join(folder, "index.ts"), "utf8"), /--checks/);
 });
 
 test("--name and --endpoint shape the one service; --verbose lists warnings", async () => {
@@ -49,7 +66,10 @@ test("usage errors exit 2 and say what to do", async () => {
   assert.match(typo.stderr, /unknown flag --outt\. Did you mean --out\?/);
   const badEndpoint = await run("specs/identity.yaml", "--endpoint", "iaas.example");
   assert.equal(badEndpoint.code, 2);
-  assert.match((await run("--help")).stdout, /Usage: oci-raw generate <spec\.\.\.>/);
+  const help = (await run("--help")).stdout;
+  assert.match(help, /Usage: oci-raw generate <spec\.\.\.>/);
+  assert.match(help, /^ {2}--checks +Also write schemas\.check\.ts/m);
+  assert.match(help, /^ {2}oci-raw generate \S+ .*--checks/m);
 });
 
 test("a broken spec exits 1 with the file and the JSON pointer", async () => {

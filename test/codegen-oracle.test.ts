@@ -33,8 +33,9 @@ function countOperations(file: string): number {
 describe("Oracle's specs", { skip: present ? false : `${SPECS} is absent` }, () => {
   for (const file of files) {
     test(`${file}: one function per operation`, async () => {
-      const result = await generateService(join(SPECS, file), { outDir: out, cwd: REPO_ROOT });
+      const result = await generateService(join(SPECS, file), { outDir: out, cwd: REPO_ROOT, checks: true });
       writeService(result, REPO_ROOT);
+      assert.ok(result.files.has("schemas.check.ts"), "the check file, for the tsc run below");
       const expected = countOperations(join(SPECS, file));
       assert.equal(result.operations, expected);
       const index = result.files.get("index.ts")!;

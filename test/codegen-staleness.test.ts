@@ -17,6 +17,9 @@ test("generated/ is up to date with specs/ (else: npm run generate)", async () =
     .sort();
   assert.deepEqual(actualFolders, expectedFolders, "generated/ has other folders than specs/ makes: run `npm run generate`");
   for (const result of results) {
+    // npm run generate writes the check files (this project's tsc proves schemas and types agree).
+    assert.ok(result.files.has("schemas.check.ts"), `${result.dir}: generated without schemas.check.ts`);
+    assert.deepEqual(readdirSync(join(REPO_ROOT, result.dir)).sort(), [...result.files.keys()].sort(), `${result.dir} has other files than the generator makes: run \`npm run generate\``);
     for (const [file, content] of result.files) {
       const path = join(REPO_ROOT, result.dir, file);
       let current: string | undefined;

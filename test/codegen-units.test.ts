@@ -244,6 +244,16 @@ describe("input formats", () => {
     assert.equal(body(json.files.get("index.ts")!), body(yaml.files.get("index.ts")!));
   });
 
+  test("schemas.check.ts only with checks: true; the rest is the same but for the header's --checks", async () => {
+    const plain = await generateService("specs/identity.yaml", { outDir: dir, name: "identity" });
+    assert.deepEqual([...plain.files.keys()], ["types.ts", "schemas.js", "schemas.d.ts", "index.ts"]);
+    const checked = await generateService("specs/identity.yaml", { outDir: dir, name: "identity", checks: true });
+    assert.deepEqual([...checked.files.keys()], ["types.ts", "schemas.js", "schemas.d.ts", "schemas.check.ts", "index.ts"]);
+    for (const [name, content] of plain.files) {
+      assert.equal(checked.files.get(name), content.replace(/(\n\/\/ {3}npx oci-raw generate .*)\n/, "$1 --checks\n"), name);
+    }
+  });
+
   test("printing structures without a parse gives what ts-morph's public route gives", async () => {
     const structure: OptionalKind<SourceFileStructure> = {
       statements: [

@@ -1,5 +1,5 @@
 /**
- * `oci-raw generate <spec...> [--out generated] [--name service] [--endpoint template]`:
+ * `oci-raw generate <spec...> [--out generated] [--name service] [--endpoint template] [--checks]`:
  * one typed client folder per spec, one summary line per spec.
  */
 import { statSync } from "node:fs";
@@ -15,6 +15,8 @@ const FLAGS: readonly FlagSpec[] = [
     description: "Endpoint template for a single spec, with {region} and {domain}.",
     example: "--endpoint https://iaas.{region}.{domain}",
   },
+  // Off by default: the check file roughly doubles the generated code's type-check time (DECISIONS.md 4).
+  { name: "checks", description: "Also write schemas.check.ts, for CI: tsc proves each schema matches its type." },
   { name: "verbose", description: "List every warning (constructs typed loosely, derived names, …)." },
   { name: "help", description: "Show this help." },
 ];
@@ -23,7 +25,10 @@ export const GENERATE_HELP = `Usage: oci-raw generate <spec...> [flags]
 
 Generate a typed client from OpenAPI 3.0 / 3.1 or Swagger 2.0 specs (YAML or JSON): one
 folder per spec with index.ts (one async function per operation), types.ts and response
-schemas (zod/mini). Generated code imports only oci-raw and zod.
+schemas (zod/mini). Generated code imports only oci-raw and zod. With --checks, also
+schemas.check.ts: nothing imports it, but type-checking it proves that every schema parses to
+the type declared for it, at about twice the type-check time; without --checks, a check file
+left by an earlier run is removed.
 
 Flags:
 ${flagHelp(FLAGS)}
@@ -31,6 +36,7 @@ ${flagHelp(FLAGS)}
 Examples:
   oci-raw generate specs/identity.yaml
   oci-raw generate specs/core.yaml --out src/oci --name core --endpoint "https://iaas.{region}.{domain}"
+  oci-raw generate specs/identity.yaml --out src/oci --checks && tsc --noEmit   # CI: schemas agree with types
 
 Exit codes:
   0  generated
@@ -99,6 +105,7 @@ export async function generateCommand(
         outDir,
         name,
         endpoint,
+        checks: flags.switches.has("checks"),
         onProgress:
           size >= PROGRESS_BYTES
             ? (message) => io.stderr(`  ${message} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`)
