@@ -1,6 +1,6 @@
 /**
  * A user's project, from the packed tarball: `npm pack` → install into a fresh project in a
- * temp dir → `npx oci-raw generate` → strict type-check (NodeNext and bundler resolution) with
+ * temp dir → `npx oci-raw generate` (with and without --checks) → strict type-check (NodeNext and bundler resolution) with
  * the project's own TypeScript → run a compiled script that calls a generated function and a
  * raw `signedFetch` against `oci-raw/emulator` → `require("oci-raw")` from CommonJS.
  *
@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile, copyFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, relative, sep } from "node:path";
 import { test } from "node:test";
@@ -148,9 +148,8 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   );
   await writeFile(
     join(project, "tsconfig.bundler.json"),
-    // The README's advice: leave the generated schemas.check.ts out (the NodeNext build keeps it).
     JSON.stringify(
-      { compilerOptions: { ...strict, module: "ESNext", moduleResolution: "bundler", noEmit: true }, include: ["src"], exclude: ["src/**/*.cts", "**/*.check.ts"] },
+      { compilerOptions: { ...strict, module: "ESNext", moduleResolution: "bundler", noEmit: true }, include: ["src"], exclude: ["src/**/*.cts"] },
       null,
       2,
     ),
@@ -195,7 +194,15 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     assert.match(version.stdout.trim(), new RegExp(`^(oci-raw )?${repoPackage.version.replaceAll(".", "\\.")}$`));
   });
 
+  // The README's command (the client main.ts uses), and the same with --checks beside it.
   await run("npx", ["--no-install", "oci-raw", "generate", "identity.yaml", "--out", "src/oci"], project);
+  await run("npx", ["--no-install", "oci-raw", "generate", "identity.yaml", "--out", "src/checked", "--checks"], project);
+  const checkFile = (dir: string) => join(project, dir, "identity", "schemas.check.ts");
+
+  await t.test("schemas.check.ts only with --checks", async () => {
+    assert.deepEqual((await readdir(join(project, "src/oci/identity"))).sort(), ["index.ts", "schemas.d.ts", "schemas.js", "types.ts"]);
+    assert.match(await readFile(checkFile("src/checked"), "utf8"), /z\.ZodMiniType<components\["schemas"\]\["User"\]>/);
+  });
 
   await t.test("oci-raw/codegen: generate() as a library", async () => {
     const script = `import { generate } from "oci-raw/codegen";
@@ -205,6 +212,7 @@ console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations 
     assert.deepEqual(JSON.parse(stdout.trim()), { dir: "gen-check/identity", operations: 3 });
     const index = await readFile(join(project, "gen-check/identity/index.ts"), "utf8");
     assert.match(index, /export async function listUsers\(/);
+    assert.ok(!(await readdir(join(project, "gen-check/identity"))).includes("schemas.check.ts"), "no check file without checks: true");
   });
 
   await t.test("strict type-check with the project's TypeScript: NodeNext and bundler", async () => {
@@ -216,8 +224,9 @@ console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations 
     );
     const bundler = await run("npx", ["--no-install", "tsc", "-p", "tsconfig.bundler.json", "--listFiles"], project);
     for (const file of bundler.stdout.trim().split("\n")) assertInside(file.trim(), project, `tsc input ${file}`);
-    assert.ok(nodeNext.stdout.includes("schemas.check.ts"), "the NodeNext build type-checks the generated check file");
-    assert.ok(!bundler.stdout.includes("schemas.check.ts"), 'exclude ["**/*.check.ts"] leaves the check file out');
+    // The --checks output type-checks under both resolutions (its zod types agree with types.ts).
+    assert.ok(nodeNext.stdout.includes(checkFile("src/checked")), "the NodeNext build type-checks the --checks file");
+    assert.ok(bundler.stdout.includes(checkFile("src/checked")), "the bundler build type-checks the --checks file");
   });
 
   await t.test("a compiled script calls a generated function and signedFetch against oci-raw/emulator", async () => {
