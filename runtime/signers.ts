@@ -5,7 +5,7 @@
 import type { KeyObject } from "node:crypto";
 import { loadPrivateKey } from "./keys.js";
 import {
-  signRequestParts,
+  SigningContext,
   type SignableRequest,
   type SignatureHeaderLists,
   type SigningCredentials,
@@ -38,20 +38,18 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
 
 /** Signs every request with one fixed credentials value (API keys, a given security token). */
 class FixedCredentialsSigner implements RequestSigner {
-  readonly #credentials: SigningCredentials;
-  readonly #lists: SignatureHeaderLists;
+  readonly #context: SigningContext;
 
   protected constructor(keyId: string, privateKey: KeyObject, lists: SignatureHeaderLists) {
-    this.#credentials = Object.freeze({ keyId, privateKey });
-    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
+    this.#context = new SigningContext(Object.freeze({ keyId, privateKey }), lists);
   }
 
   async sign(request: SignableRequest): Promise<Record<string, string>> {
-    return signRequestParts(request, this.#credentials, this.#lists).headers;
+    return this.#context.sign(request).headers;
   }
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
-    return signRequestParts(request, this.#credentials, this.#lists);
+    return this.#context.sign(request);
   }
 }
 
@@ -95,6 +93,8 @@ export class SecurityTokenSigner extends FixedCredentialsSigner {
  */
 export class CredentialsSigner implements RequestSigner {
   readonly #lists: SignatureHeaderLists;
+  /** Precomputed signing parts for the credentials value last used; replaced with it. */
+  #context: SigningContext | undefined;
 
   constructor(
     private readonly source: {
@@ -107,11 +107,14 @@ export class CredentialsSigner implements RequestSigner {
   }
 
   async sign(request: SignableRequest): Promise<Record<string, string>> {
-    return signRequestParts(request, await this.source.credentials(), this.#lists).headers;
+    return (await this.signWithDetails(request)).headers;
   }
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
-    return signRequestParts(request, await this.source.credentials(), this.#lists);
+    const credentials = await this.source.credentials();
+    let context = this.#context;
+    if (context?.credentials !== credentials) this.#context = context = new SigningContext(credentials, this.#lists);
+    return context.sign(request);
   }
 
   async refresh(): Promise<void> {

@@ -80,6 +80,45 @@ export function requestTarget(method: string, url: URL): string {
   return `${method.toLowerCase()} ${url.pathname}${url.search}`;
 }
 
+/** Fill in date/host/body headers; says which date header is signed and whether the body is. */
+function fillHeaders(
+  request: SignableRequest,
+  url: URL,
+  now: () => string,
+): { headers: Record<string, string>; dateName: "date" | "x-date"; bodySigned: boolean } {
+  const headers = lowerCaseHeaders(request.headers);
+  // A caller-set `date` or `x-date` is kept (browsers cannot set `date`; tests need fixed dates).
+  let dateName: "date" | "x-date" = "date";
+  if (headers["date"] === undefined) {
+    if (headers["x-date"] !== undefined) dateName = "x-date";
+    else headers["date"] = now();
+  }
+  headers["host"] = url.host;
+
+  let bodySigned = false;
+  if (methodHasBody(request.method)) {
+    if (headers["content-type"] === undefined) headers["content-type"] = "application/json";
+    if (!request.excludeBody) {
+      bodySigned = true;
+      const bytes = bodyBytes(request.body);
+      if (headers["content-length"] === undefined) headers["content-length"] = String(bytes.byteLength);
+      if (headers["x-content-sha256"] === undefined) headers["x-content-sha256"] = contentSha256(bytes);
+    } else if (headers["content-length"] === undefined && request.body != null) {
+      const body = request.body;
+      headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength);
+    }
+  }
+  return { headers, dateName, bodySigned };
+}
+
+function signedNamesFor(lists: SignatureHeaderLists, dateName: string, bodySigned: boolean): string[] {
+  const names = (lists.genericHeaders ?? DEFAULT_GENERIC_HEADERS).map((name) => (name === "date" ? dateName : name));
+  if (bodySigned) names.push(...(lists.bodyHeaders ?? DEFAULT_BODY_HEADERS));
+  return names;
+}
+
+const httpDate = (): string => new Date().toUTCString();
+
 /**
  * Fill in the headers OCI needs (date, host, and for POST/PUT/PATCH content-length,
  * content-type, x-content-sha256) and return them with the list of names to sign.
@@ -90,33 +129,8 @@ export function prepareHeaders(
   url: URL,
   lists: SignatureHeaderLists = {},
 ): { headers: Record<string, string>; signedNames: string[] } {
-  const headers = lowerCaseHeaders(request.headers);
-  const generic = lists.genericHeaders ?? DEFAULT_GENERIC_HEADERS;
-
-  // A caller-set `date` or `x-date` is kept (browsers cannot set `date`; tests need fixed dates).
-  let dateName = "date";
-  if (headers["date"] === undefined) {
-    if (headers["x-date"] !== undefined) dateName = "x-date";
-    else headers["date"] = new Date().toUTCString();
-  }
-  headers["host"] = url.host;
-
-  const signedNames: string[] = [];
-  for (const name of generic) signedNames.push(name === "date" ? dateName : name);
-
-  if (methodHasBody(request.method)) {
-    if (headers["content-type"] === undefined) headers["content-type"] = "application/json";
-    if (!request.excludeBody) {
-      const bytes = bodyBytes(request.body);
-      if (headers["content-length"] === undefined) headers["content-length"] = String(bytes.byteLength);
-      if (headers["x-content-sha256"] === undefined) headers["x-content-sha256"] = contentSha256(bytes);
-      for (const name of lists.bodyHeaders ?? DEFAULT_BODY_HEADERS) signedNames.push(name);
-    } else if (headers["content-length"] === undefined && request.body != null) {
-      const body = request.body;
-      headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength);
-    }
-  }
-  return { headers, signedNames };
+  const { headers, dateName, bodySigned } = fillHeaders(request, url, httpDate);
+  return { headers, signedNames: signedNamesFor(lists, dateName, bodySigned) };
 }
 
 /** The signing string: one `name: value` line per signed header, joined by `\n`. */
@@ -157,18 +171,62 @@ export interface SignedRequestParts {
   headers: Record<string, string>;
   /** The signing string (for `--debug`; contains no secret). */
   signingString: string;
-  signedNames: string[];
+  signedNames: readonly string[];
 }
 
-/** Sign a request: the complete, pure signing pipeline. */
+/**
+ * Signing with one credentials value: what every signature repeats is computed once — the
+ * signed-header lists with their `authorization` prefix, and the date string for the current
+ * second — so a signature costs little more than its hash and RSA operation.
+ */
+export class SigningContext {
+  readonly credentials: SigningCredentials;
+  readonly #lists: SignatureHeaderLists;
+  readonly #variants = new Map<string, { readonly names: readonly string[]; readonly prefix: string }>();
+  #second = Number.NaN;
+  #date = "";
+
+  constructor(credentials: SigningCredentials, lists: SignatureHeaderLists = {}) {
+    this.credentials = credentials;
+    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
+  }
+
+  readonly #now = (): string => {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#date = new Date(second * 1000).toUTCString();
+    }
+    return this.#date;
+  };
+
+  #variant(dateName: string, bodySigned: boolean): { readonly names: readonly string[]; readonly prefix: string } {
+    const key = `${dateName}${bodySigned ? "+body" : ""}`;
+    let variant = this.#variants.get(key);
+    if (!variant) {
+      const names = Object.freeze(signedNamesFor(this.#lists, dateName, bodySigned));
+      const prefix = authorizationHeader(this.credentials.keyId, names, "");
+      variant = { names, prefix: prefix.slice(0, -1) }; // up to `signature="`
+      this.#variants.set(key, variant);
+    }
+    return variant;
+  }
+
+  sign(request: SignableRequest): SignedRequestParts {
+    const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+    const { headers, dateName, bodySigned } = fillHeaders(request, url, this.#now);
+    const { names, prefix } = this.#variant(dateName, bodySigned);
+    const toSign = signingString(request.method, url, headers, names);
+    headers["authorization"] = `${prefix}${rsaSha256(this.credentials.privateKey, toSign)}"`;
+    return { headers, signingString: toSign, signedNames: names };
+  }
+}
+
+/** Sign one request: the complete, pure signing pipeline (for many requests, keep a SigningContext). */
 export function signRequestParts(
   request: SignableRequest,
   credentials: SigningCredentials,
   lists: SignatureHeaderLists = {},
 ): SignedRequestParts {
-  const url = typeof request.url === "string" ? new URL(request.url) : request.url;
-  const { headers, signedNames } = prepareHeaders(request, url, lists);
-  const toSign = signingString(request.method, url, headers, signedNames);
-  headers["authorization"] = authorizationHeader(credentials.keyId, signedNames, rsaSha256(credentials.privateKey, toSign));
-  return { headers, signingString: toSign, signedNames };
+  return new SigningContext(credentials, lists).sign(request);
 }
