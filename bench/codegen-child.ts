@@ -1,6 +1,6 @@
 /**
  * Child process for figure 7 (run with the TypeScript loader, as `npm run bench` is):
- *   generate <spec> <outDir> <name>   the project's generator, as the CLI runs it
+ *   generate <spec> <outDir> <name> [--checks]   the project's generator, as the CLI runs it
  *   baseline <spec> <outFile>         YAML parse + swagger2openapi + openapi-typescript alone
  * Each run is its own process, so module loading counts the same way for both.
  */
@@ -23,9 +23,10 @@ export async function baseline(spec: string, outFile: string): Promise<void> {
   writeFileSync(outFile, astToString(ast));
 }
 
-export async function generateWithProject(spec: string, outDir: string, name: string): Promise<void> {
+/** `checks`: also write schemas.check.ts (what `--checks` does; users' default is without). */
+export async function generateWithProject(spec: string, outDir: string, name: string, checks = false): Promise<void> {
   const { generate } = await import("oci-raw/codegen");
-  await generate({ specs: [spec], outDir, name });
+  await generate({ specs: [spec], outDir, name, checks });
 }
 
 /**
@@ -57,9 +58,9 @@ export async function typeChecker(): Promise<(config: string) => void> {
   };
 }
 
-const [mode, spec, out, name] = process.argv.slice(2);
+const [mode, spec, out, name, flag] = process.argv.slice(2);
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (mode === "baseline" && spec && out) await baseline(spec, out);
-  else if (mode === "generate" && spec && out && name) await generateWithProject(spec, out, name);
-  else throw new Error("usage: codegen-child.ts generate <spec> <outDir> <name> | baseline <spec> <outFile>");
+  else if (mode === "generate" && spec && out && name) await generateWithProject(spec, out, name, flag === "--checks");
+  else throw new Error("usage: codegen-child.ts generate <spec> <outDir> <name> [--checks] | baseline <spec> <outFile>");
 }
