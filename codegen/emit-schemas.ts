@@ -12,6 +12,7 @@
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { pointerOf, type GenerateWarning } from "./errors.js";
+import { isFreeFormObject } from "./free-form.js";
 import { isObject, type Json, type JsonObject } from "./load.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
@@ -133,6 +134,8 @@ function typedExpression(schema: JsonObject, ctx: Context, at: ReadonlyArray<str
     case undefined: {
       const own = ownObject(schema, ctx, at, inGetter);
       if (own) return own;
+      // Any value at all (see free-form.ts): not a record, which would reject Oracle's tag values.
+      if (isFreeFormObject(schema)) return "z.unknown()";
       if (schema["type"] === "object" || schema["additionalProperties"] !== undefined) {
         const values = isObject(schema["additionalProperties"]) ? schema["additionalProperties"] : undefined;
         return `z.record(z.string(), ${zodExpression(values, ctx, [...at, "additionalProperties"], inGetter)})`;

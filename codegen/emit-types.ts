@@ -3,9 +3,10 @@
  * (`"A" | "B" | (string & {})`: a value the service adds later still type-checks, and
  * editors still suggest the known ones). int64 stays `number`, date-time stays `string`.
  */
-import openapiTS, { astToString } from "openapi-typescript";
+import openapiTS, { astToString, UNKNOWN } from "openapi-typescript";
 import ts from "typescript";
 import { GenerateError } from "./errors.js";
+import { isFreeFormObject } from "./free-form.js";
 import { isObject, type JsonObject } from "./load.js";
 import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
 
@@ -46,8 +47,11 @@ export async function emitTypes(doc: JsonObject, file: string): Promise<string> 
   try {
     ast = await openapiTS(doc as never, {
       silent: true,
-      // `{ type: object }` without properties is a bag of anything, not `Record<string, never>`.
+      // An object that says nothing of its values (`additionalProperties: false`) is
+      // `Record<string, unknown>`, not `Record<string, never>`…
       emptyObjectsUnknown: true,
+      // …but a bare `{ type: object }` is any value, as its schema says (free-form.ts).
+      transform: (schema) => (isFreeFormObject(schema as never) ? UNKNOWN : undefined),
       // A property with a default may still be absent from a response: keep it optional.
       defaultNonNullable: false,
       // Every enum is widened here (openapi-typescript calls this for each schema it types)…

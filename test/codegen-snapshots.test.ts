@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
+import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";
 import { generateService } from "../codegen/generate.js";
 import { REPO_ROOT } from "../codegen/generate-all.js";
 
@@ -23,6 +24,7 @@ const FIXTURES: ReadonlyArray<readonly [name: string, spec: string]> = [
   ["composition", "test/fixtures/codegen/composition.yaml"],
   ["openapi31", "test/fixtures/codegen/openapi31.yaml"],
   ["external", "test/fixtures/codegen/external/main.yaml"],
+  ["tags", "test/fixtures/codegen/tags.swagger.yaml"],
 ];
 
 const generated = new Map<string, Map<string, string>>();
@@ -151,6 +153,28 @@ describe("generated schemas at run time", () => {
     assert.equal(ImageSourceDetails!().safeParse({ sourceType: "image", imageId: "i" }).success, true);
     assert.equal(ImageSourceDetails!().safeParse({ sourceType: "bootVolume", imageId: "i" }).success, false);
     assert.equal(ListSourcesResponse!().safeParse([{ sourceType: "bootVolume" }, { sourceType: "future" }]).success, true);
+  });
+
+  test("Oracle's defined and system tags (values typed as a bare object, sent as strings) pass strict validation", async () => {
+    const { ListUsersResponse, User } = await schemas("tags");
+    const user = {
+      id: "ocid1.user.oc1..aaaa",
+      compartmentId: "ocid1.tenancy.oc1..aaaa",
+      name: "alice",
+      lifecycleState: "ACTIVE",
+      freeformTags: { Department: "Finance" },
+      definedTags: { ns: { k: "42" }, Operations: { CostCenter: "42", Owner: "ops" } },
+      systemTags: { "orcl-cloud": { "free-tier-retained": "true" } },
+      metadata: "anything",
+    };
+    const strict = (data: unknown): void =>
+      validateResponse("strict", "ListUsers", ListUsersResponse as () => ResponseSchema, data, { warned: new Set(), onWarning: assert.fail });
+    assert.doesNotThrow(() => strict([user]));
+    assert.equal(User!().safeParse(user).success, true);
+    // Still checked: a namespace must map to tags, a list of users must be a list.
+    assert.throws(() => strict([{ ...user, definedTags: { ns: "42" } }]), (e: unknown) =>
+      e instanceof ResponseValidationError && e.issues.some((i) => i.path === "$[0].definedTags.ns"));
+    assert.throws(() => strict({ users: [user] }), ResponseValidationError);
   });
 
   test("schemas are built once, on first use", async () => {

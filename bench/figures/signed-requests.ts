@@ -52,8 +52,8 @@ export function usersBody(count = 100): string {
     lifecycleState: "ACTIVE",
     isMfaActivated: i % 2 === 0,
     freeformTags: { team: "bench", index: String(i) },
-    // No definedTags: Oracle's spec types a tag value as `object` although the service sends
-    // strings (`{"CostCenter": "42"}`), so strict validation would reject them (reported).
+    // Oracle's spec types a tag value as a bare `object`; the service sends strings.
+    definedTags: { Operations: { CostCenter: "42" }, "Oracle-Tags": { CreatedBy: "bench" } },
     capabilities: {
       canUseConsolePassword: true,
       canUseApiKeys: true,

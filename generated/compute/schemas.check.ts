@@ -21,7 +21,7 @@ export const Instance: () => z.ZodMiniType<components["schemas"]["Instance"]> = 
   shape: z.string(),
   timeCreated: z.string(),
   metadata: z.exactOptional(z.record(z.string(), z.string())),
-  extendedMetadata: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  extendedMetadata: z.exactOptional(z.record(z.string(), z.unknown())),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
   get platformConfig() {
     return z.exactOptional(PlatformConfig());

@@ -20,7 +20,7 @@ export const Instance = /* @__PURE__ */ lazy(() => z.looseObject({
   shape: z.string(),
   timeCreated: z.string(),
   metadata: z.exactOptional(z.record(z.string(), z.string())),
-  extendedMetadata: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  extendedMetadata: z.exactOptional(z.record(z.string(), z.unknown())),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
   get platformConfig() {
     return z.exactOptional(PlatformConfig());

@@ -65,7 +65,7 @@ export interface components {
             };
             /** @description Additional metadata key/value pairs that you provide. */
             extendedMetadata?: {
-                [key: string]: Record<string, unknown>;
+                [key: string]: unknown;
             };
             /** @description Free-form tags for this resource. */
             freeformTags?: {

@@ -38,7 +38,7 @@ export const User: () => z.ZodMiniType<components["schemas"]["User"]> = lazy(() 
   },
   inactiveStatus: z.exactOptional(z.number()),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown())))),
+  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   get capabilities() {
     return z.exactOptional(UserCapabilities());
   },

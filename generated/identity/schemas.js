@@ -42,7 +42,7 @@ export const User = /* @__PURE__ */ lazy(() => z.looseObject({
   },
   inactiveStatus: z.exactOptional(z.number()),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown())))),
+  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   get capabilities() {
     return z.exactOptional(UserCapabilities());
   },

@@ -132,7 +132,7 @@ export interface components {
             /** @description Defined tags for this resource. Each key is predefined and scoped to a namespace. */
             definedTags?: {
                 [key: string]: {
-                    [key: string]: Record<string, unknown>;
+                    [key: string]: unknown;
                 };
             };
             capabilities?: components["schemas"]["UserCapabilities"];
@@ -160,7 +160,7 @@ export interface components {
             /** @description Defined tags for this resource. */
             definedTags?: {
                 [key: string]: {
-                    [key: string]: Record<string, unknown>;
+                    [key: string]: unknown;
                 };
             };
         };
@@ -178,7 +178,7 @@ export interface components {
             /** @description Defined tags for this resource. */
             definedTags?: {
                 [key: string]: {
-                    [key: string]: Record<string, unknown>;
+                    [key: string]: unknown;
                 };
             };
         };

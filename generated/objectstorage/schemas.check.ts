@@ -18,7 +18,7 @@ export const BucketSummary: () => z.ZodMiniType<components["schemas"]["BucketSum
   timeCreated: z.string(),
   etag: z.string(),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown())))),
+  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
 }));
 
 export const Bucket: () => z.ZodMiniType<components["schemas"]["Bucket"]> = lazy(() => z.looseObject({

@@ -17,7 +17,7 @@ export const BucketSummary = /* @__PURE__ */ lazy(() => z.looseObject({
   timeCreated: z.string(),
   etag: z.string(),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown())))),
+  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
 }));
 
 /** A bucket is a container for storing objects in a compartment within a namespace. */

@@ -116,7 +116,7 @@ export interface components {
             /** @description Defined tags for this resource. */
             definedTags?: {
                 [key: string]: {
-                    [key: string]: Record<string, unknown>;
+                    [key: string]: unknown;
                 };
             };
         };

@@ -47,7 +47,7 @@ export const Everything: () => z.ZodMiniType<components["schemas"]["Everything"]
   maybe: z.exactOptional(z.nullable(z.string())),
   maybeState: z.exactOptional(z.nullable(z.string())),
   labels: z.exactOptional(z.record(z.string(), z.string())),
-  anything: z.exactOptional(z.record(z.string(), z.unknown())),
+  anything: z.exactOptional(z.unknown()),
   open: z.exactOptional(z.record(z.string(), z.unknown())),
   counted: z.exactOptional(z.catchall(z.object({
     total: z.exactOptional(z.number()),

@@ -77,7 +77,7 @@ export interface components {
             labels?: {
                 [key: string]: string;
             };
-            anything?: Record<string, unknown>;
+            anything?: unknown;
             open?: {
                 [key: string]: unknown;
             };
