@@ -24,12 +24,9 @@ import {
 import { startEmulator, type Emulator } from "./emulator/index.js";
 import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
 import type { MountedFederation } from "./emulator/federation.js";
+import { watchProcess } from "./support/hygiene.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-process.on("unhandledRejection", onUnhandled);
+const hygiene = watchProcess();
 
 let emulator: Emulator;
 let imds: MountedImds;
@@ -42,19 +39,8 @@ before(async () => {
 
 after(async () => {
   await emulator.stop();
-  process.off("unhandledRejection", onUnhandled);
-  assert.deepEqual(unhandled, [], "no unhandled rejections");
-  assert.deepEqual(await leftoverHandles(), [], "no sockets, servers or timers left");
+  await hygiene.assertClean();
 });
-
-/** Sockets, servers and timers still open after everything was closed (polled briefly: closing is asynchronous). */
-async function leftoverHandles(): Promise<string[]> {
-  // (Pipes are the test runner's own stdio.)
-  const busy = () => process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));
-  for (let i = 0; i < 40 && busy().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return busy();
-}
-
 
 function create(extra: Parameters<typeof InstancePrincipalsSigner.create>[0] = {}): Promise<InstancePrincipalsSigner> {
   return InstancePrincipalsSigner.create({ metadataBaseUrl: imds.baseUrl, federationEndpoint: federation.url, env: {}, ...extra });

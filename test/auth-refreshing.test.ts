@@ -15,15 +15,11 @@ import {
   type ExpiringCredentials,
 } from "../runtime/auth/index.js";
 import { createTestCa, issueCertificate } from "./emulator/index.js";
+import { watchProcess } from "./support/hygiene.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-process.on("unhandledRejection", onUnhandled);
+const hygiene = watchProcess();
 after(() => {
-  process.off("unhandledRejection", onUnhandled);
-  assert.deepEqual(unhandled, [], "no unhandled rejections");
+  hygiene.assertNoUnhandledRejections();
 });
 
 const key: KeyObject = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;

@@ -15,12 +15,9 @@ import { startEmulator, type Emulator } from "./emulator/index.js";
 import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
 import type { MountedFederation } from "./emulator/federation.js";
 import { mountResourcePrincipals, type MountedResourcePrincipals } from "./emulator/resource-principals.js";
+import { watchProcess } from "./support/hygiene.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-process.on("unhandledRejection", onUnhandled);
+const hygiene = watchProcess();
 
 let emulator: Emulator;
 let imds: MountedImds;
@@ -38,19 +35,8 @@ before(async () => {
 after(async () => {
   await emulator.stop();
   await rm(dir, { recursive: true, force: true });
-  process.off("unhandledRejection", onUnhandled);
-  assert.deepEqual(unhandled, [], "no unhandled rejections");
-  assert.deepEqual(await leftoverHandles(), [], "no sockets, servers or timers left");
+  await hygiene.assertClean();
 });
-
-/** Sockets, servers and timers still open after everything was closed (polled briefly: closing is asynchronous). */
-async function leftoverHandles(): Promise<string[]> {
-  // (Pipes are the test runner's own stdio.)
-  const busy = () => process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));
-  for (let i = 0; i < 40 && busy().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return busy();
-}
-
 
 async function status(signer: ResourcePrincipalsSigner): Promise<number> {
   const response = await signedFetch(`${emulator.url}/n/`, { signer });
