@@ -8,7 +8,10 @@
  *   its declared type — type-checking it proves the .d.ts tells the truth; nothing imports it.
  *   This project's own output has it; users opt in (`--checks`), as it doubles tsc's time.
  * Forward compatible: unknown properties pass, enums accept any value of their type, nothing
- * can throw at import (no discriminatedUnion), recursion goes through getters.
+ * can throw at import (no discriminatedUnion), recursion goes through getters. Only recursion:
+ * a property that cannot lead back to its own schema refers to the other schema directly, so
+ * that zod's ahead-of-time compiler (`zod/compile`, which takes any getter for a cycle) can
+ * compile every schema that is not recursive.
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { pointerOf, type GenerateWarning } from "./errors.js";
@@ -41,6 +44,49 @@ interface Context {
   lazyRefs: Set<string>;
   /** Refs written directly (not inside a getter), for cycle detection. */
   direct: Set<string>;
+  /** The component schema being written, if any. */
+  current?: string | undefined;
+  /** Each component's group of mutually recursive schemas; unknown while the graph is being learnt. */
+  cycles?: ReadonlyMap<string, number> | undefined;
+}
+
+/** Whether a reference to `name` from the schema being written can lead back to it. */
+function leadsBack(ctx: Context, name: string): boolean {
+  if (ctx.cycles === undefined) return true;
+  if (ctx.current === undefined) return false;
+  return name === ctx.current || (ctx.cycles.get(name) !== undefined && ctx.cycles.get(name) === ctx.cycles.get(ctx.current));
+}
+
+/** Strongly connected components (Tarjan): schemas in one group refer to each other round and round. */
+function cycleGroups(edges: ReadonlyMap<string, ReadonlySet<string>>): Map<string, number> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const group = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  let groups = 0;
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      group.set(w, groups);
+    } while (w !== v);
+    groups++;
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return group;
 }
 
 function componentName(ref: string): string | undefined {
@@ -155,13 +201,17 @@ function ownObject(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, 
   if (!properties || Object.keys(properties).length === 0) return undefined;
   const required = new Set(Array.isArray(schema["required"]) ? schema["required"] : []);
   const entries = Object.keys(properties).map((key) => {
-    // Written as if in a getter; it becomes one when it refers to another schema.
+    const where = [...at, "properties", key];
+    // A property that can lead back to this schema is a getter, read once the schemas exist
+    // (a probe first learns what it refers to); any other reference is a plain call.
+    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
+    zodExpression(properties[key], probe, where, true);
+    const getter = [...probe.refs].some((name) => leadsBack(ctx, name));
     const inner: Context = { ...ctx, refs: new Set(), direct: new Set() };
-    let expression = zodExpression(properties[key], inner, [...at, "properties", key], true);
-    const getter = inner.refs.size > 0;
+    let expression = zodExpression(properties[key], inner, where, getter || inGetter);
     for (const name of inner.refs) ctx.refs.add(name);
+    for (const name of inner.direct) ctx.direct.add(name);
     if (!required.has(key)) expression = `z.exactOptional(${expression})`;
-    // A property that refers to another schema is a getter: schemas may refer to each other in any order.
     return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
   });
   const additional = schema["additionalProperties"];
@@ -204,10 +254,19 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
   const ctx: Context = { doc, schemaNames: model.schemaNames, warnings: model.warnings, refs: new Set(), lazyRefs: new Set(), direct: new Set() };
   const names = reachableSchemas(model, schemas, ctx);
 
+  // Which schemas are recursive, and with which others: their properties need getters.
+  const edges = new Map<string, Set<string>>();
+  for (const name of names) {
+    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
+    zodExpression(schemas[name], probe, []);
+    edges.set(name, probe.refs);
+  }
+  ctx.cycles = cycleGroups(edges);
+
   // A ref written directly (not in a getter) that leads back to itself must be lazy.
   const directEdges = new Map<string, Set<string>>();
   for (const name of names) {
-    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
+    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [], current: name };
     zodExpression(schemas[name], probe, []);
     directEdges.set(name, probe.direct);
   }
@@ -236,7 +295,7 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
     const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
     return {
       identifier: model.schemaNames.get(name)!,
-      expression: zodExpression(schema, ctx, ["components", "schemas", name]),
+      expression: zodExpression(schema, { ...ctx, current: name }, ["components", "schemas", name]),
       type: typeOfComponent(name),
       doc: description,
     };

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
+import * as z from "zod/mini";
 import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";
 import { generateService } from "../codegen/generate.js";
 import { REPO_ROOT } from "../codegen/generate-all.js";
@@ -166,6 +167,7 @@ describe("generated schemas at run time", () => {
       definedTags: { ns: { k: "42" }, Operations: { CostCenter: "42", Owner: "ops" } },
       systemTags: { "orcl-cloud": { "free-tier-retained": "true" } },
       metadata: "anything",
+      capabilities: { canUseApiKeys: true },
     };
     const strict = (data: unknown): void =>
       validateResponse("strict", "ListUsers", ListUsersResponse as () => ResponseSchema, data, { warned: new Set(), onWarning: assert.fail });
@@ -175,6 +177,19 @@ describe("generated schemas at run time", () => {
     assert.throws(() => strict([{ ...user, definedTags: { ns: "42" } }]), (e: unknown) =>
       e instanceof ResponseValidationError && e.issues.some((i) => i.path === "$[0].definedTags.ns"));
     assert.throws(() => strict({ users: [user] }), ResponseValidationError);
+  });
+
+  test("only recursive schemas use getters, so zod's compiler takes every other one", async () => {
+    const { ListUsersResponse } = await schemas("tags");
+    const { Shape, TreeNode } = await schemas("composition");
+    // strict: throw instead of quietly keeping the regular parser.
+    const compile = (schema: Schema): unknown => z.compile(schema() as unknown as z.ZodMiniType, { strict: true });
+    const users = compile(ListUsersResponse!) as ReturnType<Schema>;
+    assert.equal(users.safeParse([{ id: "u", compartmentId: "c", name: "n", lifecycleState: "ACTIVE", definedTags: { ns: { k: "42" } } }]).success, true);
+    assert.equal(users.safeParse([{ id: 1 }]).success, false);
+    assert.equal(users.safeParse([{ id: "u", compartmentId: "c", name: "n", lifecycleState: "ACTIVE", capabilities: { canUseApiKeys: "yes" } }]).success, false);
+    compile(Shape!);
+    assert.throws(() => compile(TreeNode!), /reference cycle/);
   });
 
   test("schemas are built once, on first use", async () => {

@@ -23,12 +23,8 @@ export const Instance: () => z.ZodMiniType<components["schemas"]["Instance"]> = 
   metadata: z.exactOptional(z.record(z.string(), z.string())),
   extendedMetadata: z.exactOptional(z.record(z.string(), z.unknown())),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  get platformConfig() {
-    return z.exactOptional(PlatformConfig());
-  },
-  get sourceDetails() {
-    return z.exactOptional(InstanceSourceDetails());
-  },
+  platformConfig: z.exactOptional(PlatformConfig()),
+  sourceDetails: z.exactOptional(InstanceSourceDetails()),
 }));
 
 export const PlatformConfig: () => z.ZodMiniType<components["schemas"]["PlatformConfig"]> = lazy(() => z.looseObject({

@@ -22,12 +22,8 @@ export const Instance = /* @__PURE__ */ lazy(() => z.looseObject({
   metadata: z.exactOptional(z.record(z.string(), z.string())),
   extendedMetadata: z.exactOptional(z.record(z.string(), z.unknown())),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  get platformConfig() {
-    return z.exactOptional(PlatformConfig());
-  },
-  get sourceDetails() {
-    return z.exactOptional(InstanceSourceDetails());
-  },
+  platformConfig: z.exactOptional(PlatformConfig()),
+  sourceDetails: z.exactOptional(InstanceSourceDetails()),
 }));
 
 /** The platform configuration for the instance. */

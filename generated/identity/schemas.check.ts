@@ -33,15 +33,11 @@ export const User: () => z.ZodMiniType<components["schemas"]["User"]> = lazy(() 
   identityProviderId: z.exactOptional(z.string()),
   externalIdentifier: z.exactOptional(z.string()),
   timeCreated: z.string(),
-  get lifecycleState() {
-    return UserLifecycleState();
-  },
+  lifecycleState: UserLifecycleState(),
   inactiveStatus: z.exactOptional(z.number()),
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
   definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-  get capabilities() {
-    return z.exactOptional(UserCapabilities());
-  },
+  capabilities: z.exactOptional(UserCapabilities()),
   isMfaActivated: z.boolean(),
   lastSuccessfulLoginTime: z.exactOptional(z.nullable(z.string())),
 }));

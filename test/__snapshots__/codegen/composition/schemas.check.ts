@@ -54,23 +54,13 @@ export const Everything: () => z.ZodMiniType<components["schemas"]["Everything"]
   }), z.number())),
   eitherOr: z.exactOptional(z.union([z.string(), z.number()])),
   notThis: z.exactOptional(z.unknown()),
-  get shapes() {
-    return z.exactOptional(z.array(Shape()));
-  },
-  get labelled() {
-    return z.exactOptional(Labelled());
-  },
-  get forest() {
-    return z.exactOptional(Forest());
-  },
+  shapes: z.exactOptional(z.array(Shape())),
+  labelled: z.exactOptional(Labelled()),
+  forest: z.exactOptional(Forest()),
   untyped: z.exactOptional(z.unknown()),
 }));
 
 export const GetTreeResponse: () => z.ZodMiniType<operations["GetTree"]["responses"][200]["content"]["application/json"]> = lazy(() => z.looseObject({
-  get root() {
-    return TreeNode();
-  },
-  get everything() {
-    return z.exactOptional(Everything());
-  },
+  root: TreeNode(),
+  everything: z.exactOptional(Everything()),
 }));

@@ -12,9 +12,7 @@ function lazy<T>(build: () => T): () => T {
 
 export const Pet: () => z.ZodMiniType<components["schemas"]["Pet"]> = lazy(() => z.looseObject({
   id: z.string(),
-  get owner() {
-    return z.exactOptional(Owner());
-  },
+  owner: z.exactOptional(Owner()),
   get friends() {
     return z.exactOptional(z.array(Pet()));
   },

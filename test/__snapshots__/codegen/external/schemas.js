@@ -10,9 +10,7 @@ function lazy(build) {
 
 export const Pet = /* @__PURE__ */ lazy(() => z.looseObject({
   id: z.string(),
-  get owner() {
-    return z.exactOptional(Owner());
-  },
+  owner: z.exactOptional(Owner()),
   get friends() {
     return z.exactOptional(z.array(Pet()));
   },

@@ -13,6 +13,8 @@ export const service: ServiceInfo = {
 
 /** A user, with the tag maps Oracle's User has. */
 export type User = components["schemas"]["User"];
+/** A schema another refers to without recursion (a plain reference, no getter). */
+export type UserCapabilities = components["schemas"]["UserCapabilities"];
 
 /** Parameters of {@link listUsers}. */
 export interface ListUsersParams {

@@ -19,6 +19,11 @@ export const User: () => z.ZodMiniType<components["schemas"]["User"]> = lazy(() 
   definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   systemTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   metadata: z.exactOptional(z.unknown()),
+  capabilities: z.exactOptional(UserCapabilities()),
+}));
+
+export const UserCapabilities: () => z.ZodMiniType<components["schemas"]["UserCapabilities"]> = lazy(() => z.looseObject({
+  canUseApiKeys: z.exactOptional(z.boolean()),
 }));
 
 export const ListUsersResponse: () => z.ZodMiniType<operations["ListUsers"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(User()));

@@ -6,5 +6,8 @@ import type { components, operations } from "./types.js";
 /** A user, with the tag maps Oracle's User has. */
 export declare const User: () => ResponseSchema<components["schemas"]["User"]>;
 
+/** A schema another refers to without recursion (a plain reference, no getter). */
+export declare const UserCapabilities: () => ResponseSchema<components["schemas"]["UserCapabilities"]>;
+
 /** The response of ListUsers. */
 export declare const ListUsersResponse: () => ResponseSchema<operations["ListUsers"]["responses"][200]["content"]["application/json"]>;

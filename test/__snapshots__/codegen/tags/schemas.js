@@ -18,6 +18,12 @@ export const User = /* @__PURE__ */ lazy(() => z.looseObject({
   definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   systemTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   metadata: z.exactOptional(z.unknown()),
+  capabilities: z.exactOptional(UserCapabilities()),
+}));
+
+/** A schema another refers to without recursion (a plain reference, no getter). */
+export const UserCapabilities = /* @__PURE__ */ lazy(() => z.looseObject({
+  canUseApiKeys: z.exactOptional(z.boolean()),
 }));
 
 /** The response of ListUsers. */

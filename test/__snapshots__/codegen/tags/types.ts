@@ -46,6 +46,11 @@ export interface components {
             };
             /** @description A free-form object (a bare object type, nothing else said). */
             metadata?: unknown;
+            capabilities?: components["schemas"]["UserCapabilities"];
+        };
+        /** @description A schema another refers to without recursion (a plain reference, no getter). */
+        UserCapabilities: {
+            canUseApiKeys?: boolean;
         };
     };
     responses: never;
