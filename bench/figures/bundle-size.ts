@@ -4,7 +4,7 @@
  * (--bundle --platform=node --minify) ÷ the same call through oci-secrets + oci-common bundled
  * the same way. Both bundles are run against the emulator (which verifies their signatures).
  */
-import { spawn } from "node:child_process";
+import { outputLines, runNode } from "../lib/child.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -54,23 +54,14 @@ main().catch((error) => { console.error(error); process.exitCode = 1; });
   },
 } as const;
 
-function runBundle(file: string, args: string[]): Promise<{ secretId?: string; content?: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        resolve(JSON.parse(out) as { secretId?: string; content?: string });
-      } catch (error) {
-        reject(new Error(`${file} did not complete the call (${String(error)}): ${err.trim().split("\n").slice(0, 8).join(" / ")}`));
-      }
-    });
-  });
+async function runBundle(file: string, args: string[]): Promise<{ secretId?: string; content?: string }> {
+  const run = await runNode([file, ...args]);
+  try {
+    if (run.code !== 0) throw new Error(`exit ${run.code}`);
+    return JSON.parse(run.stdout) as { secretId?: string; content?: string };
+  } catch (error) {
+    throw new Error(`${file} did not complete the call (${String(error)}): ${outputLines(run)}`);
+  }
 }
 
 /** The largest inputs of a bundle, by bytes in the output. */

@@ -7,7 +7,7 @@
  * time origin) at the moment the response has been read, plus maxRSS. The goal is judged on
  * CPU time, which other load on a shared machine doesn't inflate; wall time is shown beside it.
  */
-import { spawn } from "node:child_process";
+import { outputLines, runNode } from "../lib/child.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
@@ -75,25 +75,16 @@ report(response.status);
 `,
 };
 
-function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    // Plain node: no loader, no source condition, so "oci-raw" resolves to dist/.
-    const child = spawn(process.execPath, [...nodeArgs, file, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      try {
-        const report = JSON.parse(out) as ChildReport;
-        if (report.status !== 0 && report.status !== 200) throw new Error(`status ${report.status}`);
-        resolve(report);
-      } catch (error) {
-        reject(new Error(`${file} failed (exit ${code}): ${err.trim().split("\n").slice(0, 6).join(" / ") || String(error)}`));
-      }
-    });
-  });
+async function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
+  // Plain node: no loader, no source condition, so "oci-raw" resolves to dist/.
+  const run = await runNode([...nodeArgs, file, ...args], { cwd: ROOT });
+  try {
+    const report = JSON.parse(run.stdout) as ChildReport;
+    if (report.status !== 0 && report.status !== 200) throw new Error(`status ${report.status}`);
+    return report;
+  } catch (error) {
+    throw new Error(`${file} failed (exit ${run.code}): ${outputLines(run, 6) || String(error)}`);
+  }
 }
 
 export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {

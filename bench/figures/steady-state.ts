@@ -3,7 +3,7 @@
  * active handles (process.getActiveResourcesInfo()) after 10 000 signed requests ÷ after
  * 1 000 (16 in flight, loopback server), and what is still open once the client is dropped.
  */
-import { spawn } from "node:child_process";
+import { outputLines, runNode } from "../lib/child.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
@@ -79,22 +79,13 @@ process.stdout.write(JSON.stringify({ snapshots, left, closedAfterMs: Math.round
 process.exit(0);
 `;
 
-function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", ...nodeArgs, file, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      try {
-        resolve(JSON.parse(out) as ChildReport);
-      } catch {
-        reject(new Error(`steady-state child failed (exit ${code}): ${err.trim().split("\n").slice(0, 6).join(" / ")}`));
-      }
-    });
-  });
+async function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
+  const run = await runNode(["--expose-gc", ...nodeArgs, file, ...args], { cwd: ROOT });
+  try {
+    return JSON.parse(run.stdout) as ChildReport;
+  } catch {
+    throw new Error(`steady-state child failed (exit ${run.code}): ${outputLines(run, 6)}`);
+  }
 }
 
 function countBy(list: string[]): string {
