@@ -60,7 +60,8 @@ export function validateResponse(
   data: unknown,
   context: { opcRequestId?: string | undefined; warned: Set<string>; onWarning: (message: string) => void },
 ): void {
-  if (mode === "off" || schema === undefined) return;
+  // Once an operation was warned about, "warn" has nothing more to say about it: skip the work.
+  if (mode === "off" || schema === undefined || (mode === "warn" && context.warned.has(operation))) return;
   const issues = validationIssues(schema(), data);
   if (!issues) return;
   const error = new ResponseValidationError({ operation, issues, opcRequestId: context.opcRequestId });
