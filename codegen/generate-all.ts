@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateService, writeService, type GeneratedService } from "./generate.js";
+import { generateService, summaryLine, writeService, type GeneratedService } from "./generate.js";
 
 /** The repository root (this file lives in codegen/). */
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");
@@ -33,9 +33,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   for (const result of await generateAll()) {
     writeService(result, REPO_ROOT);
     const where = relative(process.cwd(), join(REPO_ROOT, result.dir)) || ".";
-    process.stdout.write(
-      `${result.spec} → ${where}: ${result.operations} operations, ${result.schemas} schemas, ` +
-        `${result.warnings.length} warnings, ${(result.milliseconds / 1000).toFixed(1)} s\n`,
-    );
+    process.stdout.write(summaryLine(result, where));
   }
 }

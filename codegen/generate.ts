@@ -198,3 +198,15 @@ export async function generate(options: GenerateOptions): Promise<GeneratedServi
   }
   return results;
 }
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** One line per generated spec: `specs/x.yaml → generated/x: 5 operations, 4 schemas, 0 warnings, 0.1 s`. */
+export function summaryLine(result: GeneratedService, where: string = result.dir): string {
+  return (
+    `${result.spec} → ${where}: ${count(result.operations, "operation")}, ${count(result.schemas, "schema")}, ` +
+    `${count(result.warnings.length, "warning")}, ${(result.milliseconds / 1000).toFixed(1)} s\n`
+  );
+}

@@ -3,7 +3,6 @@
  * one typed client folder per spec, one summary line per spec.
  */
 import { statSync } from "node:fs";
-import type { GeneratedService } from "../../codegen/generate.js";
 import { EXIT, flagHelp, parseFlags, UsageError, type CliIo, type FlagSpec } from "../cli-util.js";
 
 const FLAGS: readonly FlagSpec[] = [
@@ -61,12 +60,6 @@ function splitArgs(argv: readonly string[]): { specs: string[]; flags: string[] 
   return { specs, flags };
 }
 
-function summary(result: GeneratedService): string {
-  const seconds = (result.milliseconds / 1000).toFixed(1);
-  const warnings = result.warnings.length === 1 ? "1 warning" : `${result.warnings.length} warnings`;
-  return `${result.spec} → ${result.dir}: ${result.operations} operations, ${result.schemas} schemas, ${warnings}, ${seconds} s\n`;
-}
-
 /** Big specs take seconds: say what is happening. */
 const PROGRESS_BYTES = 256 * 1024;
 
@@ -90,7 +83,7 @@ export async function generateCommand(
     if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
       throw new UsageError(`generate: --endpoint must be an http(s) URL template, e.g. https://iaas.{region}.{domain}; got ${endpoint}.`);
     }
-    const { generateService, writeService } = await import("../../codegen/generate.js");
+    const { generateService, summaryLine, writeService } = await import("../../codegen/generate.js");
     const outDir = flags.values["out"] ?? "generated";
     const written = new Map<string, string>();
     for (const spec of specs) {
@@ -115,7 +108,7 @@ export async function generateCommand(
       if (other) throw new UsageError(`generate: ${result.spec} and ${other} would both write ${result.dir}; generate them one at a time with --name.`);
       written.set(result.dir, result.spec);
       writeService(result);
-      io.stdout(summary(result));
+      io.stdout(summaryLine(result));
       if (flags.switches.has("verbose")) {
         for (const warning of result.warnings) io.stderr(`  warning: ${result.spec}#${warning.pointer}: ${warning.message}\n`);
       }
