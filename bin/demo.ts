@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiKeySigner, OciServiceError, createClient, paginate, signedFetch } from "oci-raw";
 import { generateAll } from "../codegen/generate-all.js";
-import { writeService } from "../codegen/generate.js";
+import { summaryLine, writeService } from "../codegen/generate.js";
 import { EMULATOR_COMPARTMENT_ID, EMULATOR_NAMESPACE, startEmulator } from "oci-raw/emulator";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // The same generation as `npm run generate`: committed output stays byte-identical.
   for (const service of await generateAll(root)) {
     writeService(service, root);
-    say(`   ${service.spec} → ${service.dir}/  (${service.operations} operations, ${service.schemas} schemas, ${service.milliseconds.toFixed(0)} ms)`);
+    say(`   ${summaryLine(service).trimEnd()}`);
   }
 
   step("2. Start the local OCI emulator (loopback; verifies every signature)");
