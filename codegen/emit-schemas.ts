@@ -1,5 +1,5 @@
 /**
- * Response schemas (zod/mini), emitted three ways from one set of expressions:
+ * Response schemas (zod/mini), emitted three ways from one set of nodes (schema-node.ts):
  * - schemas.js: `export const User = lazy(() => z.looseObject({…}))`, built on first use and
  *   kept, so importing one operation constructs only what it uses (DECISIONS.md 3, 4);
  * - schemas.d.ts: each schema declared by its openapi-typescript type, so a user's compiler
@@ -14,47 +14,37 @@
  * compile every schema that is not recursive.
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
-import { pointerOf, type GenerateWarning } from "./errors.js";
-import { isFreeFormObject } from "./free-form.js";
-import { isObject, type Json, type JsonObject } from "./load.js";
+import type { GenerateWarning } from "./errors.js";
+import { isObject, type JsonObject } from "./load.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
-import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
 import { constStatement, printFile, spaced } from "./print.js";
-
-const COMPONENT_PREFIX = "#/components/schemas/";
+import { refsOf, schemaNode, type SchemaNode } from "./schema-node.js";
 
 export interface EmittedSchemas {
   js: string;
   dts: string;
   /** schemas.check.ts, when asked for. */
   check: string | undefined;
-  /** Operation id → the schema export its response uses. */
-  responseSchemas: Map<string, string>;
   count: number;
 }
 
-interface Context {
-  doc: JsonObject;
-  schemaNames: Map<string, string>;
-  warnings: GenerateWarning[];
-  /** Component schemas this expression refers to (filled while emitting). */
-  refs: Set<string>;
+interface Printing {
+  identifiers: ReadonlyMap<string, string>;
   /** Refs that must go through z.lazy (a direct cycle). */
-  lazyRefs: Set<string>;
-  /** Refs written directly (not inside a getter), for cycle detection. */
-  direct: Set<string>;
+  lazyRefs: ReadonlySet<string>;
+  /** Each component's group of mutually recursive schemas. */
+  cycles: ReadonlyMap<string, number>;
   /** The component schema being written, if any. */
   current?: string | undefined;
-  /** Each component's group of mutually recursive schemas; unknown while the graph is being learnt. */
-  cycles?: ReadonlyMap<string, number> | undefined;
+  /** Collects the refs written directly (not inside a getter), for cycle detection. */
+  direct?: Set<string> | undefined;
 }
 
 /** Whether a reference to `name` from the schema being written can lead back to it. */
-function leadsBack(ctx: Context, name: string): boolean {
-  if (ctx.cycles === undefined) return true;
-  if (ctx.current === undefined) return false;
-  return name === ctx.current || (ctx.cycles.get(name) !== undefined && ctx.cycles.get(name) === ctx.cycles.get(ctx.current));
+function leadsBack(p: Printing, name: string): boolean {
+  if (p.current === undefined) return false;
+  return name === p.current || (p.cycles.get(name) !== undefined && p.cycles.get(name) === p.cycles.get(p.current));
 }
 
 /** Strongly connected components (Tarjan): schemas in one group refer to each other round and round. */
@@ -89,154 +79,74 @@ function cycleGroups(edges: ReadonlyMap<string, ReadonlySet<string>>): Map<strin
   return group;
 }
 
-function componentName(ref: string): string | undefined {
-  return ref.startsWith(COMPONENT_PREFIX) ? decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
-}
-
 /** Indents every line but the first by two spaces (for text nested one level deeper). */
 function indent(text: string): string {
   return text.replace(/\n/g, "\n  ");
 }
 
-function literal(value: Json): string {
-  return JSON.stringify(value);
-}
-
-/** The zod/mini expression for a schema. `at` is its JSON pointer (for warnings). */
-export function zodExpression(schema: Json | undefined, ctx: Context, at: ReadonlyArray<string>, inGetter = false): string {
-  if (schema === undefined || schema === true) return "z.unknown()";
-  if (schema === false) return "z.never()";
-  if (!isObject(schema)) {
-    ctx.warnings.push({ pointer: pointerOf(at), message: "schema is not an object; typed as unknown" });
-    return "z.unknown()";
-  }
-  const nullable = schema["nullable"] === true || (Array.isArray(schema["type"]) && schema["type"].includes("null"));
-  const inner = nonNullExpression(schema, ctx, at, inGetter);
-  return nullable && inner !== "z.null()" && inner !== "z.unknown()" ? `z.nullable(${inner})` : inner;
-}
-
-function nonNullExpression(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, inGetter: boolean): string {
-  const ref = schema["$ref"];
-  if (typeof ref === "string") {
-    const name = componentName(ref);
-    const identifier = name === undefined ? undefined : ctx.schemaNames.get(name);
-    if (name === undefined || identifier === undefined) {
-      ctx.warnings.push({ pointer: pointerOf(at), message: `$ref ${ref} is not a component schema; typed as unknown` });
-      return "z.unknown()";
-    }
-    ctx.refs.add(name);
-    if (!inGetter) ctx.direct.add(name);
-    return ctx.lazyRefs.has(name) && !inGetter ? `z.lazy(() => ${identifier}())` : `${identifier}()`;
-  }
-  if (schema["const"] !== undefined && schema["const"] !== null && typeof schema["const"] !== "object") {
-    return `z.literal(${literal(schema["const"])})`;
-  }
-  if (Array.isArray(schema["enum"])) {
-    const values = schema["enum"].filter((v) => v !== null);
-    if (schema[DISCRIMINATOR_VALUE] === true && typeof values[0] === "string") return `z.literal(${literal(values[0])})`;
-    // Forward compatible: a value the service adds later must not fail validation.
-    if (values.every((v) => typeof v === "string")) return "z.string()";
-    if (values.every((v) => typeof v === "number")) return "z.number()";
-    if (values.every((v) => typeof v === "boolean")) return "z.boolean()";
-  }
-  for (const keyword of ["oneOf", "anyOf"] as const) {
-    const members = schema[keyword];
-    if (Array.isArray(members) && members.length > 0) {
-      const options = members.map((m, i) => zodExpression(m, ctx, [...at, keyword, String(i)], inGetter));
-      const own = ownObject(schema, ctx, at, inGetter);
-      const union = options.length === 1 ? options[0]! : `z.union([${options.join(", ")}])`;
-      return own ? `z.intersection(${own}, ${union})` : union;
-    }
-  }
-  const allOf = schema["allOf"];
-  if (Array.isArray(allOf) && allOf.length > 0) {
-    const parts = allOf.map((m, i) => zodExpression(m, ctx, [...at, "allOf", String(i)], inGetter));
-    const own = ownObject(schema, ctx, at, inGetter);
-    if (own) parts.push(own);
-    return parts.reduce((left, right) => `z.intersection(${left}, ${right})`);
-  }
-  const type = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];
-  if (type.length > 1) {
-    return `z.union([${type.map((t) => typedExpression({ ...schema, type: t as Json }, ctx, at, inGetter)).join(", ")}])`;
-  }
-  return typedExpression({ ...schema, type: type[0] ?? null }, ctx, at, inGetter);
-}
-
-function typedExpression(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, inGetter: boolean): string {
-  switch (schema["type"]) {
+/** The zod/mini expression for a node. */
+function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
+  switch (node.kind) {
+    case "unknown":
+    case "never":
     case "string":
-      return "z.string()";
-    case "integer":
     case "number":
-      return "z.number()";
     case "boolean":
-      return "z.boolean()";
     case "null":
-      return "z.null()";
-    case "array":
-      return `z.array(${zodExpression(schema["items"], ctx, [...at, "items"], inGetter)})`;
-    case "object":
-    case null:
-    case undefined: {
-      const own = ownObject(schema, ctx, at, inGetter);
-      if (own) return own;
-      // Any value at all (see free-form.ts): not a record, which would reject Oracle's tag values.
-      if (isFreeFormObject(schema)) return "z.unknown()";
-      if (schema["type"] === "object" || schema["additionalProperties"] !== undefined) {
-        const values = isObject(schema["additionalProperties"]) ? schema["additionalProperties"] : undefined;
-        return `z.record(z.string(), ${zodExpression(values, ctx, [...at, "additionalProperties"], inGetter)})`;
-      }
-      if (schema["not"] !== undefined) ctx.warnings.push({ pointer: pointerOf(at), message: "`not` is not supported; typed as unknown" });
-      return "z.unknown()";
+      return `z.${node.kind}()`;
+    case "literal":
+      return `z.literal(${JSON.stringify(node.value)})`;
+    case "nullable":
+      return `z.nullable(${zodOf(node.inner, p, inGetter)})`;
+    case "ref": {
+      if (!inGetter) p.direct?.add(node.name);
+      const identifier = p.identifiers.get(node.name)!;
+      return p.lazyRefs.has(node.name) && !inGetter ? `z.lazy(() => ${identifier}())` : `${identifier}()`;
     }
-    default:
-      ctx.warnings.push({ pointer: pointerOf(at), message: `unknown type ${String(schema["type"])}; typed as unknown` });
-      return "z.unknown()";
+    case "union":
+      return `z.union([${node.options.map((o) => zodOf(o, p, inGetter)).join(", ")}])`;
+    case "intersection":
+      return `z.intersection(${zodOf(node.left, p, inGetter)}, ${zodOf(node.right, p, inGetter)})`;
+    case "array":
+      return `z.array(${zodOf(node.items, p, inGetter)})`;
+    case "record":
+      return `z.record(z.string(), ${zodOf(node.values, p, inGetter)})`;
+    case "object": {
+      const entries = node.properties.map(({ key, node: value, required }) => {
+        // A property that can lead back to this schema is a getter, read once the schemas
+        // exist; any other reference is a plain call.
+        const getter = [...refsOf(value)].some((name) => leadsBack(p, name));
+        let expression = zodOf(value, p, getter || inGetter);
+        if (!required) expression = `z.exactOptional(${expression})`;
+        return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
+      });
+      const shape = `{\n${entries.map((e) => `  ${indent(e)},`).join("\n")}\n}`;
+      return node.rest ? `z.catchall(z.object(${shape}), ${zodOf(node.rest, p, inGetter)})` : `z.looseObject(${shape})`;
+    }
   }
 }
 
-/** `z.looseObject({…})` for a schema's own properties, or undefined when it declares none. */
-function ownObject(schema: JsonObject, ctx: Context, at: ReadonlyArray<string>, inGetter: boolean): string | undefined {
-  const properties = isObject(schema["properties"]) ? schema["properties"] : undefined;
-  if (!properties || Object.keys(properties).length === 0) return undefined;
-  const required = new Set(Array.isArray(schema["required"]) ? schema["required"] : []);
-  const entries = Object.keys(properties).map((key) => {
-    const where = [...at, "properties", key];
-    // A property that can lead back to this schema is a getter, read once the schemas exist
-    // (a probe first learns what it refers to); any other reference is a plain call.
-    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
-    zodExpression(properties[key], probe, where, true);
-    const getter = [...probe.refs].some((name) => leadsBack(ctx, name));
-    const inner: Context = { ...ctx, refs: new Set(), direct: new Set() };
-    let expression = zodExpression(properties[key], inner, where, getter || inGetter);
-    for (const name of inner.refs) ctx.refs.add(name);
-    for (const name of inner.direct) ctx.direct.add(name);
-    if (!required.has(key)) expression = `z.exactOptional(${expression})`;
-    return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
-  });
-  const additional = schema["additionalProperties"];
-  const shape = `{\n${entries.map((e) => `  ${indent(e)},`).join("\n")}\n}`;
-  if (isObject(additional) && Object.keys(additional).length > 0) {
-    return `z.catchall(z.object(${shape}), ${zodExpression(additional, ctx, [...at, "additionalProperties"], inGetter)})`;
-  }
-  return `z.looseObject(${shape})`;
+/** One schema to emit: a component, or the response of an operation that is not simply one. */
+export interface SchemaEntry {
+  identifier: string;
+  /** The component schema it is, if it is one. */
+  component?: string | undefined;
+  node: SchemaNode;
+  /** Its TypeScript type, in terms of types.ts. */
+  type: string;
+  doc: string | undefined;
 }
 
-/** Component schemas reachable from the operations' responses, in document order. */
-function reachableSchemas(model: ServiceModel, schemas: JsonObject, ctx: Context): string[] {
-  const seen = new Set<string>();
-  const queue: string[] = [];
-  const visit = (schema: Json | undefined, at: string[]): void => {
-    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
-    zodExpression(schema, probe, at);
-    for (const name of probe.refs) if (!seen.has(name)) (seen.add(name), queue.push(name));
-  };
-  for (const op of model.operations) if (op.response.kind === "json") visit(op.response.schema, []);
-  while (queue.length) {
-    const name = queue.shift()!;
-    visit(schemas[name], []);
-  }
-  return Object.keys(schemas).filter((name) => seen.has(name));
+/** The schemas a service's responses need, read once, for every printer. */
+export interface SchemaSet {
+  entries: SchemaEntry[];
+  /** Operation id → the entry its response uses. */
+  responseSchemas: Map<string, string>;
+  /** Component name → identifier. */
+  identifiers: ReadonlyMap<string, string>;
+  /** Refs that must be lazy in zod (a direct cycle). */
+  lazyRefs: ReadonlySet<string>;
+  cycles: ReadonlyMap<string, number>;
 }
 
 function typeOfComponent(name: string): string {
@@ -248,93 +158,116 @@ export function responseType(op: OperationModel): string {
   return `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(op.response.mediaType)}]`;
 }
 
-export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string, options: { checks: boolean }): EmittedSchemas {
-  const components = isObject(doc["components"]) ? doc["components"] : {};
-  const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
-  const ctx: Context = { doc, schemaNames: model.schemaNames, warnings: model.warnings, refs: new Set(), lazyRefs: new Set(), direct: new Set() };
-  const names = reachableSchemas(model, schemas, ctx);
+/**
+ * The component schemas reachable from the operations' responses (in document order), plus a
+ * schema of its own for each response that is not simply a named one; warnings are added to
+ * the model's for what gets emitted, in that order.
+ */
+export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet {
+  const componentsObject = isObject(doc["components"]) ? doc["components"] : {};
+  const schemas = isObject(componentsObject["schemas"]) ? componentsObject["schemas"] : {};
+  const known = new Set(model.schemaNames.keys());
+  const read = new Map<string, { node: SchemaNode; warnings: GenerateWarning[] }>();
+  const component = (name: string): { node: SchemaNode; warnings: GenerateWarning[] } => {
+    let entry = read.get(name);
+    if (!entry) {
+      const warnings: GenerateWarning[] = [];
+      entry = { node: schemaNode(schemas[name], known, warnings, ["components", "schemas", name]), warnings };
+      read.set(name, entry);
+    }
+    return entry;
+  };
+  const responses = model.operations
+    .filter((op) => op.response.kind === "json")
+    .map((op) => {
+      const warnings: GenerateWarning[] = [];
+      return { op, node: schemaNode(op.response.schema, known, warnings, segmentsOfPointer(op.response.pointer)), warnings };
+    });
+
+  const seen = new Set<string>();
+  const queue = responses.flatMap((r) => [...refsOf(r.node)]);
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...refsOf(component(name).node));
+  }
+  const names = Object.keys(schemas).filter((name) => seen.has(name));
 
   // Which schemas are recursive, and with which others: their properties need getters.
-  const edges = new Map<string, Set<string>>();
-  for (const name of names) {
-    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [] };
-    zodExpression(schemas[name], probe, []);
-    edges.set(name, probe.refs);
-  }
-  ctx.cycles = cycleGroups(edges);
-
+  const cycles = cycleGroups(new Map(names.map((name) => [name, refsOf(component(name).node)])));
   // A ref written directly (not in a getter) that leads back to itself must be lazy.
+  const identifiers = model.schemaNames;
   const directEdges = new Map<string, Set<string>>();
   for (const name of names) {
-    const probe: Context = { ...ctx, refs: new Set(), direct: new Set(), warnings: [], current: name };
-    zodExpression(schemas[name], probe, []);
-    directEdges.set(name, probe.direct);
+    const direct = new Set<string>();
+    zodOf(component(name).node, { identifiers, lazyRefs: new Set(), cycles, current: name, direct });
+    directEdges.set(name, direct);
   }
   const reaches = (from: string, to: string): boolean => {
     const stack = [from];
-    const seen = new Set<string>();
+    const visited = new Set<string>();
     while (stack.length) {
       const n = stack.pop()!;
       if (n === to) return true;
-      if (seen.has(n)) continue;
-      seen.add(n);
+      if (visited.has(n)) continue;
+      visited.add(n);
       for (const next of directEdges.get(n) ?? []) stack.push(next);
     }
     return false;
   };
-  for (const [from, targets] of directEdges) for (const to of targets) if (reaches(to, from)) ctx.lazyRefs.add(to);
+  const lazyRefs = new Set<string>();
+  for (const [from, targets] of directEdges) for (const to of targets) if (reaches(to, from)) lazyRefs.add(to);
 
-  interface Entry {
-    identifier: string;
-    expression: string;
-    type: string;
-    doc: string | undefined;
-  }
-  const entries: Entry[] = names.map((name) => {
+  const entries: SchemaEntry[] = names.map((name) => {
     const schema = schemas[name];
-    const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
+    const { node, warnings } = component(name);
+    model.warnings.push(...warnings);
     return {
-      identifier: model.schemaNames.get(name)!,
-      expression: zodExpression(schema, { ...ctx, current: name }, ["components", "schemas", name]),
+      identifier: identifiers.get(name)!,
+      component: name,
+      node,
       type: typeOfComponent(name),
-      doc: description,
+      doc: isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined,
     };
   });
 
   // Responses that are not simply a named schema get a schema of their own.
   const responseSchemas = new Map<string, string>();
-  const scope = new NameScope([...model.schemaNames.values(), "z", "lazy", "components", "operations", "ResponseSchema"]);
-  for (const op of model.operations) {
-    if (op.response.kind !== "json") continue;
+  const scope = new NameScope([...identifiers.values(), "z", "lazy", "components", "operations", "ResponseSchema"]);
+  for (const { op, node, warnings } of responses) {
     const schema = op.response.schema;
-    const ref = isObject(schema) && typeof schema["$ref"] === "string" ? componentName(schema["$ref"]) : undefined;
-    if (ref !== undefined && model.schemaNames.has(ref) && !(isObject(schema) && schema["nullable"] === true)) {
-      responseSchemas.set(op.operationId, model.schemaNames.get(ref)!);
+    if (node.kind === "ref" && !(isObject(schema) && schema["nullable"] === true)) {
+      responseSchemas.set(op.operationId, identifiers.get(node.name)!);
       continue;
     }
+    model.warnings.push(...warnings);
     const identifier = scope.claim(pascalCase(op.operationId) + "Response", "Schema");
     responseSchemas.set(op.operationId, identifier);
-    entries.push({
-      identifier,
-      expression: zodExpression(schema, ctx, segmentsOfPointer(op.response.pointer)),
-      type: responseType(op),
-      doc: `The response of ${op.operationId}.`,
-    });
+    entries.push({ identifier, node, type: responseType(op), doc: `The response of ${op.operationId}.` });
   }
+  return { entries, responseSchemas, identifiers, lazyRefs, cycles };
+}
 
+/** The type-only import of types.ts that declarations of `entries` need, if any. */
+export function typesImport(entries: readonly SchemaEntry[]): StatementStructures[] {
   const usesComponents = entries.some((e) => e.type.startsWith("components["));
   const usesOperations = entries.some((e) => e.type.startsWith("operations["));
-  const typesImport: StatementStructures[] =
-    usesComponents || usesOperations
-      ? [
-          {
-            kind: StructureKind.ImportDeclaration,
-            isTypeOnly: true,
-            namedImports: [...(usesComponents ? ["components"] : []), ...(usesOperations ? ["operations"] : [])],
-            moduleSpecifier: "./types.js",
-          },
-        ]
-      : [];
+  return usesComponents || usesOperations
+    ? [
+        {
+          kind: StructureKind.ImportDeclaration,
+          isTypeOnly: true,
+          namedImports: [...(usesComponents ? ["components"] : []), ...(usesOperations ? ["operations"] : [])],
+          moduleSpecifier: "./types.js",
+        },
+      ]
+    : [];
+}
+
+export function emitSchemas(set: SchemaSet, header: string, options: { checks: boolean }): EmittedSchemas {
+  const { entries } = set;
+  const typesImports = typesImport(entries);
   const jsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
     {
@@ -347,11 +280,11 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
   ];
   const dtsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["ResponseSchema"], moduleSpecifier: "oci-raw" },
-    ...typesImport,
+    ...typesImports,
   ];
   const checkStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
-    ...typesImport,
+    ...typesImports,
     {
       kind: StructureKind.Function,
       name: "lazy",
@@ -362,7 +295,8 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
     },
   ];
   for (const entry of entries) {
-    const initializer = `lazy(() => ${entry.expression})`;
+    const p: Printing = { identifiers: set.identifiers, lazyRefs: set.lazyRefs, cycles: set.cycles, current: entry.component };
+    const initializer = `lazy(() => ${zodOf(entry.node, p)})`;
     jsStatements.push(spaced(constStatement({ name: entry.identifier, docs: entry.doc, initializer: `/* @__PURE__ */ ${initializer}` })));
     dtsStatements.push(spaced(constStatement({ name: entry.identifier, docs: entry.doc, declare: true, type: `() => ResponseSchema<${entry.type}>` })));
     checkStatements.push(spaced(constStatement({ name: entry.identifier, type: `() => z.ZodMiniType<${entry.type}>`, initializer })));
@@ -375,7 +309,6 @@ export function emitSchemas(model: ServiceModel, doc: JsonObject, header: string
     js: printFile("schemas.js", { leadingTrivia: header, statements: jsStatements }),
     dts: printFile("schemas.d.ts", { leadingTrivia: header, statements: dtsStatements }),
     check: options.checks ? printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements: checkStatements }) : undefined,
-    responseSchemas,
     count: entries.length,
   };
 }

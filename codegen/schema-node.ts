@@ -1,0 +1,176 @@
+/**
+ * A response schema reduced to what validation checks: one small node per schema kind, read
+ * once from the OpenAPI schema. Both printers start from it — the zod/mini schemas
+ * (emit-schemas.ts) and the plain validators (emit-validators.ts) — so they cannot disagree
+ * about what a schema means.
+ * Forward compatible: unknown properties pass and enums accept any value of their type.
+ */
+import { pointerOf, type GenerateWarning } from "./errors.js";
+import { isFreeFormObject } from "./free-form.js";
+import { isObject, type Json, type JsonObject } from "./load.js";
+import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
+
+export type SchemaNode =
+  | { readonly kind: "unknown" | "never" | "string" | "number" | "boolean" | "null" }
+  | { readonly kind: "literal"; readonly value: string | number | boolean }
+  | { readonly kind: "nullable"; readonly inner: SchemaNode }
+  /** A component schema, by its name in the spec. */
+  | { readonly kind: "ref"; readonly name: string }
+  | { readonly kind: "union"; readonly options: readonly SchemaNode[] }
+  | { readonly kind: "intersection"; readonly left: SchemaNode; readonly right: SchemaNode }
+  | { readonly kind: "array"; readonly items: SchemaNode }
+  /** String keys, every value checked. */
+  | { readonly kind: "record"; readonly values: SchemaNode }
+  /** Declared properties; other keys pass (`rest` undefined) or are checked against `rest`. */
+  | { readonly kind: "object"; readonly properties: readonly PropertyNode[]; readonly rest?: SchemaNode | undefined };
+
+export interface PropertyNode {
+  readonly key: string;
+  readonly node: SchemaNode;
+  readonly required: boolean;
+}
+
+const COMPONENT_PREFIX = "#/components/schemas/";
+
+export function componentName(ref: string): string | undefined {
+  return ref.startsWith(COMPONENT_PREFIX) ? decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
+}
+
+const UNKNOWN: SchemaNode = { kind: "unknown" };
+
+/**
+ * The node for `schema` at JSON pointer `at`. `components` are the names a `$ref` may point
+ * to; what cannot be expressed becomes `unknown`, with a warning.
+ */
+export function schemaNode(schema: Json | undefined, components: ReadonlySet<string>, warnings: GenerateWarning[], at: ReadonlyArray<string>): SchemaNode {
+  const warn = (where: ReadonlyArray<string>, message: string): void => void warnings.push({ pointer: pointerOf(where), message });
+
+  const node = (schema: Json | undefined, at: ReadonlyArray<string>): SchemaNode => {
+    if (schema === undefined || schema === true) return UNKNOWN;
+    if (schema === false) return { kind: "never" };
+    if (!isObject(schema)) {
+      warn(at, "schema is not an object; typed as unknown");
+      return UNKNOWN;
+    }
+    const nullable = schema["nullable"] === true || (Array.isArray(schema["type"]) && schema["type"].includes("null"));
+    const inner = nonNull(schema, at);
+    return nullable && inner.kind !== "null" && inner.kind !== "unknown" ? { kind: "nullable", inner } : inner;
+  };
+
+  const nonNull = (schema: JsonObject, at: ReadonlyArray<string>): SchemaNode => {
+    const ref = schema["$ref"];
+    if (typeof ref === "string") {
+      const name = componentName(ref);
+      if (name === undefined || !components.has(name)) {
+        warn(at, `$ref ${ref} is not a component schema; typed as unknown`);
+        return UNKNOWN;
+      }
+      return { kind: "ref", name };
+    }
+    const constant = schema["const"];
+    if (typeof constant === "string" || typeof constant === "number" || typeof constant === "boolean") return { kind: "literal", value: constant };
+    if (Array.isArray(schema["enum"])) {
+      const values = schema["enum"].filter((v) => v !== null);
+      if (schema[DISCRIMINATOR_VALUE] === true && typeof values[0] === "string") return { kind: "literal", value: values[0] };
+      // Forward compatible: a value the service adds later must not fail validation.
+      for (const kind of ["string", "number", "boolean"] as const) if (values.every((v) => typeof v === kind)) return { kind };
+    }
+    for (const keyword of ["oneOf", "anyOf"] as const) {
+      const members = schema[keyword];
+      if (Array.isArray(members) && members.length > 0) {
+        const options = members.map((m, i) => node(m, [...at, keyword, String(i)]));
+        const own = ownObject(schema, at);
+        const union: SchemaNode = options.length === 1 ? options[0]! : { kind: "union", options };
+        return own ? { kind: "intersection", left: own, right: union } : union;
+      }
+    }
+    const allOf = schema["allOf"];
+    if (Array.isArray(allOf) && allOf.length > 0) {
+      const parts = allOf.map((m, i) => node(m, [...at, "allOf", String(i)]));
+      const own = ownObject(schema, at);
+      if (own) parts.push(own);
+      return parts.reduce((left, right) => ({ kind: "intersection", left, right }));
+    }
+    const types = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];
+    if (types.length > 1) return { kind: "union", options: types.map((type) => typed({ ...schema, type: type as Json }, at)) };
+    return typed({ ...schema, type: types[0] ?? null }, at);
+  };
+
+  const typed = (schema: JsonObject, at: ReadonlyArray<string>): SchemaNode => {
+    switch (schema["type"]) {
+      case "string":
+      case "boolean":
+      case "null":
+        return { kind: schema["type"] };
+      case "integer":
+      case "number":
+        return { kind: "number" };
+      case "array":
+        return { kind: "array", items: node(schema["items"], [...at, "items"]) };
+      case "object":
+      case null:
+      case undefined: {
+        const own = ownObject(schema, at);
+        if (own) return own;
+        // Any value at all (see free-form.ts): not a record, which would reject Oracle's tag values.
+        if (isFreeFormObject(schema)) return UNKNOWN;
+        if (schema["type"] === "object" || schema["additionalProperties"] !== undefined) {
+          const values = isObject(schema["additionalProperties"]) ? schema["additionalProperties"] : undefined;
+          return { kind: "record", values: node(values, [...at, "additionalProperties"]) };
+        }
+        if (schema["not"] !== undefined) warn(at, "`not` is not supported; typed as unknown");
+        return UNKNOWN;
+      }
+      default:
+        warn(at, `unknown type ${String(schema["type"])}; typed as unknown`);
+        return UNKNOWN;
+    }
+  };
+
+  /** The object of a schema's own properties, or undefined when it declares none. */
+  const ownObject = (schema: JsonObject, at: ReadonlyArray<string>): SchemaNode | undefined => {
+    const properties = isObject(schema["properties"]) ? schema["properties"] : undefined;
+    if (!properties || Object.keys(properties).length === 0) return undefined;
+    const required = new Set(Array.isArray(schema["required"]) ? schema["required"] : []);
+    const entries = Object.keys(properties).map((key) => ({
+      key,
+      node: node(properties[key], [...at, "properties", key]),
+      required: required.has(key),
+    }));
+    const additional = schema["additionalProperties"];
+    const rest = isObject(additional) && Object.keys(additional).length > 0 ? node(additional, [...at, "additionalProperties"]) : undefined;
+    return { kind: "object", properties: entries, rest };
+  };
+
+  return node(schema, at);
+}
+
+/** Every component schema `node` refers to, anywhere inside it. */
+export function refsOf(node: SchemaNode, into = new Set<string>()): Set<string> {
+  switch (node.kind) {
+    case "ref":
+      into.add(node.name);
+      break;
+    case "nullable":
+      refsOf(node.inner, into);
+      break;
+    case "union":
+      for (const option of node.options) refsOf(option, into);
+      break;
+    case "intersection":
+      refsOf(node.left, into);
+      refsOf(node.right, into);
+      break;
+    case "array":
+      refsOf(node.items, into);
+      break;
+    case "record":
+      refsOf(node.values, into);
+      break;
+    case "object":
+      for (const property of node.properties) refsOf(property.node, into);
+      if (node.rest) refsOf(node.rest, into);
+      break;
+  }
+  return into;
+}
