@@ -209,7 +209,10 @@ function operationStatements(
     request.push(`body: params.${op.bodyKey}`);
     if (op.body.kind === "binary") request.push(`bodyKind: "binary"`);
   }
-  if (op.response.kind === "json") request.push(`schema: schemas.${responseSchemas.get(op.operationId)}`);
+  if (op.response.kind === "json") {
+    const name = responseSchemas.get(op.operationId)!;
+    request.push(`schema: schemas.${name}`, `isValid: validators.${name}`);
+  }
   else request.push(`responseKind: "${op.response.kind}"`);
   if (op.retryByDefault) request.push("retryByDefault: true");
   if (op.excludeBodyFromSignature) request.push("excludeBodyFromSignature: true");
@@ -286,7 +289,12 @@ export function emitOperations(
       ],
       moduleSpecifier: "oci-raw",
     },
-    ...(usesSchemas ? [{ kind: StructureKind.ImportDeclaration as const, namespaceImport: "schemas", moduleSpecifier: "./schemas.js" }] : []),
+    ...(usesSchemas
+      ? [
+          { kind: StructureKind.ImportDeclaration as const, namespaceImport: "schemas", moduleSpecifier: "./schemas.js" },
+          { kind: StructureKind.ImportDeclaration as const, namespaceImport: "validators", moduleSpecifier: "./validators.js" },
+        ]
+      : []),
     ...(ctx.uses.components || ctx.uses.operations
       ? [
           {

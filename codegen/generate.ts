@@ -8,6 +8,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { chooseEndpoint } from "./endpoints.js";
 import { emitOperations } from "./emit-operations.js";
 import { collectSchemas, emitSchemas, responseType } from "./emit-schemas.js";
+import { emitValidators } from "./emit-validators.js";
 import { emitTypes } from "./emit-types.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
 import { isObject, loadSpec } from "./load.js";
@@ -53,7 +54,7 @@ export interface GeneratedService {
 }
 
 /** Every file the generator may write in a service folder (schemas.check.ts only with `checks`). */
-export const GENERATED_FILES = ["types.ts", "schemas.js", "schemas.d.ts", "schemas.check.ts", "index.ts"] as const;
+export const GENERATED_FILES = ["types.ts", "schemas.js", "schemas.d.ts", "validators.js", "validators.d.ts", "schemas.check.ts", "index.ts"] as const;
 
 /** `specs/core-iaas.swagger.yaml` → `core-iaas`. */
 export function serviceNameOf(spec: string): string {
@@ -119,6 +120,7 @@ export async function generateService(
 
   const schemaSet = collectSchemas(model, loaded.doc);
   const schemas = emitSchemas(schemaSet, header, { checks: options.checks === true });
+  const validators = emitValidators(schemaSet, header);
   progress(`${specLabel}: schemas`);
   const index = emitOperations(
     model,
@@ -142,6 +144,8 @@ export async function generateService(
     ["types.ts", header + types],
     ["schemas.js", schemas.js],
     ["schemas.d.ts", schemas.dts],
+    ["validators.js", validators.js],
+    ["validators.d.ts", validators.dts],
     ...(schemas.check === undefined ? [] : [["schemas.check.ts", schemas.check] as const]),
     ["index.ts", index],
   ]);

@@ -111,6 +111,7 @@ export const RESERVED_TOP_LEVEL = [
   "invoke",
   "service",
   "schemas",
+  "validators",
   "components",
   "operations",
   "paths",

@@ -170,6 +170,6 @@ export async function invoke<T>(client: Client, request: OperationRequest<T>, op
     opcRequestId,
     warned: client.warnedOperations,
     onWarning: client.options.onWarning ?? defaultWarning,
-  });
+  }, request.isValid);
   return { ...base, data: data as T };
 }

@@ -54,6 +54,11 @@ export interface OperationRequest<T = unknown> {
   readonly responseKind?: "json" | "binary" | "none" | undefined;
   /** Schema of the 2xx JSON body; a function so the schema is built only when first needed. */
   readonly schema?: (() => ResponseSchema<T>) | undefined;
+  /**
+   * A generated plain check that accepts exactly what `schema` accepts, tried first: zod then
+   * runs only on a mismatch, to say what is wrong.
+   */
+  readonly isValid?: ((data: unknown) => boolean) | undefined;
   /** The spec's `x-obmcs-client-retries-enabled`: retry by default with the client's strategy. */
   readonly retryByDefault?: boolean | undefined;
   /** Don't sign the body (`x-obmcs-signing-strategy: exclude_body`, streamed uploads). */

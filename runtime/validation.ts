@@ -50,8 +50,9 @@ export function validationIssues(schema: ResponseSchema, data: unknown): Validat
 }
 
 /**
- * Validate `data` per `mode`; the schema is built only when validation runs. `warned` is the caller-owned set of operations already warned
- * about (it lives in the client, never in module state).
+ * Validate `data` per `mode`. `isValid`, the generated plain check, answers first; the zod
+ * schema is built and run only when it says no (or is missing). `warned` is the caller-owned
+ * set of operations already warned about (it lives in the client, never in module state).
  */
 export function validateResponse(
   mode: ValidationMode,
@@ -59,9 +60,11 @@ export function validateResponse(
   schema: (() => ResponseSchema) | undefined,
   data: unknown,
   context: { opcRequestId?: string | undefined; warned: Set<string>; onWarning: (message: string) => void },
+  isValid?: ((data: unknown) => boolean) | undefined,
 ): void {
   // Once an operation was warned about, "warn" has nothing more to say about it: skip the work.
   if (mode === "off" || schema === undefined || (mode === "warn" && context.warned.has(operation))) return;
+  if (isValid?.(data) === true) return;
   const issues = validationIssues(schema(), data);
   if (!issues) return;
   const error = new ResponseValidationError({ operation, issues, opcRequestId: context.opcRequestId });

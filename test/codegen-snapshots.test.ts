@@ -84,8 +84,9 @@ describe("generated operation code", () => {
       for (const [file, content] of await files(name)) {
         const specifiers = [...content.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
         for (const specifier of specifiers) {
-          assert.ok(["oci-raw", "zod/mini", "./types.js", "./schemas.js"].includes(specifier!), `${name}/${file} imports ${specifier}`);
+          assert.ok(["oci-raw", "zod/mini", "./types.js", "./schemas.js", "./validators.js"].includes(specifier!), `${name}/${file} imports ${specifier}`);
         }
+        if (file === "validators.js") assert.deepEqual(specifiers, [], `${name}/validators.js imports nothing`);
         assert.doesNotMatch(content, /import \{[^}]*\} from "zod/, `${name}/${file}: zod must be a namespace import`);
       }
     }

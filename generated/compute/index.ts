@@ -2,6 +2,7 @@
 //   npx oci-raw generate specs/compute.swagger.yaml --out generated --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Core Services API: where requests go. */
@@ -75,6 +76,7 @@ export async function listInstances(client: Client, params: ListInstancesParams,
       "opc-request-id": params.opcRequestId,
     },
     schema: schemas.ListInstancesResponse,
+    isValid: validators.ListInstancesResponse,
     retryByDefault: true,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate specs/identity.yaml --out generated --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Identity and Access Management Service API: where requests go. */
@@ -67,6 +68,7 @@ export async function listUsers(client: Client, params: ListUsersParams, options
       lifecycleState: params.lifecycleState,
     },
     schema: schemas.ListUsersResponse,
+    isValid: validators.ListUsersResponse,
     retryByDefault: true,
   }, options);
 }
@@ -99,6 +101,7 @@ export async function createUser(client: Client, params: CreateUserParams, optio
     },
     body: params.body,
     schema: schemas.User,
+    isValid: validators.User,
     retryByDefault: true,
     acceptsRetryToken: true,
   }, options);
@@ -125,6 +128,7 @@ export async function getUser(client: Client, params: GetUserParams, options?: C
       userId: params.userId,
     },
     schema: schemas.User,
+    isValid: validators.User,
     retryByDefault: true,
   }, options);
 }
@@ -161,6 +165,7 @@ export async function updateUser(client: Client, params: UpdateUserParams, optio
     },
     body: params.body,
     schema: schemas.User,
+    isValid: validators.User,
     retryByDefault: true,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate specs/objectstorage.yaml --out generated --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Object Storage Service API: where requests go. */
@@ -51,6 +52,7 @@ export async function getNamespace(client: Client, params: GetNamespaceParams = 
       "opc-client-request-id": params.opcClientRequestId,
     },
     schema: schemas.GetNamespaceResponse,
+    isValid: validators.GetNamespaceResponse,
   }, options);
 }
 
@@ -99,6 +101,7 @@ export async function listBuckets(client: Client, params: ListBucketsParams, opt
       "opc-client-request-id": params.opcClientRequestId,
     },
     schema: schemas.ListBucketsResponse,
+    isValid: validators.ListBucketsResponse,
   }, options);
 }
 
@@ -133,6 +136,7 @@ export async function createBucket(client: Client, params: CreateBucketParams, o
     },
     body: params.body,
     schema: schemas.Bucket,
+    isValid: validators.Bucket,
   }, options);
 }
 

@@ -2,6 +2,7 @@
 //   npx oci-raw generate identity.yaml --out src/oci
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Identity and Access Management Service API (users only): where requests go. */
@@ -48,6 +49,7 @@ export async function listUsers(client: Client, params: ListUsersParams, options
       name: params.name,
     },
     schema: schemas.ListUsersResponse,
+    isValid: validators.ListUsersResponse,
     retryByDefault: true,
   }, options);
 }
@@ -76,6 +78,7 @@ export async function createUser(client: Client, params: CreateUserParams, optio
     },
     body: params.body,
     schema: schemas.User,
+    isValid: validators.User,
     retryByDefault: true,
     acceptsRetryToken: true,
   }, options);
@@ -102,6 +105,7 @@ export async function getUser(client: Client, params: GetUserParams, options?: C
       userId: params.userId,
     },
     schema: schemas.User,
+    isValid: validators.User,
     retryByDefault: true,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate test/fixtures/codegen/composition.yaml --out test/__snapshots__/codegen --name composition --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components, operations } from "./types.js";
 
 /** Composition fixture: where requests go. No endpoint is known for it: create the client with `endpoint`. */
@@ -41,6 +42,7 @@ export async function getShape(client: Client, params: GetShapeParams, options?:
       shapeId: params.shapeId,
     },
     schema: schemas.Shape,
+    isValid: validators.Shape,
   }, options);
 }
 
@@ -63,5 +65,6 @@ export async function getTree(client: Client, params: GetTreeParams = {}, option
     method: "GET",
     path: "/trees",
     schema: schemas.GetTreeResponse,
+    isValid: validators.GetTreeResponse,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate test/fixtures/codegen/external/main.yaml --out test/__snapshots__/codegen --name external --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** External refs fixture: where requests go. No endpoint is known for it: create the client with `endpoint`. */
@@ -35,5 +36,6 @@ export async function getPet(client: Client, params: GetPetParams, options?: Cal
       petId: params.petId,
     },
     schema: schemas.Pet,
+    isValid: validators.Pet,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate test/fixtures/codegen/openapi31.yaml --out test/__snapshots__/codegen --name openapi31 --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** OpenAPI 3.1 fixture: where requests go. No endpoint is known for it: create the client with `endpoint`. */
@@ -65,6 +66,7 @@ export async function putFile(client: Client, params: PutFileParams, options?: C
     body: params.body,
     bodyKind: "binary",
     schema: schemas.FileInfo,
+    isValid: validators.FileInfo,
   }, options);
 }
 
@@ -144,5 +146,6 @@ export async function listEvents(client: Client, params: ListEventsParams, optio
       "if-modified-since": params.ifModifiedSince,
     },
     schema: schemas.ListEventsResponse,
+    isValid: validators.ListEventsResponse,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate test/fixtures/codegen/params.yaml --out test/__snapshots__/codegen --name params --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Parameters fixture: where requests go. */
@@ -71,6 +72,7 @@ export async function listParts(client: Client, params: ListPartsParams, options
       "opc-request-id": params.opcRequestId,
     },
     schema: schemas.ListPartsResponse,
+    isValid: validators.ListPartsResponse,
     retryByDefault: true,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate test/fixtures/codegen/polymorphism.swagger.yaml --out test/__snapshots__/codegen --name polymorphism --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Polymorphism fixture: where requests go. No endpoint is known for it: create the client with `endpoint`. */
@@ -45,6 +46,7 @@ export async function listSources(client: Client, params: ListSourcesParams = {}
       default: params.default?.join(","),
     },
     schema: schemas.ListSourcesResponse,
+    isValid: validators.ListSourcesResponse,
     retryByDefault: true,
   }, options);
 }
@@ -67,5 +69,6 @@ export async function createSource(client: Client, params: CreateSourceParams, o
     path: "/sources",
     body: params.body,
     schema: schemas.ImageSourceDetails,
+    isValid: validators.ImageSourceDetails,
   }, options);
 }

@@ -2,6 +2,7 @@
 //   npx oci-raw generate test/fixtures/codegen/tags.swagger.yaml --out test/__snapshots__/codegen --name tags --checks
 import { invoke, type CallOptions, type Client, type OciResponse, type ServiceInfo } from "oci-raw";
 import * as schemas from "./schemas.js";
+import * as validators from "./validators.js";
 import type { components } from "./types.js";
 
 /** Tags fixture: where requests go. */
@@ -36,5 +37,6 @@ export async function listUsers(client: Client, params: ListUsersParams, options
       compartmentId: params.compartmentId,
     },
     schema: schemas.ListUsersResponse,
+    isValid: validators.ListUsersResponse,
   }, options);
 }

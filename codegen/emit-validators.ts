@@ -1,0 +1,216 @@
+/**
+ * Response validators as plain JavaScript: validators.js has one `(value) => boolean` per
+ * schema in schemas.js, with the same name, printed from the same nodes; validators.d.ts
+ * declares each as a type guard for its openapi-typescript type.
+ *
+ * Why both: a zod/mini schema walks the value through zod's general parser (and builds a
+ * copy of it), which costs as much as the rest of a typed call. The generated function
+ * accepts exactly what its zod schema accepts, with no imports, so the runtime checks a
+ * response with it first and runs zod only on a mismatch — for zod's issue paths and messages.
+ * test/validators.test.ts checks that each answers as zod does, on every Oracle spec.
+ */
+import type { StatementStructures, WriterFunction } from "ts-morph";
+import { typesImport, type SchemaSet } from "./emit-schemas.js";
+import { docComment, printFile, spaced } from "./print.js";
+import type { PropertyNode, SchemaNode } from "./schema-node.js";
+
+/** Module-private helpers, each emitted only when used. Their semantics are zod 4's. */
+const HELPERS = {
+  isObject: `/** What zod's object schemas take: an object that is not null or an array. */
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}`,
+  isPlainObject: `/** What zod's records take: an object whose constructor, if it has one, is a plain one. */
+function isPlainObject(value) {
+  if (!isObject(value)) return false;
+  const ctor = value.constructor;
+  if (typeof ctor !== "function") return true;
+  const proto = ctor.prototype;
+  return isObject(proto) && Object.prototype.hasOwnProperty.call(proto, "isPrototypeOf");
+}`,
+  isArrayOf: `function isArrayOf(value, check) {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (!check(value[i])) return false;
+  return true;
+}`,
+  isRecordOf: `/** A record with string keys (an enumerable symbol key fails, as in zod); \`__proto__\` is not checked. */
+function isRecordOf(value, check) {
+  if (!isPlainObject(value)) return false;
+  for (const symbol of Object.getOwnPropertySymbols(value)) {
+    if (Object.prototype.propertyIsEnumerable.call(value, symbol)) return false;
+  }
+  if (check === undefined) return true;
+  for (const key of Object.keys(value)) if (key !== "__proto__" && !check(value[key])) return false;
+  return true;
+}`,
+  everyOther: `/** Every key but the declared ones (and \`__proto__\`) passes \`check\`. */
+function everyOther(value, declared, check) {
+  for (const key in value) {
+    if (key !== "__proto__" && !declared.includes(key) && !check(value[key])) return false;
+  }
+  return true;
+}`,
+} as const;
+type Helper = keyof typeof HELPERS;
+const NEEDS: Partial<Record<Helper, Helper[]>> = { isPlainObject: ["isObject"], isRecordOf: ["isPlainObject", "isObject"] };
+
+interface Printing {
+  identifiers: ReadonlyMap<string, string>;
+  helpers: Set<Helper>;
+  /** Names of the parameters of nested arrow functions, one per depth. */
+  depth: number;
+}
+
+function use(p: Printing, helper: Helper): string {
+  p.helpers.add(helper);
+  for (const other of NEEDS[helper] ?? []) p.helpers.add(other);
+  return helper;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function member(value: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${value}.${key}` : `${value}[${JSON.stringify(key)}]`;
+}
+
+/** Whether zod's schema for `node` accepts `undefined`: then a required key must also be present. */
+function acceptsUndefined(node: SchemaNode): boolean {
+  switch (node.kind) {
+    case "unknown":
+      return true;
+    case "nullable":
+      return acceptsUndefined(node.inner);
+    case "union":
+      return node.options.some(acceptsUndefined);
+    case "intersection":
+      return acceptsUndefined(node.left) && acceptsUndefined(node.right);
+    default:
+      return false;
+  }
+}
+
+/** The operands of an `&&`/`||` chain, without the ones that cannot change its value. */
+function operands(parts: readonly string[], operator: "&&" | "||"): string[] {
+  const neutral = operator === "&&" ? "true" : "false";
+  const decisive = operator === "&&" ? "false" : "true";
+  if (parts.includes(decisive)) return [decisive];
+  const kept = parts.filter((part) => part !== neutral);
+  return kept.length === 0 ? [neutral] : kept;
+}
+
+/** The chain, parenthesised when it has more than one operand, so it can stand in any other chain. */
+function grouped(parts: readonly string[], operator: "&&" | "||"): string {
+  const kept = operands(parts, operator);
+  return kept.length === 1 ? kept[0]! : `(${kept.join(` ${operator} `)})`;
+}
+
+/** A function `check(value)` for `node`, as an expression: a name where there is one. */
+function checkFunction(node: SchemaNode, p: Printing): string | undefined {
+  if (node.kind === "unknown") return undefined;
+  if (node.kind === "ref") return p.identifiers.get(node.name)!;
+  const param = `v${p.depth + 1}`;
+  return `(${param}) => ${stripParens(checkOf(node, param, { ...p, depth: p.depth + 1 }))}`;
+}
+
+function stripParens(expression: string): string {
+  return expression.startsWith("(") && expression.endsWith(")") && balancedInside(expression) ? expression.slice(1, -1) : expression;
+}
+
+/** Whether the outer parentheses of `(…)` enclose the whole expression. */
+function balancedInside(expression: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '"') {
+      // Skip a string literal (JSON.stringify escapes quotes inside).
+      for (i++; i < expression.length && expression[i] !== '"'; i++) if (expression[i] === "\\") i++;
+      continue;
+    }
+    if (c === "(") depth++;
+    else if (c === ")" && --depth === 0 && i < expression.length - 1) return false;
+  }
+  return true;
+}
+
+/** A boolean expression that is true exactly when zod's schema for `node` accepts `value`. */
+function checkOf(node: SchemaNode, value: string, p: Printing): string {
+  switch (node.kind) {
+    case "unknown":
+      return "true";
+    case "never":
+      return "false";
+    case "string":
+    case "boolean":
+      return `typeof ${value} === "${node.kind}"`;
+    case "number":
+      return `Number.isFinite(${value})`;
+    case "null":
+      return `${value} === null`;
+    case "literal":
+      return `${value} === ${JSON.stringify(node.value)}`;
+    case "nullable":
+      return grouped([`${value} === null`, checkOf(node.inner, value, p)], "||");
+    case "ref":
+      return `${p.identifiers.get(node.name)!}(${value})`;
+    case "union":
+      return grouped(node.options.map((option) => checkOf(option, value, p)), "||");
+    case "intersection":
+      return grouped([checkOf(node.left, value, p), checkOf(node.right, value, p)], "&&");
+    case "array": {
+      const items = checkFunction(node.items, p);
+      return items === undefined ? `Array.isArray(${value})` : `${use(p, "isArrayOf")}(${value}, ${items})`;
+    }
+    case "record": {
+      const values = checkFunction(node.values, p);
+      return `${use(p, "isRecordOf")}(${value}${values === undefined ? "" : `, ${values}`})`;
+    }
+    case "object":
+      return grouped(objectChecks(node, value, p), "&&");
+  }
+}
+
+function objectChecks(node: Extract<SchemaNode, { kind: "object" }>, value: string, p: Printing): string[] {
+  const parts = [`${use(p, "isObject")}(${value})`, ...node.properties.map((property) => propertyCheck(property, value, p))];
+  if (node.rest) {
+    const rest = checkFunction(node.rest, p);
+    const declared = JSON.stringify(node.properties.map((property) => property.key));
+    if (rest !== undefined) parts.push(`${use(p, "everyOther")}(${value}, ${declared}, ${rest})`);
+  }
+  return parts;
+}
+
+/** zod's rules: a required key must be present (`in`) and valid; an optional one, if present, valid. */
+function propertyCheck({ key, node, required }: PropertyNode, value: string, p: Printing): string {
+  const present = `${JSON.stringify(key)} in ${value}`;
+  const check = checkOf(node, member(value, key), p);
+  if (required) return acceptsUndefined(node) ? grouped([present, check], "&&") : check;
+  return check === "true" ? "true" : grouped([`!(${present})`, check], "||");
+}
+
+export interface EmittedValidators {
+  js: string;
+  dts: string;
+}
+
+export function emitValidators(set: SchemaSet, header: string): EmittedValidators {
+  const p: Printing = { identifiers: set.identifiers, helpers: new Set(), depth: 0 };
+  const functions = set.entries.map(({ node, ...entry }) => {
+    // An object's checks one per line; anything else is one expression.
+    const parts = node.kind === "object" ? operands(objectChecks(node, "value", p), "&&") : [stripParens(checkOf(node, "value", p))];
+    return { entry, body: parts.join(" &&\n    ") };
+  });
+
+  const jsStatements: Array<StatementStructures | WriterFunction> = (Object.keys(HELPERS) as Helper[])
+    .filter((helper) => p.helpers.has(helper))
+    .map((helper) => spaced(HELPERS[helper]));
+  const dtsStatements: Array<StatementStructures | WriterFunction> = [...typesImport(set.entries)];
+  for (const { entry, body } of functions) {
+    const doc = docComment(entry.doc);
+    jsStatements.push(spaced(`${doc}export function ${entry.identifier}(value) {\n  return ${body};\n}`));
+    dtsStatements.push(spaced(`${doc}export declare function ${entry.identifier}(value: unknown): value is ${entry.type};`));
+  }
+  return {
+    js: printFile("validators.js", { leadingTrivia: header, statements: jsStatements }),
+    dts: printFile("validators.d.ts", { leadingTrivia: header, statements: dtsStatements }),
+  };
+}
