@@ -200,7 +200,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   const checkFile = (dir: string) => join(project, dir, "identity", "schemas.check.ts");
 
   await t.test("schemas.check.ts only with --checks", async () => {
-    assert.deepEqual((await readdir(join(project, "src/oci/identity"))).sort(), ["index.ts", "schemas.d.ts", "schemas.js", "types.ts"]);
+    assert.deepEqual((await readdir(join(project, "src/oci/identity"))).sort(), ["index.ts", "schemas.d.ts", "schemas.js", "types.ts", "validators.d.ts", "validators.js"]);
     assert.match(await readFile(checkFile("src/checked"), "utf8"), /z\.ZodMiniType<components\["schemas"\]\["User"\]>/);
   });
 

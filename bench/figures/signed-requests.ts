@@ -4,24 +4,19 @@
  *  - signedFetch ÷ the same transport sending unsigned with one bare crypto.sign added per
  *    request, for the platform fetch and for an undici Agent (undiciTransport());
  *  - a generated typed list operation (identity listUsers, 100 users) with validation
- *    "strict" and "off" ÷ signedFetch + response.json() on the same URL;
- *  - the same strict call in a process that loaded `zod/compile` first (bench/validation-child.ts:
- *    the compiler is process-wide, so it cannot share this process with the plain strict arm).
+ *    "strict" and "off" ÷ signedFetch + response.json() on the same URL.
  */
 import { createPrivateKey, sign as rsaSign } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { ApiKeySigner, createClient, signedFetch, type CallOptions, type Client, type FetchFunction, type OciResponse } from "oci-raw";
 import { undiciTransport } from "oci-raw/undici";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
-import type { ValidationChildReport } from "../validation-child.js";
-import { runMeasured } from "../lib/child.js";
 import { ensureGenerated } from "../lib/generated.js";
 import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer, type LoopbackServer } from "../lib/loopback-server.js";
 import { listUsers as exampleListUsers } from "../../examples/oci/identity/index.js";
-import { ROOT, WORK, missingSpecMessage, oracleSpec } from "../lib/paths.js";
+import { ROOT, missingSpecMessage, oracleSpec } from "../lib/paths.js";
 import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";
 import { interleaveOps, ratios, summarize } from "../lib/stats.js";
 
@@ -168,23 +163,6 @@ export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promi
           `${fmt(summarize(runs.strict).median)}/CPU-s vs ${rawRate}/CPU-s`, { op: ">=", value: 0.9 }),
         row("listUsers (100 users), validation off ÷ signedFetch + json()", ratios(runs.off, runs.raw), "×",
           `${fmt(summarize(runs.off).median)}/CPU-s vs ${rawRate}/CPU-s`),
-      );
-
-      log(`  typed listUsers, strict, with import "zod/compile": ${s.rounds} rounds in a process of its own`);
-      mkdirSync(join(WORK, "fig2"), { recursive: true });
-      const keyFile = join(WORK, "fig2", "key.pem");
-      writeFileSync(keyFile, key.pem, { mode: 0o600 });
-      const child = await runMeasured(
-        // oci-raw from its sources, as this process loads it (`npm run bench` runs with them).
-        ["--conditions=source", "--import", "tsx"],
-        [join(ROOT, "bench", "validation-child.ts"), dir, endpoint, keyFile, String(s.rounds), String(s.warmupRounds), String(s.perRound)],
-        ROOT,
-      );
-      const compiled = JSON.parse(child.stdout) as ValidationChildReport;
-      if (!compiled.compiled) throw new Error("zod/compile did not compile ListUsersResponse: the row would measure the plain parser");
-      rows.push(
-        row('listUsers (100 users), validation strict with `import "zod/compile"` ÷ signedFetch + json()', ratios(compiled.strict, compiled.raw), "×",
-          `${fmt(summarize(compiled.strict).median)}/CPU-s vs ${fmt(summarize(compiled.raw).median)}/CPU-s (own process)`, { op: ">=", value: 0.9 }),
       );
     }
   } finally {
