@@ -200,7 +200,8 @@ export async function signedFetch(input: string | URL, options: SignedFetchOptio
     if (response?.status === 401 && !refreshed && options.signer.refresh) {
       refreshed = true;
       await drain(response);
-      await options.signer.refresh();
+      const keyId = /keyId="([^"]*)"/.exec(signed["authorization"] ?? "")?.[1];
+      await options.signer.refresh(keyId === undefined ? undefined : { keyId });
       attempt -= 1; // the refresh retry does not use up the retry budget
       continue;
     }

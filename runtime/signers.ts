@@ -16,8 +16,12 @@ import {
 export interface RequestSigner {
   /** Every header to send, names lower-case, `authorization` included. */
   sign(request: SignableRequest): Promise<Record<string, string>>;
-  /** Get fresh credentials now (called once after a 401 from a token that looked valid). */
-  refresh?(): Promise<void>;
+  /**
+   * Get fresh credentials now (called once after a 401 from a token that looked valid).
+   * `rejected` names the key id the refused request was signed with: when the credentials
+   * have been replaced since, there is nothing to refresh — the request is simply signed again.
+   */
+  refresh?(rejected?: { keyId: string }): Promise<void>;
   /** Like `sign`, also returning the signing string (for `--debug`). Optional. */
   signWithDetails?(request: SignableRequest): Promise<SignedRequestParts>;
 }
@@ -117,7 +121,10 @@ export class CredentialsSigner implements RequestSigner {
     return context.sign(request);
   }
 
-  async refresh(): Promise<void> {
+  async refresh(rejected?: { keyId: string }): Promise<void> {
+    // Requests signed before a refresh come back 401 one after another, after it: only a 401
+    // for the credentials still current refreshes, so a revoked token costs one token request.
+    if (rejected !== undefined && (await this.source.credentials()).keyId !== rejected.keyId) return;
     await this.source.refresh();
   }
 }

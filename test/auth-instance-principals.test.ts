@@ -217,6 +217,30 @@ describe("instance principals", () => {
     }
   });
 
+  test("401s that arrive after the refresh they would have asked for cost no further token request", async () => {
+    const signer = await create();
+    assert.equal((await getNamespace(signer)).status, 200);
+    const revoked = (await signer.federationClient.credentials()).keyId;
+    federation.revokeAll();
+    const before = federation.tokenRequests;
+    // 50 requests signed with the revoked token; the first goes out at once, the other 49 only
+    // once its 401 has brought a new token: they come back 401 after that refresh is over.
+    let first = true;
+    const refreshed = async (): Promise<void> => {
+      while ((await signer.federationClient.credentials()).keyId === revoked) await delay(5);
+    };
+    const held: typeof fetch = async (url, init) => {
+      const oldToken = new Headers(init?.headers).get("authorization")?.includes(`keyId="${revoked}"`) === true;
+      if (oldToken && !first) await refreshed();
+      first = false;
+      return fetch(url, init);
+    };
+    const responses = await Promise.all(Array.from({ length: 50 }, () => getNamespace(signer, { fetch: held })));
+    for (const r of responses) await r.arrayBuffer();
+    assert.deepEqual([...new Set(responses.map((r) => r.status))], [200]);
+    assert.equal(federation.tokenRequests - before, 1);
+  });
+
   test("federation 5xx: retried by default; with noRetry an AuthError naming endpoint and status, never a token", async () => {
     federation.failNext(1, 503);
     const before = federation.tokenRequests;

@@ -153,7 +153,7 @@ function debugSigner(inner: RequestSigner, io: CliIo): RequestSigner {
       return headers;
     },
   };
-  if (inner.refresh) wrapped.refresh = () => inner.refresh!();
+  if (inner.refresh) wrapped.refresh = (rejected) => inner.refresh!(rejected);
   return wrapped;
 }
 
