@@ -8,10 +8,10 @@ import { ApiKeySigner } from "oci-raw";
 import { FINGERPRINT, GET_URL, POST_URL, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { generatedKey, jsonBody, publishedTestKey, type BenchKey } from "../lib/keys.js";
 import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";
-import { interleaveOps, roughRate, ratios, summarize } from "../lib/stats.js";
+import { collectGarbage, interleaveOps, roughRate, ratios, summarize } from "../lib/stats.js";
 
 const BODY = jsonBody(1024);
-const ROUND_SECONDS = 0.2;
+const ROUND_SECONDS = 0.1;
 
 
 /** oci-common's own (CommonJS) API, as much of it as this figure uses. */
@@ -33,7 +33,7 @@ export async function signingFigure({ smoke, log }: FigureOptions): Promise<Figu
   const common = await loadOciCommon();
   const keys: BenchKey[] = [generatedKey(2048), publishedTestKey()];
   const rows: Row[] = [];
-  const rounds = smoke ? 1 : 15;
+  const rounds = smoke ? 1 : 31;
   const commonRounds = smoke ? 1 : 7;
   const warmupRounds = smoke ? 0 : 1;
 
@@ -71,8 +71,12 @@ export async function signingFigure({ smoke, log }: FigureOptions): Promise<Figu
       // Calls are timed in batches of about 5 ms: reading the CPU clock is a system call, which on
       // this virtual machine costs the next few microseconds of JavaScript their warm caches.
       const batch = smoke ? 1 : Math.max(1, Math.round(0.005 / rawSeconds));
+      // Each comparison starts on a collected heap: garbage left by earlier oci-common calls
+      // would otherwise be collected during (and charged to) whichever arm allocates next.
+      collectGarbage();
       const bareRuns = await interleaveOps({ bare, ociRaw: signRaw }, { rounds, warmupRounds, opsPerRound: againstBare, clock: "cpu", batch });
       log(`  signing ${method} ${key.label}: ${againstBare} and ${againstCommon} signatures per arm per round, batches of ${batch}`);
+      collectGarbage();
       const commonRuns = await interleaveOps({ ociRaw: signRaw, ociCommon: signCommon }, { rounds: commonRounds, warmupRounds, opsPerRound: againstCommon, clock: "cpu", batch });
       const bareRate = summarize(bareRuns.bare).median;
       const rawRate = summarize(bareRuns.ociRaw).median;
