@@ -175,6 +175,23 @@ describe("session token profiles", () => {
     assert.equal(used.keyId, `ST$${fresh}`);
   });
 
+  test("the token file is looked at no more than once per checkIntervalMs; a rewrite shows after it", async () => {
+    const tokenDir = await mkdtemp(join(dir, "interval-"));
+    const file = join(tokenDir, "token");
+    const first = sessionToken();
+    await writeFile(file, first);
+    const signer = new SessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), checkIntervalMs: 1000 });
+    const keyIdOf = async (): Promise<string | undefined> =>
+      /keyId="([^"]*)"/.exec((await signer.sign({ method: "GET", url: `${emulator.url}/n/` }))["authorization"] ?? "")?.[1];
+    assert.equal(await keyIdOf(), `ST$${first}`);
+    const second = sessionToken();
+    assert.notEqual(second, first);
+    await writeFile(file, second);
+    assert.equal(await keyIdOf(), `ST$${first}`, "within the interval the file is not looked at");
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal(await keyIdOf(), `ST$${second}`, "after it, the rewrite is picked up");
+  });
+
   test("an expired session token: an AuthError telling to run oci session refresh", async () => {
     const expiredDir = await mkdtemp(join(dir, "expired-"));
     const file = join(expiredDir, "token");

@@ -24,11 +24,13 @@ export interface SessionTokenSignerOptions extends SignatureHeaderLists {
   onWarning?: ((message: string) => void) | undefined;
   /** Re-read the token file this long before it expires (default 5 minutes). */
   refreshWindowSeconds?: number | undefined;
+  /** Look at the token file for a rewrite at most this often (default 1 000 ms; a 401 re-reads it at once). */
+  checkIntervalMs?: number | undefined;
 }
 
 /**
- * A signer over a session token file and its key. Each signature checks (one shared `stat`)
- * whether the token file changed and re-reads it if so.
+ * A signer over a session token file and its key. Signatures check (one shared `stat`, at most
+ * once per `checkIntervalMs`) whether the token file changed and re-read it if so.
  */
 export class SessionTokenSigner extends CredentialsSigner {
   readonly securityTokenFile: string;
@@ -37,7 +39,7 @@ export class SessionTokenSigner extends CredentialsSigner {
   constructor(options: SessionTokenSignerOptions) {
     const tokenFile = expandHome(options.securityTokenFile);
     const keyFile = expandHome(options.keyFile);
-    const watched = new WatchedFile(tokenFile);
+    const watched = new WatchedFile(tokenFile, { checkIntervalMs: options.checkIntervalMs });
     const refreshing = new RefreshingCredentials({
       description: `the session token in ${tokenFile}`,
       refreshWindowMs: options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000,

@@ -1,6 +1,8 @@
 /**
  * Noticing that a file was rewritten (`oci session refresh`, a token injector), cheaply:
- * one `stat` shared by concurrent callers, compared with what was last read.
+ * one `stat` shared by concurrent callers, compared with what was last read, and at most one
+ * per `checkIntervalMs` (default 1 s) — a signer under load would otherwise stat the file for
+ * every request. A change is seen within that interval; a 401 re-reads the file at once.
  */
 import { stat } from "node:fs/promises";
 
@@ -10,17 +12,24 @@ interface Seen {
   readonly ino: number;
 }
 
+export const DEFAULT_CHECK_INTERVAL_MS = 1000;
+
 export class WatchedFile {
   readonly path: string;
+  readonly #intervalMs: number;
   #seen: Seen | undefined;
   #checking: Promise<boolean> | undefined;
+  #checkedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(path: string) {
+  constructor(path: string, options: { checkIntervalMs?: number | undefined } = {}) {
     this.path = path;
+    this.#intervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+    if (!(this.#intervalMs >= 0)) throw new TypeError(`checkIntervalMs must be a non-negative number of milliseconds, got ${String(options.checkIntervalMs)}`);
   }
 
   /** Record the file's current state (call just before reading it). Missing file → nothing recorded. */
   async mark(): Promise<void> {
+    this.#checkedAt = performance.now();
     try {
       const s = await stat(this.path);
       this.#seen = { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino };
@@ -31,10 +40,14 @@ export class WatchedFile {
 
   /**
    * True when the file differs (mtime, size or inode) from when it was last marked. A file that
-   * cannot be stat'ed counts as unchanged: reading it will report the problem.
+   * cannot be stat'ed counts as unchanged: reading it will report the problem. Within
+   * `checkIntervalMs` of the last look, unchanged without looking.
    */
   changed(): Promise<boolean> {
     if (this.#checking) return this.#checking;
+    const now = performance.now();
+    if (now - this.#checkedAt < this.#intervalMs) return Promise.resolve(false);
+    this.#checkedAt = now;
     const check = async (): Promise<boolean> => {
       await undefined;
       try {
