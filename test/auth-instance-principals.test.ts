@@ -21,6 +21,7 @@ import {
   X509FederationClientSigner,
   decodeJwtPayload,
 } from "../runtime/auth/index.js";
+import { getMetadataFromFirst, hasIpv4Route, metadataBaseUrls } from "../runtime/auth/imds.js";
 import { startEmulator, type Emulator } from "./emulator/index.js";
 import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
 import type { MountedFederation } from "./emulator/federation.js";
@@ -286,6 +287,35 @@ describe("instance principals", () => {
       (err: unknown) =>
         err instanceof AuthError && err.code === "AUTH_ENDPOINT_UNREACHABLE" && err.message.includes(`127.0.0.1:${port}/opc/v2/instance/region`),
     );
+  });
+
+  test("IMDS addresses: the override alone; else IPv4 with a route to it, else IPv6 first (the route is never looked up here)", async () => {
+    const never = async (): Promise<boolean> => assert.fail("an override must not look up a route");
+    assert.deepEqual(await metadataBaseUrls("http://127.0.0.1:1/opc/v2/", {}, never), ["http://127.0.0.1:1/opc/v2"]);
+    assert.deepEqual(await metadataBaseUrls(undefined, { OCI_METADATA_BASE_URL: "http://127.0.0.1:2/opc/v2" }, never), ["http://127.0.0.1:2/opc/v2"]);
+    const blank = { OCI_METADATA_BASE_URL: "  " };
+    assert.deepEqual(await metadataBaseUrls(undefined, blank, async () => true), ["http://169.254.169.254/opc/v2"]);
+    assert.deepEqual(await metadataBaseUrls(undefined, blank, async () => false), ["http://[fd00:c1::a9fe:a9fe]/opc/v2", "http://169.254.169.254/opc/v2"]);
+  });
+
+  test("the route check: a UDP connect that sends nothing (checked on loopback only)", async () => {
+    assert.equal(await hasIpv4Route("127.0.0.1"), true);
+  });
+
+  test("metadata from the first base that can be reached; an HTTP error is final", async () => {
+    const closed = `http://127.0.0.1:${await closedPort()}/opc/v2`;
+    const { text, endpoint } = await getMetadataFromFirst([closed, imds.baseUrl], "instance/region", { retry: noRetry });
+    assert.equal(endpoint.baseUrl, imds.baseUrl);
+    assert.ok(text.trim().length > 0);
+    emulator.faults.failNext(1, 500, "InternalServerError");
+    try {
+      await assert.rejects(
+        getMetadataFromFirst([imds.baseUrl, closed], "instance/region", { retry: noRetry }),
+        (err: unknown) => err instanceof AuthError && err.code === "AUTH_ENDPOINT_ERROR",
+      );
+    } finally {
+      emulator.faults.clear();
+    }
   });
 
   test("IMDS slow: the per-request timeout turns into an AuthError", async () => {

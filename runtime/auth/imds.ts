@@ -1,11 +1,15 @@
 /**
  * Instance metadata (IMDS): v2 (`/opc/v2`, header `Authorization: Bearer Oracle`) with a
- * fallback to v1 (`/opc/v1`, no header) when v2 answers 404.
+ * fallback to v1 (`/opc/v1`, no header) when v2 answers 404; at the link-local IPv4 address,
+ * or at the IPv6 one on hosts with no IPv4 route to it (the Python SDK's order).
  */
+import { createSocket } from "node:dgram";
 import { AuthError } from "../errors.js";
 import { httpStatusError, requestWithRetry, type AuthHttpOptions } from "./fetch-util.js";
 
 export const DEFAULT_METADATA_BASE_URL = "http://169.254.169.254/opc/v2";
+export const DEFAULT_METADATA_BASE_URL_IPV6 = "http://[fd00:c1::a9fe:a9fe]/opc/v2";
+const IMDS_IPV4 = "169.254.169.254";
 
 export interface MetadataEndpoint {
   /** Base URL without trailing slash, e.g. `http://169.254.169.254/opc/v2`. */
@@ -18,9 +22,15 @@ function headersFor(baseUrl: string): Record<string, string> {
   return /\/opc\/v1$/.test(baseUrl) ? {} : { authorization: "Bearer Oracle" };
 }
 
+/** The override of the metadata base URL: the option, then `OCI_METADATA_BASE_URL` (blank counts as unset). */
+function metadataOverride(option: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const fromEnv = env["OCI_METADATA_BASE_URL"]?.trim();
+  return option ?? (fromEnv ? fromEnv : undefined);
+}
+
 /** The metadata base URL: option, then `OCI_METADATA_BASE_URL`, then the link-local v2 address. */
 export function metadataBaseUrl(option: string | undefined, env: NodeJS.ProcessEnv): string {
-  const raw = option ?? (env["OCI_METADATA_BASE_URL"] || undefined) ?? DEFAULT_METADATA_BASE_URL;
+  const raw = metadataOverride(option, env) ?? DEFAULT_METADATA_BASE_URL;
   try {
     new URL(raw);
   } catch {
@@ -29,6 +39,64 @@ export function metadataBaseUrl(option: string | undefined, env: NodeJS.ProcessE
     });
   }
   return raw.replace(/\/+$/, "");
+}
+
+/**
+ * Whether this host has an IPv4 route to `host` (default: the IMDS address): connecting a UDP
+ * socket only looks the route up, it sends nothing. False on error or after `timeoutMs`.
+ */
+export function hasIpv4Route(host = IMDS_IPV4, timeoutMs = 200): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    let settled = false;
+    const done = (answer: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once("error", () => done(false));
+    try {
+      socket.connect(80, host, () => done(true));
+    } catch {
+      done(false);
+    }
+  });
+}
+
+/**
+ * The metadata base URLs to try, in order: the override alone (option, then
+ * `OCI_METADATA_BASE_URL`); else the IPv4 address when there is a route to it; else the IPv6
+ * address, then IPv4. `ipv4Route` is for tests, which never look up the real address.
+ */
+export async function metadataBaseUrls(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv,
+  ipv4Route: () => Promise<boolean> = hasIpv4Route,
+): Promise<string[]> {
+  if (metadataOverride(option, env) !== undefined) return [metadataBaseUrl(option, env)];
+  return (await ipv4Route()) ? [DEFAULT_METADATA_BASE_URL] : [DEFAULT_METADATA_BASE_URL_IPV6, DEFAULT_METADATA_BASE_URL];
+}
+
+/**
+ * `getMetadata` from the first base URL that can be reached; any other failure (an HTTP
+ * error, a bad answer) is final, as is the last base's.
+ */
+export async function getMetadataFromFirst(
+  baseUrls: readonly string[],
+  path: string,
+  options: AuthHttpOptions,
+): Promise<{ text: string; endpoint: MetadataEndpoint }> {
+  for (let i = 0; ; i++) {
+    try {
+      return await getMetadata(baseUrls[i]!, path, options);
+    } catch (error) {
+      const unreachable = error instanceof AuthError && error.code === "AUTH_ENDPOINT_UNREACHABLE";
+      if (!unreachable || i === baseUrls.length - 1) throw error;
+    }
+  }
 }
 
 /**

@@ -10,11 +10,14 @@ import type { SignatureHeaderLists } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { tenancyFromCertificate, UrlBasedCertificateRetriever } from "./certificates.js";
 import { X509FederationClient, X509FederationClientSigner } from "./federation.js";
-import { getMetadata, metadataBaseUrl, type MetadataEndpoint } from "./imds.js";
+import { getMetadataFromFirst, metadataBaseUrls, type MetadataEndpoint } from "./imds.js";
 import { SessionKeySupplier } from "./session-key.js";
 
 export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists {
-  /** IMDS base URL. Default: `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`. */
+  /**
+   * IMDS base URL. Default: `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`, or on
+   * a host with no IPv4 route to it `http://[fd00:c1::a9fe:a9fe]/opc/v2` first.
+   */
   metadataBaseUrl?: string | undefined;
   /**
    * Full federation URL, e.g. `https://auth.us-phoenix-1.oraclecloud.com/v1/x509`. Default:
@@ -64,8 +67,8 @@ export class InstancePrincipalsSigner extends X509FederationClientSigner {
       timeoutMs: options.timeoutMs,
     };
 
-    const base = metadataBaseUrl(options.metadataBaseUrl, env);
-    const { text: rawRegion, endpoint } = await getMetadata(base, "instance/region", transport);
+    const bases = await metadataBaseUrls(options.metadataBaseUrl, env);
+    const { text: rawRegion, endpoint } = await getMetadataFromFirst(bases, "instance/region", transport);
     const override = options.federationEndpoint ?? (env["OCI_RAW_FEDERATION_ENDPOINT"] || undefined);
     const region = canonicalRegion(rawRegion.trim(), endpoint.baseUrl, override !== undefined);
     const federationEndpoint = override ?? federationEndpointFor(region);
