@@ -3,7 +3,6 @@
  * fallback to v1 (`/opc/v1`, no header) when v2 answers 404; at the link-local IPv4 address,
  * or at the IPv6 one on hosts with no IPv4 route to it (the Python SDK's order).
  */
-import { createSocket } from "node:dgram";
 import { AuthError } from "../errors.js";
 import { httpStatusError, requestWithRetry, type AuthHttpOptions } from "./fetch-util.js";
 
@@ -45,7 +44,10 @@ export function metadataBaseUrl(option: string | undefined, env: NodeJS.ProcessE
  * Whether this host has an IPv4 route to `host` (default: the IMDS address): connecting a UDP
  * socket only looks the route up, it sends nothing. False on error or after `timeoutMs`.
  */
-export function hasIpv4Route(host = IMDS_IPV4, timeoutMs = 200): Promise<boolean> {
+export async function hasIpv4Route(host = IMDS_IPV4, timeoutMs = 200): Promise<boolean> {
+  // Loaded here, not at the top: only instance principals without an override need it, and
+  // every program that imports oci-raw would otherwise load it at start-up.
+  const { createSocket } = await import("node:dgram");
   return new Promise((resolve) => {
     const socket = createSocket("udp4");
     let settled = false;
