@@ -11,6 +11,7 @@
  */
 import type { StatementStructures, WriterFunction } from "ts-morph";
 import { typesImport, type SchemaSet } from "./emit-schemas.js";
+import { isIdentifierName } from "./names.js";
 import { docComment, printFile, spaced } from "./print.js";
 import type { PropertyNode, SchemaNode } from "./schema-node.js";
 
@@ -57,7 +58,7 @@ const NEEDS: Partial<Record<Helper, Helper[]>> = { isPlainObject: ["isObject"], 
 interface Printing {
   identifiers: ReadonlyMap<string, string>;
   helpers: Set<Helper>;
-  /** Names of the parameters of nested arrow functions, one per depth. */
+  /** How deep in nested arrow functions the code is; their parameters are `v1`, `v2`, … */
   depth: number;
 }
 
@@ -67,10 +68,8 @@ function use(p: Printing, helper: Helper): string {
   return helper;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
 function member(value: string, key: string): string {
-  return IDENTIFIER.test(key) ? `${value}.${key}` : `${value}[${JSON.stringify(key)}]`;
+  return isIdentifierName(key) ? `${value}.${key}` : `${value}[${JSON.stringify(key)}]`;
 }
 
 /** Whether zod's schema for `node` accepts `undefined`: then a required key must also be present. */
