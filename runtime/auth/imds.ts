@@ -21,15 +21,8 @@ function headersFor(baseUrl: string): Record<string, string> {
   return /\/opc\/v1$/.test(baseUrl) ? {} : { authorization: "Bearer Oracle" };
 }
 
-/** The override of the metadata base URL: the option, then `OCI_METADATA_BASE_URL` (blank counts as unset). */
-function metadataOverride(option: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const fromEnv = env["OCI_METADATA_BASE_URL"]?.trim();
-  return option ?? (fromEnv ? fromEnv : undefined);
-}
-
-/** The metadata base URL: option, then `OCI_METADATA_BASE_URL`, then the link-local v2 address. */
-export function metadataBaseUrl(option: string | undefined, env: NodeJS.ProcessEnv): string {
-  const raw = metadataOverride(option, env) ?? DEFAULT_METADATA_BASE_URL;
+/** An overriding base URL, checked, without a trailing slash. */
+function checkedBaseUrl(raw: string): string {
   try {
     new URL(raw);
   } catch {
@@ -78,7 +71,9 @@ export async function metadataBaseUrls(
   env: NodeJS.ProcessEnv,
   ipv4Route: () => Promise<boolean> = hasIpv4Route,
 ): Promise<string[]> {
-  if (metadataOverride(option, env) !== undefined) return [metadataBaseUrl(option, env)];
+  const fromEnv = env["OCI_METADATA_BASE_URL"]?.trim(); // blank counts as unset
+  const override = option ?? (fromEnv ? fromEnv : undefined);
+  if (override !== undefined) return [checkedBaseUrl(override)];
   return (await ipv4Route()) ? [DEFAULT_METADATA_BASE_URL] : [DEFAULT_METADATA_BASE_URL_IPV6, DEFAULT_METADATA_BASE_URL];
 }
 
