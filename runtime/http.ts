@@ -4,7 +4,7 @@
  * the bytes hashed, and a discarded response's body is drained so its socket is reused.
  */
 import { OciRawError } from "./errors.js";
-import { lowerCaseHeaders, methodHasBody } from "./signing.js";
+import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
 import { describeNetworkError, transportFetch, type TransportOptions } from "./transport.js";
 import { decideRetry, noRetry, sleep, type RetryAttempt, type RetryStrategy } from "./retry.js";
@@ -200,7 +200,7 @@ export async function signedFetch(input: string | URL, options: SignedFetchOptio
     if (response?.status === 401 && !refreshed && options.signer.refresh) {
       refreshed = true;
       await drain(response);
-      const keyId = /keyId="([^"]*)"/.exec(signed["authorization"] ?? "")?.[1];
+      const keyId = keyIdOfAuthorization(signed["authorization"]);
       await options.signer.refresh(keyId === undefined ? undefined : { keyId });
       attempt -= 1; // the refresh retry does not use up the retry budget
       continue;

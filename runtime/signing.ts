@@ -161,6 +161,11 @@ export function authorizationHeader(keyId: string, signedNames: readonly string[
   );
 }
 
+/** The key id an `authorization` header (as `authorizationHeader` writes it) names, if any. */
+export function keyIdOfAuthorization(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : /keyId="([^"]*)"/.exec(authorization)?.[1];
+}
+
 /** RSA-SHA256 (PKCS#1 v1.5) over the signing string, base64. */
 export function rsaSha256(privateKey: KeyObject, data: string): string {
   return rsaSign("sha256", Buffer.from(data, "utf8"), privateKey).toString("base64");

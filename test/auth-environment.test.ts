@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { AuthError, ConfigError } from "../runtime/errors.js";
 import { signedFetch } from "../runtime/http.js";
 import { ApiKeySigner, type RequestSigner } from "../runtime/signers.js";
+import { keyIdOfAuthorization } from "../runtime/signing.js";
 import {
   InstancePrincipalsSigner,
   ResourcePrincipalsSigner,
@@ -182,7 +183,7 @@ describe("session token profiles", () => {
     await writeFile(file, first);
     const signer = new SessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), checkIntervalMs: 1000 });
     const keyIdOf = async (): Promise<string | undefined> =>
-      /keyId="([^"]*)"/.exec((await signer.sign({ method: "GET", url: `${emulator.url}/n/` }))["authorization"] ?? "")?.[1];
+      keyIdOfAuthorization((await signer.sign({ method: "GET", url: `${emulator.url}/n/` }))["authorization"]);
     assert.equal(await keyIdOf(), `ST$${first}`);
     const second = sessionToken();
     assert.notEqual(second, first);
