@@ -7,8 +7,7 @@ import { isObject, type Json, type JsonObject } from "./load.js";
 import { RESERVED_TOP_LEVEL, type OperationModel, type ParamModel, type ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, docComment, docText, printFile, spaced } from "./print.js";
-
-const COMPONENT_PREFIX = "#/components/schemas/";
+import { componentName } from "./schema-node.js";
 
 export interface ServiceDescription {
   name: string;
@@ -62,9 +61,8 @@ export function simpleType(schema: Json | undefined, ctx: TypeContext): string |
 function nonNullType(schema: JsonObject, ctx: TypeContext): string | undefined {
   const ref = schema["$ref"];
   if (typeof ref === "string") {
-    if (!ref.startsWith(COMPONENT_PREFIX)) return undefined;
-    const name = decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~"));
-    return ctx.model.schemaNames.get(name);
+    const name = componentName(ref);
+    return name === undefined ? undefined : ctx.model.schemaNames.get(name);
   }
   if (schema["allOf"] !== undefined || schema["oneOf"] !== undefined || schema["anyOf"] !== undefined) return undefined;
   const types = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];

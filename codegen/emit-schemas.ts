@@ -167,12 +167,18 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
   const componentsObject = isObject(doc["components"]) ? doc["components"] : {};
   const schemas = isObject(componentsObject["schemas"]) ? componentsObject["schemas"] : {};
   const known = new Set(model.schemaNames.keys());
-  const read = new Map<string, { node: SchemaNode; warnings: GenerateWarning[] }>();
-  const component = (name: string): { node: SchemaNode; warnings: GenerateWarning[] } => {
+  interface Component {
+    node: SchemaNode;
+    refs: Set<string>;
+    warnings: GenerateWarning[];
+  }
+  const read = new Map<string, Component>();
+  const component = (name: string): Component => {
     let entry = read.get(name);
     if (!entry) {
       const warnings: GenerateWarning[] = [];
-      entry = { node: schemaNode(schemas[name], known, warnings, ["components", "schemas", name]), warnings };
+      const node = schemaNode(schemas[name], known, warnings, ["components", "schemas", name]);
+      entry = { node, refs: refsOf(node), warnings };
       read.set(name, entry);
     }
     return entry;
@@ -181,7 +187,7 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
     .filter((op) => op.response.kind === "json")
     .map((op) => {
       const warnings: GenerateWarning[] = [];
-      return { op, node: schemaNode(op.response.schema, known, warnings, segmentsOfPointer(op.response.pointer)), warnings };
+      return { op, node: schemaNode(op.response.schema, known, warnings, op.response.at), warnings };
     });
 
   const seen = new Set<string>();
@@ -190,12 +196,12 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
     const name = queue.shift()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    queue.push(...refsOf(component(name).node));
+    queue.push(...component(name).refs);
   }
   const names = Object.keys(schemas).filter((name) => seen.has(name));
 
   // Which schemas are recursive, and with which others: their properties need getters.
-  const cycles = cycleGroups(new Map(names.map((name) => [name, refsOf(component(name).node)])));
+  const cycles = cycleGroups(new Map(names.map((name) => [name, component(name).refs])));
   // A ref written directly (not in a getter) that leads back to itself must be lazy.
   const identifiers = model.schemaNames;
   const directEdges = new Map<string, Set<string>>();
@@ -204,20 +210,10 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
     zodOf(component(name).node, { identifiers, lazyRefs: new Set(), cycles, current: name, direct });
     directEdges.set(name, direct);
   }
-  const reaches = (from: string, to: string): boolean => {
-    const stack = [from];
-    const visited = new Set<string>();
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n === to) return true;
-      if (visited.has(n)) continue;
-      visited.add(n);
-      for (const next of directEdges.get(n) ?? []) stack.push(next);
-    }
-    return false;
-  };
+  // A direct edge from → to closes a cycle exactly when both are in one group of the direct graph.
+  const directCycles = cycleGroups(directEdges);
   const lazyRefs = new Set<string>();
-  for (const [from, targets] of directEdges) for (const to of targets) if (reaches(to, from)) lazyRefs.add(to);
+  for (const [from, targets] of directEdges) for (const to of targets) if (directCycles.get(to) === directCycles.get(from)) lazyRefs.add(to);
 
   const entries: SchemaEntry[] = names.map((name) => {
     const schema = schemas[name];
@@ -236,8 +232,8 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
   const responseSchemas = new Map<string, string>();
   const scope = new NameScope([...identifiers.values(), "z", "lazy", "components", "operations", "ResponseSchema"]);
   for (const { op, node, warnings } of responses) {
-    const schema = op.response.schema;
-    if (node.kind === "ref" && !(isObject(schema) && schema["nullable"] === true)) {
+    // A nullable reference is a `nullable` node, so a `ref` node is the named schema itself.
+    if (node.kind === "ref") {
       responseSchemas.set(op.operationId, identifiers.get(node.name)!);
       continue;
     }
@@ -311,8 +307,4 @@ export function emitSchemas(set: SchemaSet, header: string, options: { checks: b
     check: options.checks ? printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements: checkStatements }) : undefined,
     count: entries.length,
   };
-}
-
-function segmentsOfPointer(pointer: string): string[] {
-  return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }

@@ -52,8 +52,8 @@ export interface ResponseModel {
   status: string;
   mediaType: string | undefined;
   schema: Json | undefined;
-  /** Pointer of the schema in the document (for openapi-typescript's `operations[…]` types). */
-  pointer: string;
+  /** Where the schema is in the document, as JSON-pointer segments (for warnings). */
+  at: readonly string[];
 }
 
 export interface OperationModel {
@@ -384,12 +384,12 @@ function modelResponse(doc: JsonObject, file: string, operation: JsonObject, at:
   const status = statuses[0];
   if (status === undefined) {
     warnings.push({ pointer: pointerOf([...at, "responses"]), message: "no 2xx response; the function returns no data" });
-    return { kind: "none", status: "200", mediaType: undefined, schema: undefined, pointer: "" };
+    return { kind: "none", status: "200", mediaType: undefined, schema: undefined, at: [] };
   }
   const response = deref(doc, responses[status], file, pointerOf([...at, "responses", status]));
   const content = isObject(response) && isObject(response["content"]) ? response["content"] : undefined;
   const mediaType = content ? pickMediaType(content) : undefined;
-  if (!content || mediaType === undefined) return { kind: "none", status, mediaType: undefined, schema: undefined, pointer: "" };
+  if (!content || mediaType === undefined) return { kind: "none", status, mediaType: undefined, schema: undefined, at: [] };
   const entry = content[mediaType];
   const schema = isObject(entry) ? entry["schema"] : undefined;
   const json = schema !== undefined && isJsonContent(doc, mediaType, schema);
@@ -398,7 +398,7 @@ function modelResponse(doc: JsonObject, file: string, operation: JsonObject, at:
     status,
     mediaType,
     schema: json ? schema : undefined,
-    pointer: pointerOf([...at, "responses", status, "content", mediaType, "schema"]),
+    at: [...at, "responses", status, "content", mediaType, "schema"],
   };
 }
 
