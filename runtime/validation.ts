@@ -69,8 +69,7 @@ export function validateResponse(
   if (!issues) return;
   const error = new ResponseValidationError({ operation, issues, opcRequestId: context.opcRequestId });
   if (mode === "strict") throw error;
-  if (!context.warned.has(operation)) {
-    context.warned.add(operation);
-    context.onWarning(error.message);
-  }
+  // "warn" returned above for an operation already warned about.
+  context.warned.add(operation);
+  context.onWarning(error.message);
 }
