@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { OciRawError } from "./errors.js";
 import { signedFetch } from "./http.js";
-import type { CallOptions, OciResponse, OperationRequest, QueryValue } from "./operation.js";
+import type { CallOptions, OciResponse, OperationRequest, QueryValue, ServiceInfo } from "./operation.js";
 import { fillEndpointTemplate } from "./regions.js";
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
@@ -126,9 +126,23 @@ function encodeBody(request: OperationRequest, headers: Record<string, string>):
   throw new TypeError(`${request.operationId}: a binary body must be a string, Uint8Array, ArrayBuffer or ReadableStream`);
 }
 
+/**
+ * Each client's base URL per service, worked out on its first call: a client's options are
+ * frozen, and a region outside the built-in table is looked up in ~/.oci/regions-config.json.
+ */
+const baseUrls = new WeakMap<Client, WeakMap<ServiceInfo, string>>();
+
+function cachedBaseUrl(client: Client, request: OperationRequest): string {
+  let perService = baseUrls.get(client);
+  if (!perService) baseUrls.set(client, (perService = new WeakMap()));
+  let url = perService.get(request.service);
+  if (url === undefined) perService.set(request.service, (url = serviceBaseUrl(client, request)));
+  return url;
+}
+
 /** Build, sign and send one operation, and turn the answer into an OciResponse or a typed error. */
 export async function invoke<T>(client: Client, request: OperationRequest<T>, options: CallOptions = {}): Promise<OciResponse<T>> {
-  const url = serviceBaseUrl(client, request) + buildPath(request) + buildQuery(request.query);
+  const url = cachedBaseUrl(client, request) + buildPath(request) + buildQuery(request.query);
   const headers = buildHeaders(client, request);
   const body = encodeBody(request, headers);
   const retry = options.retry ?? (request.retryByDefault ? (client.options.retry ?? defaultRetryStrategy) : noRetry);
