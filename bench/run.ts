@@ -8,7 +8,7 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { FIGURES } from "./figures/index.js";
-import { describeMachine, machineLine, markdownTable, resultsFile, updateReadme } from "./lib/report.js";
+import { describeMachine, machineLine, markdownTable, noteLines, resultsFile, updateReadme } from "./lib/report.js";
 import { skipped, type FigureResult } from "./lib/results.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const figures = await runFigures({ smoke, only });
   const machine = describeMachine();
   const table = markdownTable(figures);
-  const notes = figures.flatMap((f) => f.notes.map((n) => `- ${f.id}. ${n}`));
+  const notes = noteLines(figures);
   process.stdout.write(`\n${table}\n\n${notes.join("\n")}\n\nMachine: ${machineLine(machine)}\n`);
   // A partial or smoke run prints only: results.json and the README hold whole runs.
   if (smoke || only) return;
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   await writeFile(resultsPath, JSON.stringify(resultsFile(figures, machine, seconds, smoke), null, 2) + "\n");
   process.stdout.write(`Wrote ${resultsPath} (${seconds.toFixed(0)} s)\n`);
   if (args.includes("--no-readme")) return;
-  process.stdout.write(`${await updateReadme(`${ROOT}README.md`, table, machine, figures)}\n`);
+  process.stdout.write(`${await updateReadme(`${ROOT}README.md`, table, machine, notes)}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

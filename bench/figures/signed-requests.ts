@@ -26,9 +26,9 @@ const IN_FLIGHT = 16;
  * quiet machine this is its requests/s, and on a shared one it doesn't count other processes' time.
  */
 const CLOCK = "cpu" as const;
-export const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaabenchmarkcompartment";
+const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaabenchmarkcompartment";
 
-export interface Settings {
+interface Settings {
   rounds: number;
   warmupRounds: number;
   /** Requests per arm per round. */
@@ -40,7 +40,7 @@ function settings(smoke: boolean): Settings {
 }
 
 /** 100 users as OCI's ListUsers returns them (every required field and the usual optional ones). */
-export function usersBody(count = 100): string {
+function usersBody(count = 100): string {
   const users = Array.from({ length: count }, (_, i) => ({
     id: `ocid1.user.oc1..aaaaaaaa${String(i).padStart(4, "0")}benchmarkuserxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
     compartmentId: TENANCY,
@@ -73,7 +73,7 @@ export function usersBody(count = 100): string {
  * that alternate between the arms (a few ms each), so slow drifts in the shared machine's
  * speed fall on all arms alike.
  */
-export async function waves<K extends string>(arms: Record<K, () => Promise<unknown>>, s: Settings): Promise<Record<K, number[]>> {
+async function waves<K extends string>(arms: Record<K, () => Promise<unknown>>, s: Settings): Promise<Record<K, number[]>> {
   const wave = (op: () => Promise<unknown>) => () => Promise.all(Array.from({ length: IN_FLIGHT }, op));
   const ops = Object.fromEntries(Object.entries<() => Promise<unknown>>(arms).map(([name, op]) => [name, wave(op)])) as Record<K, () => Promise<unknown[]>>;
   const perSecond = await interleaveOps(ops, { rounds: s.rounds, warmupRounds: s.warmupRounds, opsPerRound: Math.max(1, Math.round(s.perRound / IN_FLIGHT)), clock: CLOCK });
@@ -81,7 +81,7 @@ export async function waves<K extends string>(arms: Record<K, () => Promise<unkn
   return perSecond;
 }
 
-export type ListUsers = (client: Client, params: { compartmentId: string }, options?: CallOptions) => Promise<OciResponse<unknown[]>>;
+type ListUsers = (client: Client, params: { compartmentId: string }, options?: CallOptions) => Promise<OciResponse<unknown[]>>;
 
 export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
   const s = settings(smoke);

@@ -94,7 +94,12 @@ export const README_END = "<!-- bench:end -->";
  * Replace what is between the README's bench markers; nothing else is touched.
  * Returns a sentence saying what happened (the README or its markers may not exist yet).
  */
-export async function updateReadme(readmePath: string, table: string, machine: Machine, figures: readonly FigureResult[]): Promise<string> {
+/** The figures' notes as list items, `- <figure>. <note>`. */
+export function noteLines(figures: readonly FigureResult[]): string[] {
+  return figures.flatMap((f) => f.notes.map((n) => `- ${f.id}. ${n}`));
+}
+
+export async function updateReadme(readmePath: string, table: string, machine: Machine, notes: readonly string[]): Promise<string> {
   let text: string;
   try {
     text = await readFile(readmePath, "utf8");
@@ -104,7 +109,6 @@ export async function updateReadme(readmePath: string, table: string, machine: M
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) return `${readmePath} has no ${README_START} … ${README_END} markers: README table not written`;
-  const notes = figures.flatMap((f) => f.notes.map((n) => `- ${f.id}. ${n}`));
   const block = [
     "",
     `Measured by \`npm run bench\` on ${machineLine(machine)}, ${new Date().toISOString().slice(0, 10)}.`,

@@ -79,20 +79,6 @@ function startClock(clock: Clock): () => number {
   return () => Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** Operations per second of `n` sequential awaited calls. */
-export async function rateOf(n: number, op: (i: number) => unknown, clock: Clock = "wall"): Promise<number> {
-  const seconds = startClock(clock);
-  for (let i = 0; i < n; i++) await op(i);
-  return n / seconds();
-}
-
-/** Operations per second of `n` sequential synchronous calls. */
-export function rateOfSync(n: number, op: (i: number) => unknown, clock: Clock = "wall"): number {
-  const seconds = startClock(clock);
-  for (let i = 0; i < n; i++) op(i);
-  return n / seconds();
-}
-
 /** A rough rate (calls per second) of `op`, after a few warm-up calls: for sizing batches. */
 export async function roughRate(op: (i: number) => unknown, clock: Clock = "wall", trialSeconds = 0.05): Promise<number> {
   for (let i = 0; i < 3; i++) await op(i);
@@ -144,20 +130,6 @@ export async function interleaveOps<K extends string>(
     names.forEach((name, k) => out[name].push(done[k]! / (spent[k]! / 1e6)));
   }
   return out;
-}
-
-/**
- * Requests per second of `total` calls kept `inFlight` at a time. With the "cpu" clock:
- * requests per CPU-second of this process (the server must run in another process).
- */
-export async function concurrentRate(total: number, inFlight: number, op: (i: number) => Promise<unknown>, clock: Clock = "wall"): Promise<number> {
-  let next = 0;
-  const seconds = startClock(clock);
-  const worker = async (): Promise<void> => {
-    while (next < total) await op(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-  return total / seconds();
 }
 
 /** The p-th percentile (0–100) of a list of numbers (nearest rank). */
