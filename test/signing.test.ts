@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, verify } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { describe, test } from "node:test";
 import { ApiKeySigner, SecurityTokenSigner } from "../runtime/signers.js";
-import { prepareHeaders, signRequestParts, signingString } from "../runtime/signing.js";
+import { prepareHeaders, rsaSha256, sha256, sha256WithHashObject, signRequestParts, signingString } from "../runtime/signing.js";
 import * as v from "./vectors/oci-request-signatures.js";
 
 const testKey = createPrivateKey(v.TEST_PRIVATE_KEY_PEM);
@@ -103,6 +103,29 @@ describe("generated keys (OCI API keys are 2048-bit or larger)", () => {
       }
     }
   }
+});
+
+describe("rsa-sha256 through privateEncrypt of the DigestInfo", () => {
+  // Any string a signing string can be: empty, ASCII, non-ASCII, a lone surrogate (UTF-8
+  // encoders write U+FFFD for it), and longer than the digest buffer is.
+  const samples = ["", "date: x\nhost: h", "(request-target): get /o/é日本", "x\uD800y", "q=".padEnd(20_000, "abc")];
+
+  for (const modulusLength of [1024, 2048, 3072, 4096]) {
+    test(`${modulusLength}-bit: the bytes crypto.sign("sha256") makes, one signature after another`, () => {
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength });
+      for (const data of samples) {
+        assert.equal(rsaSha256(privateKey, data), sign("sha256", Buffer.from(data, "utf8"), privateKey).toString("base64"));
+      }
+    });
+  }
+
+  test("sha256 (one-shot where Node has it) equals a Hash object's digest, for strings as UTF-8 and bytes", () => {
+    for (const data of [...samples, new Uint8Array(0), Buffer.from([0, 255, 128])]) {
+      const expected = createHash("sha256").update(typeof data === "string" ? Buffer.from(data, "utf8") : data).digest("hex");
+      assert.equal(sha256(data).toString("hex"), expected);
+      assert.equal(sha256WithHashObject(data).toString("hex"), expected);
+    }
+  });
 });
 
 describe("edge cases that break other OCI signers", () => {
