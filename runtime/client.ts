@@ -10,6 +10,7 @@ import type { CallOptions, OciResponse, OperationRequest, QueryValue, ServiceInf
 import { fillEndpointTemplate } from "./regions.js";
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
+import { lowerCaseHeaders } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
 import type { TransportOptions } from "./transport.js";
 import { validateResponse, type ValidationMode } from "./validation.js";
@@ -45,7 +46,9 @@ export function createClient(options: ClientOptions): Client {
   if (!options || typeof options.signer?.sign !== "function") {
     throw new TypeError("createClient: `signer` is required (e.g. new ApiKeySigner(...) or await authFromEnvironment())");
   }
-  return { options: Object.freeze({ ...options }), warnedOperations: new Set() };
+  // Lower-cased once, so they meet the request's own (lower-case) headers under one name.
+  const headers = options.headers === undefined ? undefined : Object.freeze(lowerCaseHeaders(options.headers));
+  return { options: Object.freeze({ ...options, headers }), warnedOperations: new Set() };
 }
 
 function defaultWarning(message: string): void {

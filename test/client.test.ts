@@ -55,14 +55,18 @@ function createUser(c: Client, name: string, options: Partial<OperationRequest<U
   });
 }
 
-function listInstances(c: Client, params: { limit?: number; page?: string | undefined }) {
-  return invoke<Array<{ id: string }>>(c, {
+function listRequest(params: { limit?: number; page?: string | undefined } = {}): OperationRequest<Array<{ id: string }>> {
+  return {
     service: identity, // same /20160918 base path as core services
     operationId: "ListInstances",
     method: "GET",
     path: "/instances",
     query: { compartmentId: EMULATOR_COMPARTMENT_ID, limit: params.limit, page: params.page },
-  });
+  };
+}
+
+function listInstances(c: Client, params: { limit?: number; page?: string | undefined }) {
+  return invoke(c, listRequest(params));
 }
 
 describe("endpoints", () => {
@@ -168,6 +172,18 @@ describe("invoke against the emulator", () => {
       query: { compartmentId: EMULATOR_COMPARTMENT_ID, limit: 1 }, retryByDefault: true,
     });
     assert.equal(retried.status, 200);
+  });
+
+  test("client-level headers apply whatever their case, and a request's own header beats them", async () => {
+    emulator.clearRequests();
+    const c = client({ headers: { Accept: "application/vnd.example+json", "Opc-Client-Info": "my-app/1.0", "X-Team": "a" } });
+    await listInstances(c, { limit: 1 });
+    await invoke(c, { ...listRequest(), headers: { "x-team": "b" } });
+    const [first, second] = emulator.requests.filter((r) => r.method === "GET");
+    assert.equal(first?.headers["accept"], "application/vnd.example+json");
+    assert.equal(first?.headers["opc-client-info"], "my-app/1.0");
+    assert.equal(first?.headers["x-team"], "a");
+    assert.equal(second?.headers["x-team"], "b");
   });
 
   test("a retried POST carries a generated opc-retry-token, the same on every attempt", async () => {
