@@ -79,6 +79,19 @@ export class ApiKeySigner extends FixedCredentialsSigner {
   }
 }
 
+const SECURITY_TOKEN_PREFIX = "ST$";
+
+/** The key id that signs with a security token: `ST$<token>`. */
+export function securityTokenKeyId(token: string): string {
+  return SECURITY_TOKEN_PREFIX + token;
+}
+
+/** The security token a `ST$<token>` key id carries. */
+export function securityTokenOfKeyId(keyId: string): string {
+  if (!keyId.startsWith(SECURITY_TOKEN_PREFIX)) throw new TypeError("The key id is not a security token's (ST$<token>)");
+  return keyId.slice(SECURITY_TOKEN_PREFIX.length);
+}
+
 /**
  * Signs with a security token and its session key: keyId `ST$<token>`.
  * Python's `SecurityTokenSigner(token, private_key, generic_headers, body_headers)`.
@@ -86,7 +99,7 @@ export class ApiKeySigner extends FixedCredentialsSigner {
 export class SecurityTokenSigner extends FixedCredentialsSigner {
   constructor(token: string, privateKey: KeyObject | string, options: SignatureHeaderLists & { passPhrase?: string } = {}) {
     if (!token) throw new TypeError("SecurityTokenSigner: the token is empty");
-    super(`ST$${token}`, typeof privateKey === "string" ? loadPrivateKey(privateKey, options.passPhrase) : privateKey, options);
+    super(securityTokenKeyId(token), typeof privateKey === "string" ? loadPrivateKey(privateKey, options.passPhrase) : privateKey, options);
   }
 }
 

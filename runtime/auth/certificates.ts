@@ -9,7 +9,7 @@ import { AuthError } from "../errors.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
 import type { RetryStrategy } from "../retry.js";
 import type { FetchFunction } from "../transport.js";
-import { httpStatusError, requestWithRetry } from "./fetch-util.js";
+import { okText, requestWithRetry } from "./fetch-util.js";
 
 export interface CertificateRetriever {
   /** Fetch or re-read the certificate (and key). */
@@ -207,8 +207,7 @@ export class UrlBasedCertificateRetriever extends HeldCertificate {
 
   async #get(url: string, what: string): Promise<string> {
     const answer = await requestWithRetry(url, () => ({ method: "GET", headers: this.#headers }), `the instance metadata service (${what})`, this.#options);
-    if (answer.status !== 200) throw httpStatusError(`The instance metadata service (${what})`, url, answer);
-    return answer.text;
+    return okText(answer, `The instance metadata service (${what})`, url);
   }
 }
 

@@ -5,13 +5,13 @@
  */
 import { AuthError } from "../errors.js";
 import type { RetryStrategy } from "../retry.js";
-import { CredentialsSigner } from "../signers.js";
-import { signRequestParts, type SignatureHeaderLists } from "../signing.js";
+import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
+import type { SignatureHeaderLists } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { tenancyFromCertificate, type CertificateRetriever } from "./certificates.js";
-import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField, wireHeaders } from "./fetch-util.js";
+import { okText, parseJsonObject, pemBody, signedRequestWithRetry, stringField } from "./fetch-util.js";
 import { jwtExpiresAt } from "./jwt.js";
-import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
 import type { SessionKeySupplier } from "./session-key.js";
 
 export interface X509FederationClientOptions {
@@ -67,7 +67,7 @@ export class X509FederationClient {
 
   /** The security token (refreshed when near expiry). */
   async securityToken(): Promise<string> {
-    return (await this.credentials()).keyId.slice(3);
+    return securityTokenOfKeyId((await this.credentials()).keyId);
   }
 
   /** Request a new token now, with a new session key and refetched certificates. */
@@ -112,31 +112,18 @@ export class X509FederationClient {
 
     const url = this.federationEndpoint;
     const what = "The federation endpoint";
-    const answer = await requestWithRetry(
-      url,
-      () => {
-        const { headers } = signRequestParts(
-          { method: "POST", url, headers: { "content-type": "application/json" }, body },
-          { keyId, privateKey: leafKey },
-          { genericHeaders: FEDERATION_GENERIC_HEADERS },
-        );
-        return { method: "POST", headers: wireHeaders(headers), body };
-      },
+    const answer = await signedRequestWithRetry(
+      { method: "POST", url, body },
+      { keyId, privateKey: leafKey },
+      { genericHeaders: FEDERATION_GENERIC_HEADERS },
       "the federation endpoint",
       options,
     );
-    if (answer.status !== 200) {
-      throw httpStatusError(
-        what,
-        url,
-        answer,
-        answer.status === 401 ? "The instance's certificate was refused; check the dynamic group and that the clock is right." : "",
-      );
-    }
-    const token = stringField(what, url, parseJsonObject(what, url, answer.text), "token");
+    const hint = answer.status === 401 ? "The instance's certificate was refused; check the dynamic group and that the clock is right." : "";
+    const token = stringField(what, url, parseJsonObject(what, url, okText(answer, what, url, hint)), "token");
     const expiresAt = jwtExpiresAt(token, `The token from ${url}`);
     this.sessionKeySupplier.use(sessionKey);
-    return Object.freeze({ keyId: `ST$${token}`, privateKey: sessionKey.privateKey, expiresAt });
+    return securityTokenCredentials(token, sessionKey.privateKey, expiresAt);
   }
 }
 

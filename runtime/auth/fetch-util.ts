@@ -6,6 +6,7 @@
  */
 import { AuthError } from "../errors.js";
 import { decideRetry, retryStrategy, sleep, type RetryStrategy } from "../retry.js";
+import { SigningContext, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
 import { describeNetworkError, transportFetch, type TransportOptions } from "../transport.js";
 
 export interface AuthHttpOptions extends TransportOptions {
@@ -74,6 +75,36 @@ export async function requestWithRetry(
       });
     }
   }
+}
+
+/**
+ * `requestWithRetry` for a request signed with `credentials`, afresh on every attempt (a retry
+ * needs a new date). A POST body is signed as JSON, the signer's default content-type.
+ */
+export function signedRequestWithRetry(
+  request: { method: "GET" | "POST"; url: string; body?: string | undefined },
+  credentials: SigningCredentials,
+  lists: SignatureHeaderLists,
+  what: string,
+  options: AuthHttpOptions,
+): Promise<HttpAnswer> {
+  const context = new SigningContext(credentials, lists);
+  return requestWithRetry(
+    request.url,
+    () => {
+      const init: RequestInit = { method: request.method, headers: wireHeaders(context.sign(request).headers) };
+      if (request.body !== undefined) init.body = request.body;
+      return init;
+    },
+    what,
+    options,
+  );
+}
+
+/** The text of a 200 answer; any other status is an AuthError (see `httpStatusError`). */
+export function okText(answer: HttpAnswer, what: string, url: string, hint = ""): string {
+  if (answer.status !== 200) throw httpStatusError(what, url, answer, hint);
+  return answer.text;
 }
 
 /** An AuthError for a non-2xx answer: endpoint, status and OCI's error code/message when the body is one. */

@@ -4,7 +4,7 @@
  * or at the IPv6 one on hosts with no IPv4 route to it (the Python SDK's order).
  */
 import { AuthError } from "../errors.js";
-import { httpStatusError, requestWithRetry, type AuthHttpOptions } from "./fetch-util.js";
+import { okText, requestWithRetry, type AuthHttpOptions } from "./fetch-util.js";
 
 export const DEFAULT_METADATA_BASE_URL = "http://169.254.169.254/opc/v2";
 export const DEFAULT_METADATA_BASE_URL_IPV6 = "http://[fd00:c1::a9fe:a9fe]/opc/v2";
@@ -110,18 +110,14 @@ export async function getMetadata(
   if (answer.status === 404 && /\/opc\/v2$/.test(baseUrl)) {
     const v1: MetadataEndpoint = { baseUrl: baseUrl.replace(/\/opc\/v2$/, "/opc/v1"), headers: {} };
     const fallback = await getFrom(v1, path, options);
-    if (fallback.status === 200) return { text: fallback.text, endpoint: v1 };
-    throw httpStatusError("The instance metadata service (v1, after v2 answered 404)", `${v1.baseUrl}/${path}`, fallback);
+    return { text: okText(fallback, "The instance metadata service (v1, after v2 answered 404)", `${v1.baseUrl}/${path}`), endpoint: v1 };
   }
-  if (answer.status !== 200) throw httpStatusError("The instance metadata service", `${baseUrl}/${path}`, answer);
-  return { text: answer.text, endpoint };
+  return { text: okText(answer, "The instance metadata service", `${baseUrl}/${path}`), endpoint };
 }
 
 /** GET from a known endpoint (no fallback). */
 export async function getMetadataFrom(endpoint: MetadataEndpoint, path: string, options: AuthHttpOptions): Promise<string> {
-  const answer = await getFrom(endpoint, path, options);
-  if (answer.status !== 200) throw httpStatusError("The instance metadata service", `${endpoint.baseUrl}/${path}`, answer);
-  return answer.text;
+  return okText(await getFrom(endpoint, path, options), "The instance metadata service", `${endpoint.baseUrl}/${path}`);
 }
 
 function getFrom(endpoint: MetadataEndpoint, path: string, options: AuthHttpOptions) {

@@ -15,12 +15,20 @@
  *   `finally`; a failed refresh leaves nothing behind, so the next call tries again.
  * - A background refresh that fails never surfaces as an unhandled rejection.
  */
-import type { SigningCredentials } from "../signing.js";
+import type { KeyObject } from "node:crypto";
 import { AuthError } from "../errors.js";
+import { securityTokenKeyId } from "../signers.js";
+import type { SigningCredentials } from "../signing.js";
+import { SingleFlight } from "./single-flight.js";
 
 /** Signing credentials with the instant (ms since the epoch) after which they stop working. */
 export interface ExpiringCredentials extends SigningCredentials {
   readonly expiresAt: number;
+}
+
+/** Credentials of a security token and its session key (keyId `ST$<token>`), as one frozen value. */
+export function securityTokenCredentials(token: string, privateKey: KeyObject, expiresAt: number): ExpiringCredentials {
+  return Object.freeze({ keyId: securityTokenKeyId(token), privateKey, expiresAt });
 }
 
 export interface RefreshingCredentialsOptions {
@@ -54,7 +62,11 @@ export class RefreshingCredentials {
   readonly #now: () => number;
   readonly #description: string;
   #held: Held | undefined;
-  #inflight: Promise<ExpiringCredentials> | undefined;
+  readonly #refresh = new SingleFlight(async (): Promise<ExpiringCredentials> => {
+    const value = checkCredentials(await this.#fetch(), this.#description);
+    this.#held = { value, obtainedAt: this.#now() };
+    return value;
+  });
   #lastBackgroundFailureAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: RefreshingCredentialsOptions) {
@@ -76,8 +88,8 @@ export class RefreshingCredentials {
       const window = Math.min(this.#windowMs, Math.max(0, held.value.expiresAt - held.obtainedAt) / 2);
       if (now < held.value.expiresAt - window) return Promise.resolve(held.value);
       if (now < held.value.expiresAt - window / 2) {
-        if (!this.#inflight && now - this.#lastBackgroundFailureAt >= BACKGROUND_RETRY_DELAY_MS) {
-          this.#start().catch(() => {
+        if (!this.#refresh.current && now - this.#lastBackgroundFailureAt >= BACKGROUND_RETRY_DELAY_MS) {
+          this.#refresh.start().catch(() => {
             // Served the current value; the next call (after a short pause) tries again.
             this.#lastBackgroundFailureAt = this.#now();
           });
@@ -85,7 +97,7 @@ export class RefreshingCredentials {
         return Promise.resolve(held.value);
       }
     }
-    return this.#start();
+    return this.#refresh.start();
   }
 
   /**
@@ -93,30 +105,12 @@ export class RefreshingCredentials {
    * that is already running instead of starting a second one.
    */
   refresh(): Promise<ExpiringCredentials> {
-    return this.#start();
+    return this.#refresh.start();
   }
 
   /** The held value without refreshing (undefined before the first fetch). */
   peek(): ExpiringCredentials | undefined {
     return this.#held?.value;
-  }
-
-  #start(): Promise<ExpiringCredentials> {
-    if (this.#inflight) return this.#inflight;
-    const run = async (): Promise<ExpiringCredentials> => {
-      // Never settle synchronously, so `#inflight` is assigned before `finally` clears it.
-      await undefined;
-      try {
-        const value = checkCredentials(await this.#fetch(), this.#description);
-        this.#held = { value, obtainedAt: this.#now() };
-        return value;
-      } finally {
-        this.#inflight = undefined;
-      }
-    };
-    const promise = run();
-    this.#inflight = promise;
-    return promise;
   }
 }
 

@@ -17,17 +17,17 @@ import { AuthError } from "../errors.js";
 import { loadPrivateKey } from "../keys.js";
 import { regionName } from "../regions.js";
 import type { RetryStrategy } from "../retry.js";
-import { CredentialsSigner } from "../signers.js";
-import { signRequestParts, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
+import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
+import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { ResourcePrincipalsNotConfiguredError } from "./errors.js";
-import { httpStatusError, parseJsonObject, pemBody, requestWithRetry, stringField, wireHeaders, type AuthHttpOptions } from "./fetch-util.js";
+import { okText, parseJsonObject, pemBody, signedRequestWithRetry, stringField, type AuthHttpOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
 import { InstancePrincipalsSigner } from "./instance-principals.js";
 import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
-import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
 import { SessionKeySupplier } from "./session-key.js";
-import { WatchedFile } from "./watched-file.js";
+import { rereadOnChange, WatchedFile } from "./watched-file.js";
 
 export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists {
   /** Environment to read (default `process.env`). */
@@ -77,7 +77,7 @@ export class ResourcePrincipalsSigner extends CredentialsSigner {
 
   /** The current session token's claims (`res_tenant`, `res_compartment`, …). */
   async claims(): Promise<JwtClaims> {
-    return decodeJwtPayload((await this.#source.credentials()).keyId.slice(3), "The resource principal session token");
+    return decodeJwtPayload(securityTokenOfKeyId((await this.#source.credentials()).keyId), "The resource principal session token");
   }
 
   /** The tenancy OCID (`res_tenant` claim). */
@@ -174,17 +174,10 @@ function ephemeralSource(env: NodeJS.ProcessEnv, suffix: string, options: Resour
         );
       }
       const privateKey = await loadKey(env, keyVar, passVar);
-      return Object.freeze({ keyId: `ST$${token.value}`, privateKey, expiresAt });
+      return securityTokenCredentials(token.value, privateKey, expiresAt);
     },
   });
-  return {
-    region: canonical(env[`OCI_RESOURCE_PRINCIPAL_REGION${suffix}`]),
-    async credentials() {
-      if (watched && (await watched.changed())) return refreshing.refresh();
-      return refreshing.credentials();
-    },
-    refresh: () => refreshing.refresh(),
-  };
+  return { region: canonical(env[`OCI_RESOURCE_PRINCIPAL_REGION${suffix}`]), ...rereadOnChange(watched, refreshing) };
 }
 
 async function loadKey(env: NodeJS.ProcessEnv, keyVar: string, passVar: string): Promise<KeyObject> {
@@ -210,21 +203,10 @@ async function signedJson(
   what: string,
   transport: AuthHttpOptions,
 ): Promise<{ body: Record<string, unknown>; headers: Headers } | "unauthenticated"> {
-  const answer = await requestWithRetry(
-    url,
-    () => {
-      const { headers } = signRequestParts(
-        { method, url, headers: method === "POST" ? { "content-type": "application/json" } : {}, body },
-        credentials,
-      );
-      return body === undefined ? { method, headers: wireHeaders(headers) } : { method, headers: wireHeaders(headers), body };
-    },
-    what,
-    transport,
-  );
+  const answer = await signedRequestWithRetry({ method, url, body }, credentials, {}, what, transport);
   if (answer.status === 401) return "unauthenticated";
-  if (answer.status !== 200) throw httpStatusError(capitalise(what), url, answer);
-  return { body: parseJsonObject(capitalise(what), url, answer.text), headers: answer.headers };
+  const subject = capitalise(what);
+  return { body: parseJsonObject(subject, url, okText(answer, subject, url)), headers: answer.headers };
 }
 
 function capitalise(text: string): string {
@@ -306,7 +288,7 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
       const pair = await sessionKeys.generate();
       const { token } = await exchangeTokens(exchange, client, async () => pair.publicKey, transport);
       sessionKeys.use(pair);
-      return Object.freeze({ keyId: `ST$${token}`, privateKey: pair.privateKey, expiresAt: jwtExpiresAt(token, "The resource principal session token") });
+      return securityTokenCredentials(token, pair.privateKey, jwtExpiresAt(token, "The resource principal session token"));
     },
   });
   return { region: instance.region, credentials: () => refreshing.credentials(), refresh: () => refreshing.refresh() };
@@ -329,11 +311,8 @@ function nestedSource(sub: Source, exchange: TokenExchange, options: ResourcePri
       // The parent's token is bound to the leaf's session key, so it signs with that key.
       const result = await exchangeTokens(exchange, sub, async (signing) => createPublicKey(signing.privateKey), transport);
       parentRptUrl = result.parentRptUrl;
-      return Object.freeze({
-        keyId: `ST$${result.token}`,
-        privateKey: result.signing.privateKey,
-        expiresAt: jwtExpiresAt(result.token, "The parent resource principal session token"),
-      });
+      const expiresAt = jwtExpiresAt(result.token, "The parent resource principal session token");
+      return securityTokenCredentials(result.token, result.signing.privateKey, expiresAt);
     },
   });
   return {

@@ -10,8 +10,8 @@ import { CredentialsSigner } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
 import { requireKeys, type OciConfig } from "../config.js";
 import { jwtExpiresAt } from "./jwt.js";
-import { RefreshingCredentials, type ExpiringCredentials } from "./refreshing.js";
-import { WatchedFile } from "./watched-file.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { rereadOnChange, WatchedFile } from "./watched-file.js";
 
 export interface SessionTokenSignerOptions extends SignatureHeaderLists {
   /** The file holding the token (`security_token_file`; `~` expanded). */
@@ -45,16 +45,7 @@ export class SessionTokenSigner extends CredentialsSigner {
       refreshWindowMs: options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000,
       fetchCredentials: () => readSessionCredentials(watched, keyFile, options),
     });
-    super(
-      {
-        async credentials() {
-          if (await watched.changed()) return refreshing.refresh();
-          return refreshing.credentials();
-        },
-        refresh: () => refreshing.refresh(),
-      },
-      options,
-    );
+    super(rereadOnChange(watched, refreshing), options);
     this.securityTokenFile = tokenFile;
     this.keyFile = keyFile;
   }
@@ -92,7 +83,7 @@ async function readSessionCredentials(
     onWarning: options.onWarning,
     source: "the session key",
   });
-  return Object.freeze({ keyId: `ST$${token}`, privateKey, expiresAt });
+  return securityTokenCredentials(token, privateKey, expiresAt);
 }
 
 /**

@@ -5,6 +5,8 @@
  * every request. A change is seen within that interval; a 401 re-reads the file at once.
  */
 import { stat } from "node:fs/promises";
+import type { ExpiringCredentials, RefreshingCredentials } from "./refreshing.js";
+import { SingleFlight } from "./single-flight.js";
 
 interface Seen {
   readonly mtimeMs: number;
@@ -18,8 +20,16 @@ export class WatchedFile {
   readonly path: string;
   readonly #intervalMs: number;
   #seen: Seen | undefined;
-  #checking: Promise<boolean> | undefined;
   #checkedAt = Number.NEGATIVE_INFINITY;
+  readonly #check = new SingleFlight(async (): Promise<boolean> => {
+    try {
+      const s = await stat(this.path);
+      const seen = this.#seen;
+      return !seen || seen.mtimeMs !== s.mtimeMs || seen.size !== s.size || seen.ino !== s.ino;
+    } catch {
+      return false;
+    }
+  });
 
   constructor(path: string, options: { checkIntervalMs?: number | undefined } = {}) {
     this.path = path;
@@ -44,23 +54,27 @@ export class WatchedFile {
    * `checkIntervalMs` of the last look, unchanged without looking.
    */
   changed(): Promise<boolean> {
-    if (this.#checking) return this.#checking;
+    const checking = this.#check.current;
+    if (checking) return checking;
     const now = performance.now();
     if (now - this.#checkedAt < this.#intervalMs) return Promise.resolve(false);
     this.#checkedAt = now;
-    const check = async (): Promise<boolean> => {
-      await undefined;
-      try {
-        const s = await stat(this.path);
-        const seen = this.#seen;
-        return !seen || seen.mtimeMs !== s.mtimeMs || seen.size !== s.size || seen.ino !== s.ino;
-      } catch {
-        return false;
-      } finally {
-        this.#checking = undefined;
-      }
-    };
-    this.#checking = check();
-    return this.#checking;
+    return this.#check.start();
   }
+}
+
+/**
+ * A credentials source over a token file: `refreshing` re-reads it at once when it was
+ * rewritten (and no file means nothing to watch, e.g. a token given literally).
+ */
+export function rereadOnChange(
+  file: WatchedFile | undefined,
+  refreshing: RefreshingCredentials,
+): { credentials(): Promise<ExpiringCredentials>; refresh(): Promise<ExpiringCredentials> } {
+  return {
+    async credentials() {
+      return file && (await file.changed()) ? refreshing.refresh() : refreshing.credentials();
+    },
+    refresh: () => refreshing.refresh(),
+  };
 }
