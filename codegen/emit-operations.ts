@@ -3,11 +3,12 @@
  * per operation that builds an `OperationRequest` and hands it to the runtime's `invoke`.
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
-import { isObject, type Json, type JsonObject } from "./load.js";
-import { RESERVED_TOP_LEVEL, type OperationModel, type ParamModel, type ServiceModel } from "./model.js";
+import { typesImport, type TypesUsed } from "./emit-types.js";
+import { componentSchemas, isObject, type JsonObject } from "./load.js";
+import { BODY_KEY, RESERVED_TOP_LEVEL, type OperationModel, type ParamModel, type ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, docComment, docText, printFile, spaced } from "./print.js";
-import { componentName } from "./schema-node.js";
+import { simpleType, type SimpleTypeContext } from "./simple-type.js";
 
 export interface ServiceDescription {
   name: string;
@@ -18,13 +19,10 @@ export interface ServiceDescription {
   title: string | undefined;
 }
 
-interface TypeContext {
+interface TypeContext extends SimpleTypeContext {
   doc: JsonObject;
-  model: ServiceModel;
-  /** A date-time string may be given as a Date (parameters only: the runtime sends ISO-8601). */
-  acceptDates: boolean;
   /** Set when a type falls back to openapi-typescript's `operations[…]` (so it is imported). */
-  uses: { operations: boolean; components: boolean };
+  uses: TypesUsed;
   /** Top-level names, for the aliases of types only openapi-typescript can spell. */
   scope: NameScope;
   /** Aliases the current operation needs, written before its parameters. */
@@ -41,60 +39,6 @@ function alias(ctx: TypeContext, wanted: string, type: string, doc: string): str
 
 function constLikeAlias(name: string, type: string, doc: string | undefined): string {
   return `${docComment(doc)}export type ${name} = ${type};`;
-}
-
-function parenthesise(type: string): string {
-  return /[|&]/.test(type) ? `(${type})` : type;
-}
-
-/**
- * A readable TypeScript type for simple schemas (named schemas, primitives, enums, arrays,
- * maps); undefined when only openapi-typescript's own type will do.
- */
-export function simpleType(schema: Json | undefined, ctx: TypeContext): string | undefined {
-  if (!isObject(schema)) return schema === undefined || schema === true ? "unknown" : undefined;
-  const nullable = schema["nullable"] === true || (Array.isArray(schema["type"]) && schema["type"].includes("null"));
-  const type = nonNullType(schema, ctx);
-  return type !== undefined && nullable ? `${type} | null` : type;
-}
-
-function nonNullType(schema: JsonObject, ctx: TypeContext): string | undefined {
-  const ref = schema["$ref"];
-  if (typeof ref === "string") {
-    const name = componentName(ref);
-    return name === undefined ? undefined : ctx.model.schemaNames.get(name);
-  }
-  if (schema["allOf"] !== undefined || schema["oneOf"] !== undefined || schema["anyOf"] !== undefined) return undefined;
-  const types = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];
-  if (types.length !== 1) return undefined;
-  if (Array.isArray(schema["enum"])) {
-    const values = schema["enum"].filter((v) => v !== null);
-    if (values.length && values.every((v) => typeof v === "string")) return [...values.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
-    if (values.length && values.every((v) => typeof v === "number")) return [...values.map((v) => JSON.stringify(v)), "(number & {})"].join(" | ");
-    return undefined;
-  }
-  switch (types[0]) {
-    case "string":
-      if (schema["format"] === "binary") return undefined;
-      return ctx.acceptDates && (schema["format"] === "date-time" || schema["format"] === "date") ? "string | Date" : "string";
-    case "integer":
-    case "number":
-      return "number";
-    case "boolean":
-      return "boolean";
-    case "array": {
-      const items = simpleType(schema["items"], { ...ctx, acceptDates: false });
-      return items === undefined ? undefined : `${parenthesise(items)}[]`;
-    }
-    case "object": {
-      if (schema["properties"] !== undefined) return undefined;
-      const values = schema["additionalProperties"];
-      const value = isObject(values) ? simpleType(values, { ...ctx, acceptDates: false }) : "unknown";
-      return value === undefined ? undefined : `Record<string, ${value}>`;
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** `params.x`, serialised the spec's way. */
@@ -121,14 +65,8 @@ function paramType(param: ParamModel, ctx: TypeContext): string {
   if (param.serialisation === "headerCollection") return "Record<string, string>";
   if (param.enumValues && param.serialisation === "value") return [...param.enumValues.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
   // Query and header values may be Dates (the runtime sends ISO-8601); path segments are strings.
-  const type = simpleType(param.schema, { ...ctx, acceptDates: param.in !== "path" });
-  if (type !== undefined && type !== "unknown") return type;
-  if (param.serialisation !== "json") {
-    // Only JSON text can carry a value we cannot type simply.
-    param.serialisation = "json";
-    ctx.model.warnings.push({ pointer: param.pointer, message: `parameter ${param.name} has a complex schema; typed as unknown and sent as JSON` });
-  }
-  return "unknown";
+  // Without a simple type it is `unknown`: the model already made it JSON text (sentAsJson, model.ts).
+  return simpleType(param.schema, { ...ctx, acceptDates: param.in !== "path" }) ?? "unknown";
 }
 
 function objectLiteral(entries: string[]): string {
@@ -184,7 +122,7 @@ function operationStatements(
   if (op.body) {
     const type = bodyType(op, ctx);
     properties.push({
-      name: op.bodyKey,
+      name: BODY_KEY,
       type: op.body.required ? type : `${type} | undefined`,
       hasQuestionToken: !op.body.required,
       docs: op.body.description ? [docText(op.body.description)] : [],
@@ -204,7 +142,7 @@ function operationStatements(
   if (query.length) request.push(`query: ${objectLiteral(query)}`);
   if (headers.length) request.push(`headers: ${objectLiteral(headers)}`);
   if (op.body) {
-    request.push(`body: params.${op.bodyKey}`);
+    request.push(`body: params.${BODY_KEY}`);
     if (op.body.kind === "binary") request.push(`bodyKind: "binary"`);
   }
   if (op.response.kind === "json") {
@@ -264,14 +202,13 @@ export function emitOperations(
   ]);
   const ctx: TypeContext = {
     doc,
-    model,
+    schemaNames: model.schemaNames,
     acceptDates: false,
     uses: { operations: false, components: model.schemaNames.size > 0 },
     scope,
     aliases: [],
   };
-  const components = isObject(doc["components"]) ? doc["components"] : {};
-  const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
+  const schemas = componentSchemas(doc);
 
   const operationStructures = model.operations.flatMap((op) => operationStatements(op, ctx, responseSchemas, responseType));
   const usesBinary = model.operations.some((op) => op.body?.kind === "binary");
@@ -293,16 +230,7 @@ export function emitOperations(
           { kind: StructureKind.ImportDeclaration as const, namespaceImport: "validators", moduleSpecifier: "./validators.js" },
         ]
       : []),
-    ...(ctx.uses.components || ctx.uses.operations
-      ? [
-          {
-            kind: StructureKind.ImportDeclaration as const,
-            isTypeOnly: true,
-            namedImports: [...(ctx.uses.components ? ["components"] : []), ...(ctx.uses.operations ? ["operations"] : [])],
-            moduleSpecifier: "./types.js",
-          },
-        ]
-      : []),
+    ...typesImport(ctx.uses),
     spaced(constStatement({
       name: "service",
       type: "ServiceInfo",

@@ -15,7 +15,8 @@
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import type { GenerateWarning } from "./errors.js";
-import { isObject, type JsonObject } from "./load.js";
+import { typesImport } from "./emit-types.js";
+import { componentSchemas, isObject, type JsonObject } from "./load.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, printFile, spaced } from "./print.js";
@@ -164,8 +165,7 @@ export function responseType(op: OperationModel): string {
  * the model's for what gets emitted, in that order.
  */
 export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet {
-  const componentsObject = isObject(doc["components"]) ? doc["components"] : {};
-  const schemas = isObject(componentsObject["schemas"]) ? componentsObject["schemas"] : {};
+  const schemas = componentSchemas(doc);
   const known = new Set(model.schemaNames.keys());
   interface Component {
     node: SchemaNode;
@@ -246,24 +246,16 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
 }
 
 /** The type-only import of types.ts that declarations of `entries` need, if any. */
-export function typesImport(entries: readonly SchemaEntry[]): StatementStructures[] {
-  const usesComponents = entries.some((e) => e.type.startsWith("components["));
-  const usesOperations = entries.some((e) => e.type.startsWith("operations["));
-  return usesComponents || usesOperations
-    ? [
-        {
-          kind: StructureKind.ImportDeclaration,
-          isTypeOnly: true,
-          namedImports: [...(usesComponents ? ["components"] : []), ...(usesOperations ? ["operations"] : [])],
-          moduleSpecifier: "./types.js",
-        },
-      ]
-    : [];
+export function typesImportFor(entries: readonly SchemaEntry[]): StatementStructures[] {
+  return typesImport({
+    components: entries.some((e) => e.type.startsWith("components[")),
+    operations: entries.some((e) => e.type.startsWith("operations[")),
+  });
 }
 
 export function emitSchemas(set: SchemaSet, header: string, options: { checks: boolean }): EmittedSchemas {
   const { entries } = set;
-  const typesImports = typesImport(entries);
+  const typesImports = typesImportFor(entries);
   const jsStatements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
     {

@@ -4,6 +4,7 @@
  * editors still suggest the known ones). int64 stays `number`, date-time stays `string`.
  */
 import openapiTS, { astToString, UNKNOWN } from "openapi-typescript";
+import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
 import ts from "typescript";
 import { GenerateError } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
@@ -40,6 +41,29 @@ export function widenEnum(type: ts.TypeNode): ts.TypeNode | undefined {
   if (values.every(isStringLiteral)) return ts.factory.createUnionTypeNode([...members, OPEN_STRING]);
   if (values.every(isNumberLiteral)) return ts.factory.createUnionTypeNode([...members, OPEN_NUMBER]);
   return undefined;
+}
+
+/** Which of types.ts's two namespaces a generated file refers to. */
+export interface TypesUsed {
+  components: boolean;
+  operations: boolean;
+}
+
+/**
+ * The `import type { components, operations } from "./types.js"` line of the other generated
+ * files, naming only what the file uses (nothing when it uses neither, as an unused import
+ * would fail a user's `noUnusedLocals`). One builder, so every file imports types.ts alike.
+ */
+export function typesImport(uses: TypesUsed): ImportDeclarationStructure[] {
+  if (!uses.components && !uses.operations) return [];
+  return [
+    {
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      namedImports: [...(uses.components ? ["components"] : []), ...(uses.operations ? ["operations"] : [])],
+      moduleSpecifier: "./types.js",
+    },
+  ];
 }
 
 export async function emitTypes(doc: JsonObject, file: string): Promise<string> {

@@ -10,7 +10,7 @@
  * test/validators.test.ts checks that each answers as zod does, on every Oracle spec.
  */
 import type { StatementStructures, WriterFunction } from "ts-morph";
-import { typesImport, type SchemaSet } from "./emit-schemas.js";
+import { typesImportFor, type SchemaSet } from "./emit-schemas.js";
 import { isIdentifierName } from "./names.js";
 import { docComment, printFile, spaced } from "./print.js";
 import type { PropertyNode, SchemaNode } from "./schema-node.js";
@@ -202,7 +202,7 @@ export function emitValidators(set: SchemaSet, header: string): EmittedValidator
   const jsStatements: Array<StatementStructures | WriterFunction> = (Object.keys(HELPERS) as Helper[])
     .filter((helper) => p.helpers.has(helper))
     .map((helper) => spaced(HELPERS[helper]));
-  const dtsStatements: Array<StatementStructures | WriterFunction> = [...typesImport(set.entries)];
+  const dtsStatements: Array<StatementStructures | WriterFunction> = [...typesImportFor(set.entries)];
   for (const { entry, body } of functions) {
     const doc = docComment(entry.doc);
     jsStatements.push(spaced(`${doc}export function ${entry.identifier}(value) {\n  return ${body};\n}`));

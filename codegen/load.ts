@@ -32,6 +32,16 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An OpenAPI 3 document's `components.schemas`, or an empty object when it has none. Read
+ * only: the empty object belongs to no document (`schemaContainer` creates the real one).
+ * It lives here, beside `isObject`, because the loader's polymorphism pass needs it too.
+ */
+export function componentSchemas(doc: JsonObject): JsonObject {
+  const components = doc["components"];
+  return isObject(components) && isObject(components["schemas"]) ? components["schemas"] : {};
+}
+
 /** Reads and parses one file into plain JSON values. */
 export function parseFile(file: string): Json {
   let text: string;

@@ -4,8 +4,9 @@
  * unsigned bodies) decided. Pure: document in, model out.
  */
 import { GenerateError, pointerOf, type GenerateWarning } from "./errors.js";
-import { isObject, resolvePointer, type Json, type JsonObject } from "./load.js";
+import { componentSchemas, isObject, resolvePointer, type Json, type JsonObject } from "./load.js";
 import { camelCase, deriveOperationId, NameScope, pascalCase } from "./names.js";
+import { simpleType } from "./simple-type.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
@@ -17,7 +18,7 @@ export type Serialisation =
   | "csv" // joined with ","
   | "ssv" // joined with " "
   | "pipes" // joined with "|"
-  | "json" // JSON text (parameters with `content`)
+  | "json" // JSON text (parameters with `content`, objects, and schemas with no simple type)
   | "headerCollection"; // an object whose entries become `<prefix><key>` headers
 
 export interface ParamModel {
@@ -69,15 +70,21 @@ export interface OperationModel {
   description: string | undefined;
   deprecated: boolean;
   params: ParamModel[];
+  /** Generated functions take it as `params[BODY_KEY]`. */
   body: BodyModel | undefined;
-  /** Property of the params object holding the body (`body`, unless a parameter took it). */
-  bodyKey: string;
   response: ResponseModel;
   paginated: boolean;
   retryByDefault: boolean;
   excludeBodyFromSignature: boolean;
   acceptsRetryToken: boolean;
 }
+
+/**
+ * The property of an operation's params object that holds its body. Always this one: a
+ * parameter that wants the name is renamed instead (`bodyQuery`), so the body's key never
+ * depends on the spec.
+ */
+export const BODY_KEY = "body";
 
 export interface ServiceModel {
   operations: OperationModel[];
@@ -173,9 +180,7 @@ export function buildModel(doc: JsonObject, file: string): ServiceModel {
 
   // Schema identifiers first: they are the names users see most.
   const schemaNames = new Map<string, string>();
-  const components = isObject(doc["components"]) ? doc["components"] : {};
-  const schemas = isObject(components["schemas"]) ? components["schemas"] : {};
-  for (const name of Object.keys(schemas)) schemaNames.set(name, scope.claim(pascalCase(name), "Model"));
+  for (const name of Object.keys(componentSchemas(doc))) schemaNames.set(name, scope.claim(pascalCase(name), "Model"));
 
   const topLevelRetries = doc["x-obmcs-client-retries-enabled"] === true;
   const usedOperationIds = new Set<string>();
@@ -205,14 +210,13 @@ export function buildModel(doc: JsonObject, file: string): ServiceModel {
       const functionName = scope.claim(camelCase(operationId), "Operation");
       const paramsTypeName = scope.claim(pascalCase(functionName) + "Params", "Input");
       const own = Array.isArray(operation["parameters"]) ? operation["parameters"] : [];
-      const params = modelParams(doc, file, path, [...shared.map((p, i) => [p, ["paths", path, "parameters", i]] as const), ...own.map((p, i) => [p, [...at, "parameters", i]] as const)], warnings);
+      const params = modelParams(doc, file, path, schemaNames, [...shared.map((p, i) => [p, ["paths", path, "parameters", i]] as const), ...own.map((p, i) => [p, [...at, "parameters", i]] as const)], warnings);
       const body = modelBody(doc, file, operation, at, warnings);
       const response = modelResponse(doc, file, operation, at, warnings);
 
-      // Keys: camelCase of the wire name; a clash (same name in two locations, or `body`) gets the location.
-      const keys = new NameScope(body ? ["body"] : [], { avoidKeywords: false });
+      // Keys: camelCase of the wire name; a clash (same name in two locations, or the body's key) gets the location.
+      const keys = new NameScope(body ? [BODY_KEY] : [], { avoidKeywords: false });
       for (const param of params) param.key = keys.claim(param.key, pascalCase(param.in));
-      const bodyKey = "body";
 
       const extension = operation["x-obmcs-client-retries-enabled"];
       operations.push({
@@ -227,7 +231,6 @@ export function buildModel(doc: JsonObject, file: string): ServiceModel {
         deprecated: operation["deprecated"] === true,
         params,
         body,
-        bodyKey,
         response,
         paginated: params.some((p) => p.in === "query" && p.name === "page") && responseHasHeader(doc, operation, response.status, "opc-next-page"),
         retryByDefault: typeof extension === "boolean" ? extension : topLevelRetries,
@@ -243,6 +246,7 @@ function modelParams(
   doc: JsonObject,
   file: string,
   path: string,
+  schemaNames: ReadonlyMap<string, string>,
   list: ReadonlyArray<readonly [Json, ReadonlyArray<string | number>]>,
   warnings: GenerateWarning[],
 ): ParamModel[] {
@@ -273,7 +277,28 @@ function modelParams(
     }
   }
   const order = { path: 0, query: 1, header: 2 };
-  return params.sort((a, b) => order[a.in] - order[b.in]);
+  params.sort((a, b) => order[a.in] - order[b.in]);
+  // Decided only now, for the parameters that stayed (an overridden one earns no warning).
+  for (const param of params) {
+    if (sentAsJson(param, schemaNames)) {
+      param.serialisation = "json";
+      warnings.push({ pointer: param.pointer, message: `parameter ${param.name} has a complex schema; typed as unknown and sent as JSON` });
+    }
+  }
+  return params;
+}
+
+/**
+ * Whether a parameter not yet sent as JSON must be: its schema has no simple TypeScript type
+ * (simple-type.ts), so its function takes `unknown`, and only JSON text can carry any value.
+ * Header collections and enumref strings have types of their own.
+ */
+function sentAsJson(param: ParamModel, schemaNames: ReadonlyMap<string, string>): boolean {
+  if (param.serialisation === "json" || param.serialisation === "headerCollection") return false;
+  if (param.enumValues && param.serialisation === "value") return false;
+  // Whether Dates are accepted changes a type's text, never whether there is one.
+  const type = simpleType(param.schema, { schemaNames, acceptDates: false });
+  return type === undefined || type === "unknown";
 }
 
 function modelParam(
@@ -335,8 +360,7 @@ function modelParam(
 function enumRefValues(doc: JsonObject, ref: Json | undefined): string[] | undefined {
   if (typeof ref !== "string") return undefined;
   const match = /^#\/(?:definitions|components\/schemas)\/([^/]+)\/([^/]+)$/.exec(ref);
-  const components = isObject(doc["components"]) && isObject(doc["components"]["schemas"]) ? doc["components"]["schemas"] : {};
-  const schema = match ? deref(doc, components[match[1]!], "", "") : undefined;
+  const schema = match ? deref(doc, componentSchemas(doc)[match[1]!], "", "") : undefined;
   if (!isObject(schema)) return undefined;
   const candidates = [schema, ...(Array.isArray(schema["allOf"]) ? schema["allOf"].map((m) => deref(doc, m, "", "")) : [])];
   for (const candidate of candidates) {

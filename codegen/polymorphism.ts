@@ -10,7 +10,7 @@
  * later gets `discriminator: { propertyName, mapping: { VALUE: Subtype } }`.
  */
 import { pointerOf, type GenerateWarning } from "./errors.js";
-import { isObject, type JsonObject, type SpecFormat } from "./load.js";
+import { componentSchemas, isObject, type JsonObject, type SpecFormat } from "./load.js";
 
 /** base schema name → (discriminator value → subtype schema name) */
 export type DiscriminatorMappings = Map<string, { propertyName: string; mapping: Map<string, string> }>;
@@ -22,9 +22,7 @@ function schemasOf(doc: JsonObject, format: SpecFormat): { schemas: JsonObject |
   if (format === "swagger-2.0") {
     return { schemas: isObject(doc["definitions"]) ? doc["definitions"] : undefined, prefix: "#/definitions/", at: ["definitions"] };
   }
-  const components = doc["components"];
-  const schemas = isObject(components) && isObject(components["schemas"]) ? components["schemas"] : undefined;
-  return { schemas, prefix: "#/components/schemas/", at: ["components", "schemas"] };
+  return { schemas: componentSchemas(doc), prefix: "#/components/schemas/", at: ["components", "schemas"] };
 }
 
 /** The discriminator property a schema declares itself (not a value inside an allOf member). */

@@ -12,7 +12,7 @@ import { chooseEndpoint, templateFromHost } from "../codegen/endpoints.js";
 import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "../codegen/errors.js";
 import { generateService } from "../codegen/generate.js";
 import { loadSpec, type JsonObject } from "../codegen/load.js";
-import { buildModel, type OperationModel } from "../codegen/model.js";
+import { BODY_KEY, buildModel, type OperationModel } from "../codegen/model.js";
 import { camelCase, deriveOperationId, NameScope, pascalCase, safeIdentifier } from "../codegen/names.js";
 import { constStatement, printFile, printFileParsed, spaced } from "../codegen/print.js";
 import { StructureKind, type OptionalKind, type SourceFileStructure } from "ts-morph";
@@ -172,7 +172,9 @@ describe("operation model", () => {
       // `verbose` comes from the path item: only GET overrides it.
       ["thingId", "partName", "verbose", "bodyQuery", "opcRetryToken"],
     );
-    assert.equal(replace!.bodyKey, "body");
+    // The body keeps its key (BODY_KEY): the query parameter named body became bodyQuery.
+    assert.ok(replace!.body);
+    assert.ok(!replace!.params.some((p) => p.key === BODY_KEY));
     assert.equal(replace!.acceptsRetryToken, true);
     assert.equal(replace!.response.kind, "none");
 
