@@ -27,11 +27,11 @@ export async function runFigures({ smoke, only, log = (l) => process.stderr.writ
     log(`figure ${id}: ${title}`);
     const started = performance.now();
     try {
-      results.push(await run({ smoke, log }));
+      results.push({ id, title, ...(await run({ smoke, log })) });
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(message);
-      results.push(skipped(id, title, `failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`));
+      results.push({ id, title, ...skipped(`failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`) });
     }
     log(`figure ${id} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }

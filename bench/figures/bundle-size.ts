@@ -4,16 +4,16 @@
  * (--bundle --platform=node --minify) ÷ the same call through oci-secrets + oci-common bundled
  * the same way. Both bundles are run against the emulator (which verifies their signatures).
  */
-import { outputLines, runNode } from "../lib/child.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { startEmulator } from "oci-raw/emulator";
 import { packageUnderTest } from "../lib/build.js";
+import { jsonStdout, runChild } from "../lib/child.js";
 import { ensureGenerated } from "../lib/generated.js";
 import { ROOT, WORK, missingSpecMessage, oracleSpec } from "../lib/paths.js";
-import { fmt, row, skipped, type FigureOptions, type FigureResult } from "../lib/results.js";
+import { fmt, row, skipped, type FigureOptions, type FigureOutcome } from "../lib/results.js";
 
 const SECRET_ID = "ocid1.vaultsecret.oc1.iad.amaaaaaabenchmarksecret";
 const SECRET_TEXT = "correct horse battery staple";
@@ -54,16 +54,6 @@ main().catch((error) => { console.error(error); process.exitCode = 1; });
   },
 } as const;
 
-async function runBundle(file: string, args: string[]): Promise<{ secretId?: string; content?: string }> {
-  const run = await runNode([file, ...args]);
-  try {
-    if (run.code !== 0) throw new Error(`exit ${run.code}`);
-    return JSON.parse(run.stdout) as { secretId?: string; content?: string };
-  } catch (error) {
-    throw new Error(`${file} did not complete the call (${String(error)}): ${outputLines(run)}`);
-  }
-}
-
 /** The largest inputs of a bundle, by bytes in the output. */
 function largestInputs(meta: Metafile, top = 4): string {
   const output = Object.values(meta.outputs)[0];
@@ -81,9 +71,9 @@ function largestInputs(meta: Metafile, top = 4): string {
     .join(", ");
 }
 
-export async function bundleSizeFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function bundleSizeFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   const spec = oracleSpec("secretretrieval.swagger.yaml");
-  if (!spec) return skipped(5, "Bundle size", missingSpecMessage("secretretrieval.swagger.yaml"));
+  if (!spec) return skipped(missingSpecMessage("secretretrieval.swagger.yaml"));
   const built = packageUnderTest(smoke, log);
   const dir = join(WORK, "bundle");
   mkdirSync(dir, { recursive: true });
@@ -122,7 +112,11 @@ export async function bundleSizeFigure({ smoke, log }: FigureOptions): Promise<F
     const keyFile = join(dir, "key.pem");
     writeFileSync(keyFile, key.privateKeyPem, { mode: 0o600 });
     for (const name of Object.keys(PROGRAMS) as Array<keyof typeof PROGRAMS>) {
-      const answer = await runBundle(sizes[name].file, [emulator.url, keyFile, key.tenancy, key.user, key.fingerprint, SECRET_ID]);
+      const answer = await runChild({
+        script: sizes[name].file,
+        args: [emulator.url, keyFile, key.tenancy, key.user, key.fingerprint, SECRET_ID],
+        read: jsonStdout<{ secretId?: string; content?: string }>,
+      });
       if (answer.secretId !== SECRET_ID || answer.content !== bundle.secretBundleContent.content) {
         throw new Error(`${relative(ROOT, sizes[name].file)} ran but returned ${JSON.stringify(answer)}`);
       }
@@ -137,8 +131,6 @@ export async function bundleSizeFigure({ smoke, log }: FigureOptions): Promise<F
   ];
   if (built.stale) notes.push(built.stale);
   return {
-    id: 5,
-    title: "Bundle size",
     rows: [
       row("one GetSecretBundle call, minified: oci-raw ÷ oci-secrets + oci-common", [raw.bytes / secrets.bytes], "×",
         `${fmt(raw.bytes / 1024, 1)} KiB vs ${fmt(secrets.bytes / 1024, 1)} KiB`, { op: "<=", value: 0.1 }),

@@ -14,7 +14,7 @@ import { baseline, generateWithProject, typeChecker } from "../codegen-child.js"
 import { packageUnderTest } from "../lib/build.js";
 import { runMeasured } from "../lib/child.js";
 import { ROOT, WORK, missingSpecMessage, oracleSpec } from "../lib/paths.js";
-import { fmt, row, skipped, type FigureOptions, type FigureResult } from "../lib/results.js";
+import { fmt, row, skipped, type FigureOptions, type FigureOutcome } from "../lib/results.js";
 import { interleave, ratios, summarize } from "../lib/stats.js";
 
 const TSC = join(ROOT, "node_modules", "typescript", "lib", "tsc.js");
@@ -55,11 +55,11 @@ function writeTsconfig(path: string, files: string[], conditions: string[]): voi
   );
 }
 
-export async function codegenFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function codegenFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   // The smoke run uses the small secret-retrieval spec: it checks the machinery, not the figure.
   const specFile = smoke ? "secretretrieval.swagger.yaml" : "core-iaas.swagger.yaml";
   const spec = oracleSpec(specFile);
-  if (!spec) return skipped(7, "Codegen", missingSpecMessage(specFile));
+  if (!spec) return skipped(missingSpecMessage(specFile));
   // "oci-raw" in the generated code resolves to dist/*.d.ts, as for a user (the sources when smoke).
   const built = packageUnderTest(smoke, log);
   const name = smoke ? "secretretrieval" : "core-iaas";
@@ -67,7 +67,7 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
   const outDir = join(dir, "generated");
   const baselineOut = join(dir, "openapi-typescript", `${name}.ts`);
   mkdirSync(dir, { recursive: true });
-  const child = ["--conditions=source", "--import", "tsx", join(ROOT, "bench", "codegen-child.ts")];
+  const child = { nodeArgs: ["--conditions=source", "--import", "tsx"], script: join(ROOT, "bench", "codegen-child.ts"), cwd: ROOT };
   const rounds = smoke ? 1 : 3;
 
   log(`  generation: ${rounds} rounds on ${specFile}`);
@@ -75,10 +75,10 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
     {
       baseline: smoke
         ? () => inProcess(() => baseline(spec, baselineOut))
-        : async () => (await runMeasured(child, ["baseline", spec, baselineOut], ROOT)).cpuMs,
+        : async () => (await runMeasured({ ...child, args: ["baseline", spec, baselineOut] })).cpuMs,
       generate: smoke
         ? () => inProcess(() => generateWithProject(spec, outDir, name))
-        : async () => (await runMeasured(child, ["generate", spec, outDir, name], ROOT)).cpuMs,
+        : async () => (await runMeasured({ ...child, args: ["generate", spec, outDir, name] })).cpuMs,
     },
     { rounds, warmupRounds: 0 },
   );
@@ -86,14 +86,14 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
   const generated = join(outDir, name);
   // The same client with schemas.check.ts, in a folder of its own: the user's project above has none.
   const withChecks = join(dir, "generated-checks", name);
-  if (!smoke) await runMeasured(child, ["generate", spec, join(dir, "generated-checks"), name, "--checks"], ROOT);
+  if (!smoke) await runMeasured({ ...child, args: ["generate", spec, join(dir, "generated-checks"), name, "--checks"] });
   const rel = (p: string): string => relative(dir, p);
   writeTsconfig(join(dir, "tsconfig.baseline.json"), [rel(baselineOut)], built.conditions);
   writeTsconfig(join(dir, "tsconfig.generated.json"), [rel(join(generated, "index.ts"))], built.conditions);
   writeTsconfig(join(dir, "tsconfig.checks.json"), [rel(join(withChecks, "index.ts")), rel(join(withChecks, "schemas.check.ts"))], built.conditions);
   const typeCheck = smoke ? await typeChecker() : undefined;
   const tsc = (config: string) => async (): Promise<number> =>
-    typeCheck ? inProcess(async () => typeCheck(join(dir, config))) : (await runMeasured([], [TSC, "--noEmit", "-p", join(dir, config)], dir)).cpuMs;
+    typeCheck ? inProcess(async () => typeCheck(join(dir, config))) : (await runMeasured({ script: TSC, args: ["--noEmit", "-p", join(dir, config)], cwd: dir })).cpuMs;
   log(`  tsc --noEmit: ${rounds} rounds of 3 projects`);
   // The smoke run leaves out the third project: the same step with another file list.
   const noChecks = async (): Promise<number> => Number.NaN;
@@ -107,8 +107,6 @@ export async function codegenFigure({ smoke, log }: FigureOptions): Promise<Figu
   const notes = [`Codegen: ${specFile}; times are CPU time of a fresh process per run (node start and module loading included on both sides).`];
   if (built.stale) notes.push(built.stale);
   return {
-    id: 7,
-    title: "Codegen",
     rows: [
       row(`generate ${name} ÷ swagger2openapi + openapi-typescript`, ratios(gen.generate, gen.baseline), "×",
         `${s(gen.generate)} vs ${s(gen.baseline)}`, { op: "<=", value: 2 }),

@@ -7,15 +7,15 @@
  * time origin) at the moment the response has been read, plus maxRSS. The goal is judged on
  * CPU time, which other load on a shared machine doesn't inflate; wall time is shown beside it.
  */
-import { outputLines, runNode } from "../lib/child.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { packageUnderTest } from "../lib/build.js";
+import { jsonStdout, runChild, type NodeRun } from "../lib/child.js";
 import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer } from "../lib/loopback-server.js";
 import { ROOT, WORK } from "../lib/paths.js";
-import { fmt, row, type FigureOptions, type FigureResult } from "../lib/results.js";
+import { fmt, row, type FigureOptions, type FigureOutcome } from "../lib/results.js";
 import { interleave, ratios, summarize } from "../lib/stats.js";
 
 interface ChildReport {
@@ -75,19 +75,14 @@ report(response.status);
 `,
 };
 
-async function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
-  // Plain node: no loader, no source condition, so "oci-raw" resolves to dist/.
-  const run = await runNode([...nodeArgs, file, ...args], { cwd: ROOT });
-  try {
-    const report = JSON.parse(run.stdout) as ChildReport;
-    if (report.status !== 0 && report.status !== 200) throw new Error(`status ${report.status}`);
-    return report;
-  } catch (error) {
-    throw new Error(`${file} failed (exit ${run.code}): ${outputLines(run, 6) || String(error)}`);
-  }
+/** The child's report; any status but 0 (bare node) or 200 means the program did not do its job. */
+function readReport(run: NodeRun): ChildReport {
+  const report = jsonStdout<ChildReport>(run);
+  if (report.status !== 0 && report.status !== 200) throw new Error(`status ${report.status}`);
+  return report;
 }
 
-export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   const built = packageUnderTest(smoke, log);
   const dir = join(WORK, "cold-start");
   mkdirSync(dir, { recursive: true });
@@ -106,7 +101,8 @@ export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<Fi
     const args = [`${server.url}/20160918/users/ocid1.user.oc1..aaaaaaaabenchmarkuser`, keyFile];
     const reports: Record<keyof typeof PROGRAMS, ChildReport[]> = { bare: [], ociRaw: [], ociCommon: [] };
     const arm = (name: keyof typeof PROGRAMS) => async (): Promise<number> => {
-      const r = await runChild(built.nodeArgs, files[name], args);
+      // Plain node: no loader, no source condition, so "oci-raw" resolves to dist/.
+      const r = await runChild({ nodeArgs: built.nodeArgs, script: files[name], args, cwd: ROOT, read: readReport });
       reports[name].push(r);
       return r.cpuMs;
     };
@@ -127,8 +123,6 @@ export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<Fi
     ];
     if (built.stale) notes.push(built.stale);
     return {
-      id: 4,
-      title: "Cold start",
       rows: [
         row("start-up to first signed response above bare node (CPU time): oci-raw ÷ oci-common", ratios(cpuRaw, cpuCommon), "×",
           `+${fmt(med(cpuRaw))} ms vs +${fmt(med(cpuCommon))} ms`, { op: "<=", value: 0.7 }),

@@ -1,4 +1,7 @@
-/** Every figure, in the order of the benchmarks issue. */
+/**
+ * Every figure, in the order of the benchmarks issue. The one place a figure's id and title
+ * are given: run.ts puts them on what each figure returns.
+ */
 import type { Figure } from "../lib/results.js";
 import { bundleSizeFigure } from "./bundle-size.js";
 import { codegenFigure } from "./codegen.js";

@@ -17,7 +17,7 @@ import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer, type LoopbackServer } from "../lib/loopback-server.js";
 import { listUsers as exampleListUsers } from "../../examples/oci/identity/index.js";
 import { ROOT, missingSpecMessage, oracleSpec } from "../lib/paths.js";
-import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";
+import { fmt, row, type FigureOptions, type FigureOutcome, type Row } from "../lib/results.js";
 import { interleaveOps, ratios, summarize } from "../lib/stats.js";
 
 const IN_FLIGHT = 16;
@@ -83,7 +83,7 @@ async function waves<K extends string>(arms: Record<K, () => Promise<unknown>>, 
 
 type ListUsers = (client: Client, params: { compartmentId: string }, options?: CallOptions) => Promise<OciResponse<unknown[]>>;
 
-export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   const s = settings(smoke);
   const key = generatedKey(2048);
   const keyObject = createPrivateKey(key.pem);
@@ -170,5 +170,5 @@ export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promi
     for (const server of servers) await server.close();
   }
   notes.push(`Signed requests: RSA-2048 key, ${IN_FLIGHT} in flight (waves of ${IN_FLIGHT} alternating between the arms), loopback server in its own process; rates are requests per CPU-second of the client process (on a quiet machine, its requests/s; the shared machine's other load doesn't count).`);
-  return { id: 2, title: "Signed requests", rows, notes };
+  return { rows, notes };
 }

@@ -7,7 +7,7 @@ import { constants, createHash, createPrivateKey, privateEncrypt, sign as rsaSig
 import { ApiKeySigner } from "oci-raw";
 import { FINGERPRINT, GET_URL, POST_URL, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { generatedKey, jsonBody, publishedTestKey, type BenchKey } from "../lib/keys.js";
-import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";
+import { fmt, row, type FigureOptions, type FigureOutcome, type Row } from "../lib/results.js";
 import { collectGarbage, interleaveOps, roughRate, ratios, summarize } from "../lib/stats.js";
 
 const BODY = jsonBody(1024);
@@ -31,7 +31,7 @@ export async function loadOciCommon(): Promise<OciCommon> {
   return mod.default ?? mod;
 }
 
-export async function signingFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function signingFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   const common = await loadOciCommon();
   const keys: BenchKey[] = [generatedKey(2048), publishedTestKey()];
   const rows: Row[] = [];
@@ -105,8 +105,6 @@ export async function signingFigure({ smoke, log }: FigureOptions): Promise<Figu
     }
   }
   return {
-    id: 1,
-    title: "Signing",
     rows,
     notes: [
       "Signing: signatures per CPU-second of the benchmark process, arms interleaved in ~5 ms batches; oci-common compared in a separate run so its garbage is not collected on ApiKeySigner's time.",

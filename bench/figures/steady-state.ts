@@ -10,15 +10,15 @@
  * and 16 idle sockets at any instant, as requests happen to overlap). A leak shows in both as
  * growth. Three processes per transport, reported as median and spread.
  */
-import { outputLines, runNode } from "../lib/child.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { packageUnderTest } from "../lib/build.js";
+import { jsonStdout, runChild } from "../lib/child.js";
 import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer } from "../lib/loopback-server.js";
 import { ROOT, WORK } from "../lib/paths.js";
-import { fmt, row, type FigureOptions, type FigureResult, type Row } from "../lib/results.js";
+import { fmt, row, type FigureOptions, type FigureOutcome, type Row } from "../lib/results.js";
 import { summarize } from "../lib/stats.js";
 
 interface Snapshot {
@@ -103,22 +103,13 @@ process.stdout.write(JSON.stringify({ snapshots, left, closedAfterMs: Math.round
 process.exit(0);
 `;
 
-async function runChild(nodeArgs: string[], file: string, args: string[]): Promise<ChildReport> {
-  const run = await runNode(["--expose-gc", ...nodeArgs, file, ...args], { cwd: ROOT });
-  try {
-    return JSON.parse(run.stdout) as ChildReport;
-  } catch {
-    throw new Error(`steady-state child failed (exit ${run.code}): ${outputLines(run, 6)}`);
-  }
-}
-
 function countBy(list: string[]): string {
   const counts = new Map<string, number>();
   for (const r of list) counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts].map(([r, n]) => `${n} ${r}`).join(", ") || "none";
 }
 
-export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   const built = packageUnderTest(smoke, log);
   const dir = join(WORK, "steady-state");
   mkdirSync(dir, { recursive: true });
@@ -142,7 +133,15 @@ export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<
       const label = kind === "platform" ? "platform fetch" : "undiciTransport()";
       log(`  ${label}: ${fmt(total)} requests in a fresh process, ${runs} times`);
       const reports: ChildReport[] = [];
-      for (let i = 0; i < runs; i++) reports.push(await runChild(built.nodeArgs, file, [url, keyFile, kind, String(warmup), String(first), String(total), String(giveUpMs)]));
+      for (let i = 0; i < runs; i++) {
+        reports.push(await runChild({
+          nodeArgs: ["--expose-gc", ...built.nodeArgs],
+          script: file,
+          args: [url, keyFile, kind, String(warmup), String(first), String(total), String(giveUpMs)],
+          cwd: ROOT,
+          read: jsonStdout<ChildReport>,
+        }));
+      }
       const pairs = reports.map((r) => r.snapshots as [Snapshot, Snapshot]);
       const mib = (n: number): string => fmt(n / 2 ** 20, 1);
       const median = (values: number[]): number => summarize(values).median;
@@ -173,5 +172,5 @@ export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<
   }
   notes.push(`Steady state: ${fmt(warmup)} warm-up requests first, not counted; RSS and handles read every 50 requests, each point the median RSS and the peak handles of the 1 000 requests before it; 16 in flight; ${runs} fresh processes per transport.`);
   if (built.stale) notes.push(built.stale);
-  return { id: 6, title: "Steady state", rows, notes };
+  return { rows, notes };
 }

@@ -8,12 +8,12 @@ import { InstancePrincipalsSigner, signedFetch } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
 import { undiciTransport } from "oci-raw/undici";
 import { mountInstancePrincipals } from "../../test/emulator/imds.js";
-import { fmt, row, type FigureOptions, type FigureResult } from "../lib/results.js";
+import { fmt, row, type FigureOptions, type FigureOutcome } from "../lib/results.js";
 import { interleave, percentile, ratios, summarize } from "../lib/stats.js";
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise<FigureResult> {
+export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise<FigureOutcome> {
   const burst = smoke ? 50 : 1000;
   const rounds = smoke ? 1 : 4;
   const emulator = await startEmulator();
@@ -80,8 +80,6 @@ export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise
     );
     const ms = (v: number[]): string => `${fmt(summarize(v).median)} ms`;
     return {
-      id: 3,
-      title: "Token refresh under load",
       rows: [
         row(`federation calls during ${fmt(burst)} concurrent requests across expiry`, federationCalls, "calls",
           `per round: ${federationCalls.join(", ")}`, { op: "==", value: 1 }),

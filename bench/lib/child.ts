@@ -1,7 +1,8 @@
 /**
- * Run a command in a fresh process and learn its own CPU time, wall time and peak memory:
- * a small preload (`--import`) writes them to a file when the process exits, whatever the
- * program (our scripts, tsc).
+ * The figures' child processes. `runChild` runs one `node` program to completion and reads
+ * its report, failing loudly on a broken run; `runMeasured` also learns the process's own CPU
+ * time, wall time and peak memory: a small preload (`--import`) writes them to a file when the
+ * process exits, whatever the program (our scripts, tsc).
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -41,7 +42,7 @@ export interface NodeRun {
 }
 
 /** Run `node args…` (NODE_OPTIONS cleared, so the parent's loaders don't leak in) and collect its output. */
-export function runNode(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<NodeRun> {
+function runNode(args: readonly string[], options: { cwd?: string | undefined; env?: Record<string, string> | undefined }): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
@@ -58,25 +59,60 @@ export function runNode(args: readonly string[], options: { cwd?: string; env?: 
 }
 
 /** Lines of a failed child's stderr (or stdout), on one line, for an error message: the first `lines`, or the last with `fromEnd`. */
-export function outputLines(run: NodeRun, lines = 8, fromEnd = false): string {
+function outputLines(run: NodeRun, lines = 8, fromEnd = false): string {
   const all = (run.stderr.trim() || run.stdout.trim()).split("\n");
   return (fromEnd ? all.slice(-lines) : all.slice(0, lines)).join(" / ");
 }
 
+/** One `node [nodeArgs] script [args]` run, and what the figure takes from it. */
+export interface NodeChild<T> {
+  /** Node's own options (loaders, conditions, --expose-gc), before the script. */
+  nodeArgs?: readonly string[];
+  script: string;
+  args?: readonly string[];
+  /** Default: this process's working directory. */
+  cwd?: string;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** What the child reported (usually JSON on stdout); throws when it is missing or says the run failed. */
+  read: (run: NodeRun) => T;
+  /** Quote the last lines of a failed child's output rather than the first (tsc ends with its summary). */
+  tail?: boolean;
+}
+
+/**
+ * Run a child to completion and `read` its report. A non-zero exit, or anything `read` throws,
+ * becomes one error naming the command and quoting the child's output: a figure that fails
+ * then says why in the table instead of printing a number made from a broken run.
+ */
+export async function runChild<T>({ nodeArgs = [], script, args = [], cwd, env, read, tail = false }: NodeChild<T>): Promise<T> {
+  const run = await runNode([...nodeArgs, script, ...args], { cwd, env });
+  try {
+    if (run.code !== 0) throw new Error(`exit ${run.code}`);
+    return read(run);
+  } catch (error) {
+    throw new Error(`node ${[script, ...args].join(" ")} failed (${String(error)}): ${outputLines(run, 8, tail)}`);
+  }
+}
+
+/** `read` for a child that prints one JSON document on stdout. */
+export function jsonStdout<T>(run: NodeRun): T {
+  return JSON.parse(run.stdout) as T;
+}
+
 let counter = 0;
 
-/** Run `node [nodeArgs] script [args]`; rejects with the tail of stderr on a non-zero exit. */
-export async function runMeasured(nodeArgs: string[], args: string[], cwd: string): Promise<ChildUsage & { stdout: string }> {
+/** Run `node [nodeArgs] script [args]` and learn its CPU time, wall time and peak memory (see the top of this file). */
+export async function runMeasured({ nodeArgs = [], ...child }: Pick<NodeChild<unknown>, "nodeArgs" | "script" | "args" | "cwd">): Promise<ChildUsage & { stdout: string }> {
   const usageFile = join(WORK, "child", `usage-${process.pid}-${++counter}.json`);
   try {
-    const run = await runNode(["--import", preloadUrl(), ...nodeArgs, ...args], { cwd, env: { BENCH_USAGE_FILE: usageFile } });
-    try {
-      if (run.code !== 0) throw new Error(`exit ${run.code}`);
-      const usage = JSON.parse(readFileSync(usageFile, "utf8")) as ChildUsage;
-      return { ...usage, stdout: run.stdout };
-    } catch (error) {
-      throw new Error(`node ${args.join(" ")} failed (${String(error)}): ${outputLines(run, 8, true)}`);
-    }
+    return await runChild({
+      ...child,
+      nodeArgs: ["--import", preloadUrl(), ...nodeArgs],
+      env: { BENCH_USAGE_FILE: usageFile },
+      read: (run) => ({ ...(JSON.parse(readFileSync(usageFile, "utf8")) as ChildUsage), stdout: run.stdout }),
+      tail: true,
+    });
   } finally {
     rmSync(usageFile, { force: true });
   }

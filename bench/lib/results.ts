@@ -18,13 +18,18 @@ export interface Row {
   detail: string;
 }
 
-export interface FigureResult {
-  id: number;
-  title: string;
+/** What a figure's run produces; its id and title come from FIGURES (bench/figures/index.ts). */
+export interface FigureOutcome {
   rows: Row[];
   /** Set when the figure could not run (what is missing and how to get it). */
   skipped?: string | undefined;
   notes: string[];
+}
+
+/** A figure's outcome under its id and title, as the table and results.json show it. */
+export interface FigureResult extends FigureOutcome {
+  id: number;
+  title: string;
 }
 
 export interface FigureOptions {
@@ -34,7 +39,7 @@ export interface FigureOptions {
   log: (line: string) => void;
 }
 
-export type Figure = (options: FigureOptions) => Promise<FigureResult>;
+export type Figure = (options: FigureOptions) => Promise<FigureOutcome>;
 
 export function row(measure: string, values: number[] | Summary, unit: string, detail: string, goal?: Goal): Row {
   return { measure, value: Array.isArray(values) ? summarize(values) : values, unit, goal, detail };
@@ -51,8 +56,8 @@ export function goalMet(r: Row): boolean | undefined {
   return v === r.goal.value;
 }
 
-export function skipped(id: number, title: string, reason: string): FigureResult {
-  return { id, title, rows: [], skipped: reason, notes: [] };
+export function skipped(reason: string): FigureOutcome {
+  return { rows: [], skipped: reason, notes: [] };
 }
 
 /** "1 234/s" style numbers. */

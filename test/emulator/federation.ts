@@ -4,10 +4,14 @@
  * `fed-x509`, SHA-256 for `fed-x509-sha256`) and tenancy, and the chain up to the test CA;
  * then it registers the session public key under a new token and answers `{"token": <JWT>}`.
  */
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, X509Certificate, type KeyObject } from "node:crypto";
+import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import type { Emulator } from "./index.js";
 import { ociError, json, type EmulatorRequest, type EmulatorResponse } from "./routes.js";
+import { sessionTokenMinter } from "./session-tokens.js";
 import { parseAuthorization, verifyRequestSignature, type ReceivedRequest } from "./verify.js";
+
+// Tests import it from here, where it was first defined.
+export { makeJwt } from "./session-tokens.js";
 
 export interface MountFederationOptions {
   /** The root CA certificate (PEM) the chain must lead to. */
@@ -47,14 +51,6 @@ export interface MountedFederation {
   revokeAll(): void;
 }
 
-/** A JWT signed RS256 with `key` (clients never verify it; it only has to be well formed). */
-export function makeJwt(claims: Record<string, unknown>, key: KeyObject): string {
-  const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "emulator" })).toString("base64url");
-  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
-  const signature = sign("sha256", Buffer.from(`${header}.${payload}`), key).toString("base64url");
-  return `${header}.${payload}.${signature}`;
-}
-
 /** `rawHeaders` rebuilt from node's parsed headers, for the independent verifier. */
 export function receivedRequest(request: EmulatorRequest): ReceivedRequest {
   const rawHeaders: string[] = [];
@@ -87,7 +83,7 @@ function derCertificate(base64: unknown, what: string): X509Certificate | Emulat
 export function mountFederation(emulator: Emulator, options: MountFederationOptions): MountedFederation {
   const path = options.path ?? "/v1/x509";
   const root = new X509Certificate(options.caCertificatePem);
-  const jwtKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  const mintSessionToken = sessionTokenMinter(emulator);
   const issued: IssuedToken[] = [];
   const failures: number[] = [];
   let garbage = 0;
@@ -184,14 +180,13 @@ export function mountFederation(emulator: Emulator, options: MountFederationOpti
       return ociError(400, "InvalidParameter", "publicKey must be the session public key's base64 DER (SubjectPublicKeyInfo).");
     }
 
-    const nowSeconds = Math.floor(request.now.getTime() / 1000);
-    const exp = nowSeconds + mounted.tokenLifetimeSeconds;
-    const token = makeJwt(
-      { sub: leaf.subject.split("\n")[0]?.replace(/^CN=/, ""), tenant: tenancy, ptype: "instance", iat: nowSeconds, exp, jti: randomUUID() },
-      jwtKey,
-    );
-    const expiresAt = new Date(exp * 1000);
-    emulator.registerSecurityToken(token, sessionKey, { expiresAt, subject: "ocid1.instance.oc1..emulator" });
+    const { token, expiresAt } = mintSessionToken({
+      publicKey: sessionKey,
+      claims: { sub: leaf.subject.split("\n")[0]?.replace(/^CN=/, ""), tenant: tenancy, ptype: "instance" },
+      subject: "ocid1.instance.oc1..emulator",
+      lifetimeSeconds: mounted.tokenLifetimeSeconds,
+      now: request.now,
+    });
     if (mounted.issueRevoked) emulator.revokeSecurityToken(token);
     issued.push({
       token,

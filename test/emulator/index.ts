@@ -213,7 +213,8 @@ export type {
 // Instance principals, federation and resource principals, for users' own tests of auth code.
 export { issueInstanceLeaf, mountImds, mountInstancePrincipals } from "./imds.js";
 export type { MountImdsOptions, MountedImds } from "./imds.js";
-export { makeJwt, mountFederation } from "./federation.js";
+export { mountFederation } from "./federation.js";
+export { makeJwt } from "./session-tokens.js";
 export type { IssuedToken, MountFederationOptions, MountedFederation } from "./federation.js";
 export { mountResourcePrincipals } from "./resource-principals.js";
 export type { MountResourcePrincipalsOptions, MountedResourcePrincipals } from "./resource-principals.js";

@@ -8,12 +8,12 @@
  *   `opc-parent-rpt-url` while `parentLevels` allows another level.
  * - v2.2 fixtures: `issueSessionToken()` makes a registered RPST with its key for the env.
  */
-import { createPublicKey, generateKeyPair, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPair, randomUUID, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import type { Emulator } from "./index.js";
-import { makeJwt } from "./federation.js";
 import { EMULATOR_TENANCY_ID } from "./keys.js";
 import { json, ociError, type EmulatorRequest, type EmulatorResponse } from "./routes.js";
+import { sessionTokenMinter, type SessionToken } from "./session-tokens.js";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -52,7 +52,7 @@ export function mountResourcePrincipals(
 ): MountedResourcePrincipals {
   const tenancyId = options.tenancyId ?? EMULATOR_TENANCY_ID;
   const compartmentId = options.compartmentId ?? "ocid1.compartment.oc1..aaaaaaaarpcompartment";
-  const jwtKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  const mintSessionToken = sessionTokenMinter(emulator);
   const rpts = new Set<string>();
 
   const mounted: MountedResourcePrincipals = {
@@ -70,17 +70,15 @@ export function mountResourcePrincipals(
     },
   };
 
-  function sessionToken(publicKey: KeyObject, lifetimeSeconds: number, now: Date): { token: string; expiresAt: Date } {
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const exp = nowSeconds + lifetimeSeconds;
-    const token = makeJwt(
-      { sub: "ocid1.fnfunc.oc1..emulator", res_tenant: tenancyId, res_compartment: compartmentId, ptype: "resource", iat: nowSeconds, exp, jti: randomUUID() },
-      jwtKey,
-    );
-    const expiresAt = new Date(exp * 1000);
-    emulator.registerSecurityToken(token, publicKey, { expiresAt, subject: "ocid1.fnfunc.oc1..emulator" });
-    return { token, expiresAt };
-  }
+  // Both RPST paths (the v1.1/v3.0 exchange and v2.2's issueSessionToken) make the same token.
+  const sessionToken = (publicKey: KeyObject, lifetimeSeconds: number, now: Date): SessionToken =>
+    mintSessionToken({
+      publicKey,
+      claims: { sub: "ocid1.fnfunc.oc1..emulator", res_tenant: tenancyId, res_compartment: compartmentId, ptype: "resource" },
+      subject: "ocid1.fnfunc.oc1..emulator",
+      lifetimeSeconds,
+      now,
+    });
 
   const rptAnswer = (headers: Record<string, string> = {}): EmulatorResponse => {
     const resourcePrincipalToken = `rpt-${randomUUID()}`;
