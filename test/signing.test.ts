@@ -122,8 +122,11 @@ describe("rsa-sha256 through privateEncrypt of the DigestInfo", () => {
   test("sha256 (one-shot where Node has it) equals a Hash object's digest, for strings as UTF-8 and bytes", () => {
     for (const data of [...samples, new Uint8Array(0), Buffer.from([0, 255, 128])]) {
       const expected = createHash("sha256").update(typeof data === "string" ? Buffer.from(data, "utf8") : data).digest("hex");
-      assert.equal(sha256(data).toString("hex"), expected);
-      assert.equal(sha256WithHashObject(data).toString("hex"), expected);
+      for (const encoding of ["base64", "binary"] as const) {
+        const asHex = (digest: string) => Buffer.from(digest, encoding).toString("hex");
+        assert.equal(asHex(sha256(data, encoding)), expected);
+        assert.equal(asHex(sha256WithHashObject(data, encoding)), expected);
+      }
     }
   });
 });
