@@ -5,6 +5,7 @@
  */
 import * as nodeCrypto from "node:crypto";
 import { constants, createHash, privateEncrypt, type KeyObject } from "node:crypto";
+import { KeyError } from "./errors.js";
 
 /** A request as the signer sees it. Header names are matched case-insensitively. */
 export interface SignableRequest {
@@ -64,7 +65,7 @@ export const sha256: (data: string | Uint8Array, encoding: "base64" | "binary") 
     ? (data, encoding) => nodeCrypto.hash("sha256", data, encoding)
     : sha256WithHashObject;
 
-/** SHA-256 through a Hash object: what `sha256` falls back to on Node before 20.12. */
+/** SHA-256 through a Hash object: what `sha256` falls back to on Node before 20.12. @internal */
 export function sha256WithHashObject(data: string | Uint8Array, encoding: "base64" | "binary"): string {
   return createHash("sha256").update(data).digest(encoding);
 }
@@ -229,6 +230,13 @@ export class SigningContext {
   #date = "";
 
   constructor(credentials: SigningCredentials, lists: SignatureHeaderLists = {}) {
+    // Keys from loadPrivateKey are checked there; a KeyObject given directly is checked here,
+    // since OpenSSL's own error for, say, an EC key under PKCS#1 padding says nothing useful.
+    const key = credentials.privateKey;
+    if (key?.type !== "private" || key.asymmetricKeyType !== "rsa") {
+      const what = key?.type === "private" ? `of type ${key.asymmetricKeyType ?? "unknown"}` : `not a private key (${key?.type ?? typeof key})`;
+      throw new KeyError(`The signing key is ${what}; OCI signs with RSA private keys (rsa-sha256).`, { code: "KEY_NOT_RSA" });
+    }
     this.credentials = credentials;
     this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 import { describe, test } from "node:test";
+import { KeyError } from "../runtime/errors.js";
 import { ApiKeySigner, SecurityTokenSigner } from "../runtime/signers.js";
 import { prepareHeaders, rsaSha256, sha256, sha256WithHashObject, signRequestParts, signingString } from "../runtime/signing.js";
 import * as v from "./vectors/oci-request-signatures.js";
@@ -118,6 +119,21 @@ describe("rsa-sha256 through privateEncrypt of the DigestInfo", () => {
       }
     });
   }
+
+  test("a KeyObject that is not an RSA private key is refused up front with a KeyError", () => {
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pss = generateKeyPairSync("rsa-pss", { modulusLength: 1024 });
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const cases: Array<[KeyObject, RegExp]> = [
+      [ec.privateKey, /of type ec;/],
+      [pss.privateKey, /of type rsa-pss;/],
+      [rsa.publicKey, /not a private key \(public\)/],
+    ];
+    for (const [key, message] of cases) {
+      assert.throws(() => new SecurityTokenSigner("token", key), (error: unknown) =>
+        error instanceof KeyError && error.code === "KEY_NOT_RSA" && message.test(error.message));
+    }
+  });
 
   test("sha256 (one-shot where Node has it) equals a Hash object's digest, for strings as UTF-8 and bytes", () => {
     for (const data of [...samples, new Uint8Array(0), Buffer.from([0, 255, 128])]) {
