@@ -163,6 +163,35 @@ describe("operation model", () => {
     assert.equal(list!.acceptsRetryToken, false);
   });
 
+  test("a parameter with no simple type is sent as JSON, with a warning, unless overridden", () => {
+    // Not an object (those are JSON from the start): a union no simple type covers.
+    const complex = { anyOf: [{ type: "string" }, { type: "array", items: { type: "object", properties: { a: { type: "string" } } } }] };
+    const doc: JsonObject = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/things": {
+          parameters: [{ name: "shape", in: "query", schema: complex }, { name: "kept", in: "query", schema: complex }],
+          get: {
+            operationId: "ListThings",
+            // Overrides the path-level `shape`: a plain string, so nothing to warn about for it.
+            parameters: [{ name: "shape", in: "query", schema: { type: "string" } }],
+            responses: { "204": { description: "none" } },
+          },
+        },
+      },
+    };
+    const { operations, warnings } = buildModel(doc, "inline.yaml");
+    assert.deepEqual(
+      operations[0]!.params.map((p) => `${p.name}:${p.serialisation}`),
+      ["shape:value", "kept:json"],
+    );
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      ["parameter kept has a complex schema; typed as unknown and sent as JSON"],
+    );
+  });
+
   test("a body and a parameter named body; reserved operation names; derived names; flags", async () => {
     const [, replace, stream] = await model(`${FIXTURES}/params.yaml`);
     assert.equal(replace!.functionName, "deleteOperation");
