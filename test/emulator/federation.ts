@@ -10,9 +10,6 @@ import { ociError, json, type EmulatorRequest, type EmulatorResponse } from "./r
 import { sessionTokenMinter } from "./session-tokens.js";
 import { parseAuthorization, verifyRequestSignature, type ReceivedRequest } from "./verify.js";
 
-// Tests import it from here, where it was first defined.
-export { makeJwt } from "./session-tokens.js";
-
 export interface MountFederationOptions {
   /** The root CA certificate (PEM) the chain must lead to. */
   readonly caCertificatePem: string;
