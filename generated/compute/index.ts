@@ -57,7 +57,7 @@ export interface ListInstancesParams {
  * Retried by default.
  */
 export async function listInstances(client: Client, params: ListInstancesParams, options?: CallOptions): Promise<OciResponse<Instance[]>> {
-  return invoke(client, {
+  return invoke<Instance[]>(client, {
     service,
     operationId: "ListInstances",
     method: "GET",

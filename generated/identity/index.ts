@@ -53,7 +53,7 @@ export interface ListUsersParams {
  * Retried by default.
  */
 export async function listUsers(client: Client, params: ListUsersParams, options?: CallOptions): Promise<OciResponse<User[]>> {
-  return invoke(client, {
+  return invoke<User[]>(client, {
     service,
     operationId: "ListUsers",
     method: "GET",
@@ -91,7 +91,7 @@ export interface CreateUserParams {
  * Retried by default.
  */
 export async function createUser(client: Client, params: CreateUserParams, options?: CallOptions): Promise<OciResponse<User>> {
-  return invoke(client, {
+  return invoke<User>(client, {
     service,
     operationId: "CreateUser",
     method: "POST",
@@ -119,7 +119,7 @@ export interface GetUserParams {
  * Retried by default.
  */
 export async function getUser(client: Client, params: GetUserParams, options?: CallOptions): Promise<OciResponse<User>> {
-  return invoke(client, {
+  return invoke<User>(client, {
     service,
     operationId: "GetUser",
     method: "GET",
@@ -152,7 +152,7 @@ export interface UpdateUserParams {
  * Retried by default.
  */
 export async function updateUser(client: Client, params: UpdateUserParams, options?: CallOptions): Promise<OciResponse<User>> {
-  return invoke(client, {
+  return invoke<User>(client, {
     service,
     operationId: "UpdateUser",
     method: "PUT",
@@ -187,7 +187,7 @@ export interface DeleteUserParams {
  * Retried by default.
  */
 export async function deleteUser(client: Client, params: DeleteUserParams, options?: CallOptions): Promise<OciResponse<undefined>> {
-  return invoke(client, {
+  return invoke<undefined>(client, {
     service,
     operationId: "DeleteUser",
     method: "DELETE",

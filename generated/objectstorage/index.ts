@@ -40,7 +40,7 @@ export interface GetNamespaceParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function getNamespace(client: Client, params: GetNamespaceParams = {}, options?: CallOptions): Promise<OciResponse<string>> {
-  return invoke(client, {
+  return invoke<string>(client, {
     service,
     operationId: "GetNamespace",
     method: "GET",
@@ -83,7 +83,7 @@ export interface ListBucketsParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function listBuckets(client: Client, params: ListBucketsParams, options?: CallOptions): Promise<OciResponse<BucketSummary[]>> {
-  return invoke(client, {
+  return invoke<BucketSummary[]>(client, {
     service,
     operationId: "ListBuckets",
     method: "GET",
@@ -123,7 +123,7 @@ export interface CreateBucketParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function createBucket(client: Client, params: CreateBucketParams, options?: CallOptions): Promise<OciResponse<Bucket>> {
-  return invoke(client, {
+  return invoke<Bucket>(client, {
     service,
     operationId: "CreateBucket",
     method: "POST",
@@ -168,7 +168,7 @@ export interface GetObjectParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function getObject(client: Client, params: GetObjectParams, options?: CallOptions): Promise<OciResponse<Response>> {
-  return invoke(client, {
+  return invoke<Response>(client, {
     service,
     operationId: "GetObject",
     method: "GET",
@@ -227,7 +227,7 @@ export interface PutObjectParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function putObject(client: Client, params: PutObjectParams, options?: CallOptions): Promise<OciResponse<undefined>> {
-  return invoke(client, {
+  return invoke<undefined>(client, {
     service,
     operationId: "PutObject",
     method: "PUT",

@@ -37,7 +37,7 @@ export interface ListUsersParams {
  * Retried by default.
  */
 export async function listUsers(client: Client, params: ListUsersParams, options?: CallOptions): Promise<OciResponse<User[]>> {
-  return invoke(client, {
+  return invoke<User[]>(client, {
     service,
     operationId: "ListUsers",
     method: "GET",
@@ -68,7 +68,7 @@ export interface CreateUserParams {
  * Retried by default.
  */
 export async function createUser(client: Client, params: CreateUserParams, options?: CallOptions): Promise<OciResponse<User>> {
-  return invoke(client, {
+  return invoke<User>(client, {
     service,
     operationId: "CreateUser",
     method: "POST",
@@ -96,7 +96,7 @@ export interface GetUserParams {
  * Retried by default.
  */
 export async function getUser(client: Client, params: GetUserParams, options?: CallOptions): Promise<OciResponse<User>> {
-  return invoke(client, {
+  return invoke<User>(client, {
     service,
     operationId: "GetUser",
     method: "GET",

@@ -33,7 +33,7 @@ export interface GetShapeParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function getShape(client: Client, params: GetShapeParams, options?: CallOptions): Promise<OciResponse<Shape>> {
-  return invoke(client, {
+  return invoke<Shape>(client, {
     service,
     operationId: "GetShape",
     method: "GET",
@@ -59,7 +59,7 @@ export interface GetTreeParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function getTree(client: Client, params: GetTreeParams = {}, options?: CallOptions): Promise<OciResponse<GetTreeResponse>> {
-  return invoke(client, {
+  return invoke<GetTreeResponse>(client, {
     service,
     operationId: "GetTree",
     method: "GET",

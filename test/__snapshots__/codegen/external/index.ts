@@ -27,7 +27,7 @@ export interface GetPetParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function getPet(client: Client, params: GetPetParams, options?: CallOptions): Promise<OciResponse<Pet>> {
-  return invoke(client, {
+  return invoke<Pet>(client, {
     service,
     operationId: "GetPet",
     method: "GET",

@@ -27,7 +27,7 @@ export interface GetFileParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function getFile(client: Client, params: GetFileParams, options?: CallOptions): Promise<OciResponse<Response>> {
-  return invoke(client, {
+  return invoke<Response>(client, {
     service,
     operationId: "GetFile",
     method: "GET",
@@ -52,7 +52,7 @@ export interface PutFileParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function putFile(client: Client, params: PutFileParams, options?: CallOptions): Promise<OciResponse<FileInfo>> {
-  return invoke(client, {
+  return invoke<FileInfo>(client, {
     service,
     operationId: "PutFile",
     method: "PUT",
@@ -83,7 +83,7 @@ export interface DeleteFileParams {
  * @deprecated
  */
 export async function deleteFile(client: Client, params: DeleteFileParams, options?: CallOptions): Promise<OciResponse<undefined>> {
-  return invoke(client, {
+  return invoke<undefined>(client, {
     service,
     operationId: "DeleteFile",
     method: "DELETE",
@@ -106,7 +106,7 @@ export interface HeadFileParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function headFile(client: Client, params: HeadFileParams, options?: CallOptions): Promise<OciResponse<undefined>> {
-  return invoke(client, {
+  return invoke<undefined>(client, {
     service,
     operationId: "HeadFile",
     method: "HEAD",
@@ -131,7 +131,7 @@ export interface ListEventsParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function listEvents(client: Client, params: ListEventsParams, options?: CallOptions): Promise<OciResponse<string[]>> {
-  return invoke(client, {
+  return invoke<string[]>(client, {
     service,
     operationId: "ListEvents",
     method: "GET",

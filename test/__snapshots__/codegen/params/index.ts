@@ -46,7 +46,7 @@ export interface ListPartsParams {
  * Retried by default.
  */
 export async function listParts(client: Client, params: ListPartsParams, options?: CallOptions): Promise<OciResponse<Part[]>> {
-  return invoke(client, {
+  return invoke<Part[]>(client, {
     service,
     operationId: "ListParts",
     method: "GET",
@@ -95,7 +95,7 @@ export interface DeleteOperationParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function deleteOperation(client: Client, params: DeleteOperationParams, options?: CallOptions): Promise<OciResponse<undefined>> {
-  return invoke(client, {
+  return invoke<undefined>(client, {
     service,
     operationId: "delete",
     method: "PUT",
@@ -130,7 +130,7 @@ export interface PostThingsByThingIdActionsStreamParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function postThingsByThingIdActionsStream(client: Client, params: PostThingsByThingIdActionsStreamParams, options?: CallOptions): Promise<OciResponse<undefined>> {
-  return invoke(client, {
+  return invoke<undefined>(client, {
     service,
     operationId: "PostThingsByThingIdActionsStream",
     method: "POST",

@@ -33,7 +33,7 @@ export interface ListSourcesParams {
  * Retried by default.
  */
 export async function listSources(client: Client, params: ListSourcesParams = {}, options?: CallOptions): Promise<OciResponse<SourceDetails[]>> {
-  return invoke(client, {
+  return invoke<SourceDetails[]>(client, {
     service,
     operationId: "ListSources",
     method: "GET",
@@ -62,7 +62,7 @@ export interface CreateSourceParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function createSource(client: Client, params: CreateSourceParams, options?: CallOptions): Promise<OciResponse<ImageSourceDetails>> {
-  return invoke(client, {
+  return invoke<ImageSourceDetails>(client, {
     service,
     operationId: "CreateSource",
     method: "POST",

@@ -28,7 +28,7 @@ export interface ListUsersParams {
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function listUsers(client: Client, params: ListUsersParams, options?: CallOptions): Promise<OciResponse<User[]>> {
-  return invoke(client, {
+  return invoke<User[]>(client, {
     service,
     operationId: "ListUsers",
     method: "GET",
