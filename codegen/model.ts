@@ -250,8 +250,9 @@ function modelParams(
   list: ReadonlyArray<readonly [Json, ReadonlyArray<string | number>]>,
   warnings: GenerateWarning[],
 ): ParamModel[] {
-  // Operation-level parameters override path-level ones with the same name and location.
-  const byKey = new Map<string, ParamModel>();
+  // Operation-level parameters override path-level ones with the same name and location; an
+  // overridden one's warnings go with it.
+  const byKey = new Map<string, { param: ParamModel; warnings: GenerateWarning[] }>();
   for (const [raw, at] of list) {
     const pointer = pointerOf(at);
     const param = deref(doc, raw, file, pointer);
@@ -267,9 +268,11 @@ function modelParams(
     if (location !== "path" && location !== "query" && location !== "header") {
       throw new GenerateError(`parameter ${name} has an unknown location \`in: ${location}\`.`, { file, pointer });
     }
-    byKey.set(`${location}:${name}`, modelParam(doc, param, name, location, pointer, warnings));
+    const own: GenerateWarning[] = [];
+    byKey.set(`${location}:${name}`, { param: modelParam(doc, param, name, location, pointer, own), warnings: own });
   }
-  const params = [...byKey.values()];
+  for (const kept of byKey.values()) warnings.push(...kept.warnings);
+  const params = [...byKey.values()].map((kept) => kept.param);
   // Every {name} in the path must be a path parameter: a spec without one is broken.
   for (const match of path.matchAll(/\{([^}]+)\}/g)) {
     if (!params.some((p) => p.in === "path" && p.name === match[1])) {
@@ -278,7 +281,7 @@ function modelParams(
   }
   const order = { path: 0, query: 1, header: 2 };
   params.sort((a, b) => order[a.in] - order[b.in]);
-  // Decided only now, for the parameters that stayed (an overridden one earns no warning).
+  // Decided only now, for the parameters that stayed.
   for (const param of params) {
     if (sentAsJson(param, schemaNames)) {
       param.serialisation = "json";

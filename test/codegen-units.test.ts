@@ -163,6 +163,27 @@ describe("operation model", () => {
     assert.equal(list!.acceptsRetryToken, false);
   });
 
+  test("an object-valued parameter is sent as JSON, with a warning, unless overridden", () => {
+    const object = { type: "object", properties: { a: { type: "string" } } };
+    const doc: JsonObject = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/things": {
+          parameters: [{ name: "shape", in: "query", schema: object }, { name: "kept", in: "query", schema: object }],
+          get: {
+            operationId: "ListThings",
+            parameters: [{ name: "shape", in: "query", schema: { type: "string" } }],
+            responses: { "204": { description: "none" } },
+          },
+        },
+      },
+    };
+    const { operations, warnings } = buildModel(doc, "inline.yaml");
+    assert.deepEqual(operations[0]!.params.map((p) => `${p.name}:${p.serialisation}`), ["shape:value", "kept:json"]);
+    assert.deepEqual(warnings.map((w) => w.message), ["object-valued query parameter kept is sent as JSON text"]);
+  });
+
   test("a parameter with no simple type is sent as JSON, with a warning, unless overridden", () => {
     // Not an object (those are JSON from the start): a union no simple type covers.
     const complex = { anyOf: [{ type: "string" }, { type: "array", items: { type: "object", properties: { a: { type: "string" } } } }] };
