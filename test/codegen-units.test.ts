@@ -163,55 +163,38 @@ describe("operation model", () => {
     assert.equal(list!.acceptsRetryToken, false);
   });
 
-  test("an object-valued parameter is sent as JSON, with a warning, unless overridden", () => {
-    const object = { type: "object", properties: { a: { type: "string" } } };
-    const doc: JsonObject = {
-      openapi: "3.0.3",
-      info: { title: "t", version: "1" },
-      paths: {
-        "/things": {
-          parameters: [{ name: "shape", in: "query", schema: object }, { name: "kept", in: "query", schema: object }],
-          get: {
-            operationId: "ListThings",
-            parameters: [{ name: "shape", in: "query", schema: { type: "string" } }],
-            responses: { "204": { description: "none" } },
-          },
-        },
-      },
-    };
-    const { operations, warnings } = buildModel(doc, "inline.yaml");
-    assert.deepEqual(operations[0]!.params.map((p) => `${p.name}:${p.serialisation}`), ["shape:value", "kept:json"]);
-    assert.deepEqual(warnings.map((w) => w.message), ["object-valued query parameter kept is sent as JSON text"]);
-  });
-
-  test("a parameter with no simple type is sent as JSON, with a warning, unless overridden", () => {
+  // A path-level `shape` overridden by the operation (a plain string, nothing to warn about)
+  // beside a path-level `kept` that stays: only `kept` is sent as JSON, and only it warns.
+  const sentAsJsonCases: Array<[string, JsonObject, string]> = [
+    ["an object-valued parameter", { type: "object", properties: { a: { type: "string" } } }, "object-valued query parameter kept is sent as JSON text"],
     // Not an object (those are JSON from the start): a union no simple type covers.
-    const complex = { anyOf: [{ type: "string" }, { type: "array", items: { type: "object", properties: { a: { type: "string" } } } }] };
-    const doc: JsonObject = {
-      openapi: "3.0.3",
-      info: { title: "t", version: "1" },
-      paths: {
-        "/things": {
-          parameters: [{ name: "shape", in: "query", schema: complex }, { name: "kept", in: "query", schema: complex }],
-          get: {
-            operationId: "ListThings",
-            // Overrides the path-level `shape`: a plain string, so nothing to warn about for it.
-            parameters: [{ name: "shape", in: "query", schema: { type: "string" } }],
-            responses: { "204": { description: "none" } },
+    [
+      "a parameter with no simple type",
+      { anyOf: [{ type: "string" }, { type: "array", items: { type: "object", properties: { a: { type: "string" } } } }] },
+      "parameter kept has a complex schema; typed as unknown and sent as JSON",
+    ],
+  ];
+  for (const [what, schema, warning] of sentAsJsonCases) {
+    test(`${what} is sent as JSON, with a warning, unless overridden`, () => {
+      const doc: JsonObject = {
+        openapi: "3.0.3",
+        info: { title: "t", version: "1" },
+        paths: {
+          "/things": {
+            parameters: [{ name: "shape", in: "query", schema }, { name: "kept", in: "query", schema }],
+            get: {
+              operationId: "ListThings",
+              parameters: [{ name: "shape", in: "query", schema: { type: "string" } }],
+              responses: { "204": { description: "none" } },
+            },
           },
         },
-      },
-    };
-    const { operations, warnings } = buildModel(doc, "inline.yaml");
-    assert.deepEqual(
-      operations[0]!.params.map((p) => `${p.name}:${p.serialisation}`),
-      ["shape:value", "kept:json"],
-    );
-    assert.deepEqual(
-      warnings.map((w) => w.message),
-      ["parameter kept has a complex schema; typed as unknown and sent as JSON"],
-    );
-  });
+      };
+      const { operations, warnings } = buildModel(doc, "inline.yaml");
+      assert.deepEqual(operations[0]!.params.map((p) => `${p.name}:${p.serialisation}`), ["shape:value", "kept:json"]);
+      assert.deepEqual(warnings.map((w) => w.message), [warning]);
+    });
+  }
 
   test("a body and a parameter named body; reserved operation names; derived names; flags", async () => {
     const [, replace, stream] = await model(`${FIXTURES}/params.yaml`);
