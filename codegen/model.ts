@@ -73,10 +73,30 @@ export interface OperationModel {
   /** Generated functions take it as `params[BODY_KEY]`. */
   body: BodyModel | undefined;
   response: ResponseModel;
-  paginated: boolean;
+  /** How the operation pages (`paginate` follows it), or undefined when it does not. */
+  paging: PagingModel | undefined;
+  /** For a list-like operation that is not paginated: why not (said in its doc comment). */
+  notPaginated: string | undefined;
   retryByDefault: boolean;
   excludeBodyFromSignature: boolean;
   acceptsRetryToken: boolean;
+}
+
+/**
+ * How a paginated operation pages, read from its spec (`modelPaging`):
+ * - "header": the `opc-next-page` response header goes back as the `page` query parameter
+ *   (Oracle's standard); the body is the array of items, or an object with one (`items`).
+ * - "body": a string property of the body, `next<Param>…`, goes back as the query parameter
+ *   `<param>` (Object Storage's ListObjects: `nextStartWith` → `start`); the items are an array
+ *   property of the body (`objects`).
+ */
+export interface PagingModel {
+  style: "header" | "body";
+  /** The query parameter that takes the token: its key in the params object is `param.key`. */
+  param: ParamModel;
+  next: { header: string } | { body: string };
+  /** The body property that holds the items; undefined when the body is the array. */
+  items: string | undefined;
 }
 
 /**
@@ -125,6 +145,7 @@ export const RESERVED_TOP_LEVEL = [
   "Client",
   "CallOptions",
   "OciResponse",
+  "Paged",
   "ResponseSchema",
   "BinaryBody",
   "prefixHeaders",
@@ -232,7 +253,7 @@ export function buildModel(doc: JsonObject, file: string): ServiceModel {
         params,
         body,
         response,
-        paginated: params.some((p) => p.in === "query" && p.name === "page") && responseHasHeader(doc, operation, response.status, "opc-next-page"),
+        ...modelPaging(doc, operation, params, response),
         retryByDefault: typeof extension === "boolean" ? extension : topLevelRetries,
         excludeBodyFromSignature: operation["x-obmcs-signing-strategy"] === "exclude_body" || UNSIGNED_BODY_OPERATIONS.has(operationId),
         acceptsRetryToken: params.some((p) => p.in === "header" && p.name.toLowerCase() === "opc-retry-token"),
@@ -434,4 +455,113 @@ function responseHasHeader(doc: JsonObject, operation: JsonObject, status: strin
   const response = deref(doc, responses[status], "", "");
   const headers = isObject(response) && isObject(response["headers"]) ? response["headers"] : {};
   return Object.keys(headers).some((h) => h.toLowerCase() === header);
+}
+
+/** The object schema's properties, its `allOf` members' included; `$ref`s followed. */
+function propertiesOf(doc: JsonObject, schema: Json | undefined): { properties: Map<string, JsonObject>; required: Set<string> } | undefined {
+  const resolved = schema === undefined ? undefined : deref(doc, schema, "", "");
+  if (!isObject(resolved) || resolved["type"] === "array") return undefined;
+  const properties = new Map<string, JsonObject>();
+  const required = new Set<string>();
+  const members = [resolved, ...(Array.isArray(resolved["allOf"]) ? resolved["allOf"] : [])];
+  for (const member of members) {
+    const m = member === resolved ? resolved : deref(doc, member, "", "");
+    if (!isObject(m)) continue;
+    if (isObject(m["properties"])) {
+      for (const [name, property] of Object.entries(m["properties"])) {
+        const p = deref(doc, property, "", "");
+        if (isObject(p)) properties.set(name, p);
+      }
+    }
+    if (Array.isArray(m["required"])) for (const name of m["required"]) if (typeof name === "string") required.add(name);
+  }
+  return properties.size > 0 ? { properties, required } : undefined;
+}
+
+function isArraySchema(schema: JsonObject): boolean {
+  const type = schema["type"];
+  return type === "array" || (Array.isArray(type) && type.includes("array"));
+}
+
+function isStringSchema(schema: JsonObject): boolean {
+  const type = schema["type"];
+  return type === "string" || (Array.isArray(type) && type.includes("string"));
+}
+
+/**
+ * Which array property of an object body holds a page's items: `items` (Oracle's collections),
+ * else the only array property, else the only required one (ListObjects: `objects`, beside
+ * the optional `prefixes`). Undefined when none or several could be.
+ */
+function itemsProperty(body: { properties: Map<string, JsonObject>; required: Set<string> }): string | undefined {
+  const arrays = [...body.properties].filter(([, schema]) => isArraySchema(schema)).map(([name]) => name);
+  if (arrays.includes("items")) return "items";
+  if (arrays.length === 1) return arrays[0];
+  const required = arrays.filter((name) => body.required.has(name));
+  return required.length === 1 ? required[0] : undefined;
+}
+
+/**
+ * How an operation pages, from its spec alone (names of parameters, response headers and body
+ * properties; never the operation's name). A list-like operation (its body is an array, or its
+ * response has `opc-next-page`, or it takes `page`) that cannot be paged gets the reason.
+ */
+function modelPaging(
+  doc: JsonObject,
+  operation: JsonObject,
+  params: readonly ParamModel[],
+  response: ResponseModel,
+): { paging: PagingModel | undefined; notPaginated: string | undefined } {
+  // A token is a string, sent as is.
+  const query = params.filter((p) => {
+    const schema = p.schema === undefined ? undefined : deref(doc, p.schema, "", "");
+    return p.in === "query" && p.serialisation === "value" && (schema === undefined || (isObject(schema) && isStringSchema(schema)));
+  });
+  const page = query.find((p) => p.name === "page");
+  const nextPageHeader = responseHasHeader(doc, operation, response.status, "opc-next-page");
+  const schema = response.kind === "json" && response.schema !== undefined ? deref(doc, response.schema, "", "") : undefined;
+  const arrayBody = isObject(schema) && isArraySchema(schema);
+  const object = arrayBody ? undefined : propertiesOf(doc, schema);
+  const paged = (paging: Omit<PagingModel, "items">, items: string | undefined) => ({ paging: { ...paging, items }, notPaginated: undefined });
+  const refused = (why: string) => ({ paging: undefined, notPaginated: why });
+
+  if (nextPageHeader) {
+    if (!page) return refused("its response has an `opc-next-page` header, but it has no (string) `page` query parameter to send it back");
+    const paging = { style: "header" as const, param: page, next: { header: "opc-next-page" } };
+    if (arrayBody) return paged(paging, undefined);
+    const items = object && itemsProperty(object);
+    if (items !== undefined) return paged(paging, items);
+    return refused(`its response has an \`opc-next-page\` header, but ${object ? "its body has no single array of items" : "no JSON body of items"}`);
+  }
+  // A token in the body: a string property `next<Param>…` names the query parameter that takes
+  // it, beside an array of items (without one, `nextMaintenanceRunId` is just a property).
+  const bodyToken = object && bodyTokenOf(object, query);
+  const bodyItems = object && itemsProperty(object);
+  if (bodyToken && bodyItems !== undefined) {
+    return paged({ style: "body", param: bodyToken.param, next: { body: bodyToken.property } }, bodyItems);
+  }
+  if (page) return refused("it takes a `page` parameter, but its response has no `opc-next-page` header to fill it");
+  if (arrayBody) return refused("its spec names no next-page token (no `opc-next-page` header, no `next…` body property)");
+  return { paging: undefined, notPaginated: undefined };
+}
+
+/**
+ * `nextStartWith` → the query parameter `start`: a string property named `next` + a query
+ * parameter's name (capitalised), then the end or a capital letter. The longest such name wins.
+ */
+function bodyTokenOf(
+  body: { properties: Map<string, JsonObject> },
+  query: readonly ParamModel[],
+): { property: string; param: ParamModel } | undefined {
+  let found: { property: string; param: ParamModel } | undefined;
+  for (const [property, schema] of body.properties) {
+    if (!/^next[A-Z]/.test(property) || !isStringSchema(schema)) continue;
+    for (const param of query) {
+      const stem = "next" + param.name.charAt(0).toUpperCase() + param.name.slice(1);
+      const rest = property.slice(stem.length);
+      if (!property.startsWith(stem) || !(rest === "" || /^[A-Z]/.test(rest))) continue;
+      if (!found || param.name.length > found.param.name.length) found = { property, param };
+    }
+  }
+  return found;
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { OciRawError } from "./errors.js";
 import { signedFetch } from "./http.js";
-import type { CallOptions, OciResponse, OperationRequest, QueryValue, ServiceInfo } from "./operation.js";
+import type { CallOptions, OciResponse, OperationRequest, Paged, Paging, QueryValue, ServiceInfo } from "./operation.js";
 import { fillEndpointTemplate } from "./regions.js";
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
@@ -143,8 +143,30 @@ function cachedBaseUrl(client: Client, request: OperationRequest): string {
   return url;
 }
 
-/** Build, sign and send one operation, and turn the answer into an OciResponse or a typed error. */
-export async function invoke<T>(client: Client, request: OperationRequest<T>, options: CallOptions = {}): Promise<OciResponse<T>> {
+/**
+ * What `paginate` needs from a paginated operation's response: the next page's token (from the
+ * header or the body property the request's `paging` names), the parameter it goes in, and
+ * where the items are.
+ */
+function pageOf(paging: Paging, headers: Headers, data: unknown): Paged<string | undefined> {
+  let next: string | undefined;
+  if ("header" in paging.next) next = headers.get(paging.next.header) ?? undefined;
+  else if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+    const value = (data as Record<string, unknown>)[paging.next.body];
+    next = typeof value === "string" ? value : undefined;
+  }
+  return { param: paging.param, next, items: paging.items };
+}
+
+/**
+ * Build, sign and send one operation, and turn the answer into an OciResponse or a typed error.
+ * `P` is `Paged<…>` when the request describes its `paging` (generated code gives both).
+ */
+export async function invoke<T, P extends Paged<string | undefined> | undefined = Paged<string | undefined> | undefined>(
+  client: Client,
+  request: OperationRequest<T>,
+  options: CallOptions = {},
+): Promise<OciResponse<T, P>> {
   const url = cachedBaseUrl(client, request) + buildPath(request) + buildQuery(request.query);
   const headers = buildHeaders(client, request);
   const body = encodeBody(request, headers);
@@ -171,9 +193,12 @@ export async function invoke<T>(client: Client, request: OperationRequest<T>, op
   const opcNextPage = response.headers.get("opc-next-page") ?? undefined;
   const base = { status: response.status, headers: response.headers, opcRequestId, opcNextPage };
   const kind = request.responseKind ?? "json";
-  if (kind === "binary") return { ...base, data: response as T };
+  // The paging description is the request's; its type is the generated function's promise.
+  const paged = (data: unknown): OciResponse<T, P> =>
+    (request.paging ? { ...base, data, paging: pageOf(request.paging, response.headers, data) } : { ...base, data }) as OciResponse<T, P>;
+  if (kind === "binary") return paged(response);
   const text = await response.text();
-  if (kind === "none" || text === "") return { ...base, data: undefined as T };
+  if (kind === "none" || text === "") return paged(undefined);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -188,5 +213,5 @@ export async function invoke<T>(client: Client, request: OperationRequest<T>, op
     warned: client.warnedOperations,
     onWarning: client.options.onWarning ?? defaultWarning,
   }, request.isValid);
-  return { ...base, data: data as T };
+  return paged(data);
 }

@@ -65,6 +65,24 @@ export interface OperationRequest<T = unknown> {
   readonly excludeBodyFromSignature?: boolean | undefined;
   /** The operation accepts `opc-retry-token`; one is generated when the caller gave none. */
   readonly acceptsRetryToken?: boolean | undefined;
+  /** How the operation pages, when it does (the generator reads it from the spec); `paginate` follows it. */
+  readonly paging?: Paging | undefined;
+}
+
+/**
+ * How a paginated operation pages. Oracle's standard: the `opc-next-page` header goes back as
+ * the `page` parameter, and the body is the array of items (`{ param: "page", next: { header:
+ * "opc-next-page" } }`). Object Storage's ListObjects: the body's `nextStartWith` goes back as
+ * `start`, and the items are the body's `objects` (`{ param: "start", next: { body:
+ * "nextStartWith" }, items: "objects" }`).
+ */
+export interface Paging {
+  /** The key, in the function's params, that takes the next page's token (e.g. `page`, `start`). */
+  readonly param: string;
+  /** Where the next page's token comes from: a response header, or a string property of the JSON body. */
+  readonly next: { readonly header: string } | { readonly body: string };
+  /** The body property that holds the page's items; absent when the body is the array. */
+  readonly items?: string | undefined;
 }
 
 /** Per-call options every generated function accepts beside its parameters. */
@@ -75,12 +93,32 @@ export interface CallOptions {
   timeoutMs?: number | undefined;
 }
 
-/** What a generated function resolves to. */
-export interface OciResponse<T> {
+/**
+ * A paginated operation's response carries this (`response.paging`), and its type says so
+ * (`OciResponse<User[], Paged>`, `OciResponse<ListObjects, Paged<"objects">>`): that is how
+ * `paginate` finds the next page, and the item type, of a generated function.
+ */
+export interface Paged<Items extends string | undefined = undefined> {
+  /** The key, in the function's params, that takes `next` (e.g. `page`, `start`). */
+  readonly param: string;
+  /** The next page's token; undefined (or "") on the last page. */
+  readonly next: string | undefined;
+  /** The body property that holds the page's items; undefined when the body is the array. */
+  readonly items: Items;
+}
+
+/**
+ * What a generated function resolves to. `P` is `Paged<…>` for paginated operations (and
+ * `paging` is then set); left out, the response may or may not be paged (any response is an
+ * `OciResponse<T>`), which `paginate` does not accept.
+ */
+export interface OciResponse<T, P extends Paged<string | undefined> | undefined = Paged<string | undefined> | undefined> {
   readonly data: T;
   readonly status: number;
   readonly headers: Headers;
   readonly opcRequestId: string | undefined;
   /** The `opc-next-page` header, when the service has more pages. */
   readonly opcNextPage?: string | undefined;
+  /** Paginated operations only: the next page's token, the parameter it goes in, and where the items are. */
+  readonly paging?: P;
 }

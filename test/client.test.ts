@@ -16,6 +16,7 @@ import {
   type Client,
   type OciResponse,
   type OperationRequest,
+  type Paged,
   type ServiceInfo,
 } from "oci-raw";
 import { EMULATOR_COMPARTMENT_ID, EMULATOR_NAMESPACE, SEEDED_INSTANCE_COUNT, json, startEmulator, type Emulator } from "oci-raw/emulator";
@@ -62,11 +63,12 @@ function listRequest(params: { limit?: number; page?: string | undefined } = {})
     method: "GET",
     path: "/instances",
     query: { compartmentId: EMULATOR_COMPARTMENT_ID, limit: params.limit, page: params.page },
+    paging: { param: "page", next: { header: "opc-next-page" } },
   };
 }
 
 function listInstances(c: Client, params: { limit?: number; page?: string | undefined }) {
-  return invoke(c, listRequest(params));
+  return invoke<Array<{ id: string }>, Paged>(c, listRequest(params));
 }
 
 describe("endpoints", () => {
@@ -263,7 +265,10 @@ describe("paginate", () => {
   test("a page token the service repeats ends with an error instead of looping", async () => {
     emulator.route("GET", "/loop/items", () => json(200, [{ id: "x" }], { "opc-next-page": "again" }));
     const loop = (c: Client, p: { page?: string | undefined }) =>
-      invoke<Array<{ id: string }>>(c, { service: { name: "loop", basePath: "" }, operationId: "ListLoop", method: "GET", path: "/loop/items", query: { page: p.page } });
+      invoke<Array<{ id: string }>, Paged>(c, {
+        service: { name: "loop", basePath: "" }, operationId: "ListLoop", method: "GET", path: "/loop/items", query: { page: p.page },
+        paging: { param: "page", next: { header: "opc-next-page" } },
+      });
     let n = 0;
     await assert.rejects(
       (async () => {

@@ -158,7 +158,7 @@ describe("operation model", () => {
     );
     // The operation's own `verbose` (required integer) replaces the path-level one.
     assert.equal(byKey.get("verbose")!.required, true);
-    assert.equal(list!.paginated, true);
+    assert.equal(list!.paging?.style, "header");
     assert.equal(list!.retryByDefault, true);
     assert.equal(list!.acceptsRetryToken, false);
   });
@@ -265,6 +265,98 @@ paths:
     assert.equal(put!.retryByDefault, false);
     assert.equal(get!.response.kind, "none");
     assert.equal(get!.excludeBodyFromSignature, false);
+  });
+
+  test("paging styles read from the spec: parameter names, response headers, body properties", async () => {
+    const next = `headers: { opc-next-page: { schema: { type: string } } }`;
+    const page = `{ name: page, in: query, schema: { type: string } }`;
+    const file = specFile(
+      "paging.yaml",
+      `openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /array:
+    get:
+      operationId: Standard
+      parameters: [${page}]
+      responses: { "200": { description: ok, ${next}, content: { application/json: { schema: { type: array, items: { type: string } } } } } }
+  /collection:
+    get:
+      operationId: Collection
+      parameters: [${page}]
+      responses: { "200": { description: ok, ${next}, content: { application/json: { schema: { $ref: "#/components/schemas/Collection" } } } } }
+  /accepted:
+    post:
+      operationId: Accepted
+      parameters: [${page}, { name: page, in: header, schema: { type: string } }]
+      responses: { "202": { description: ok, ${next}, content: { application/json: { schema: { type: array, items: { type: string } } } } } }
+  /history:
+    get:
+      operationId: History
+      parameters: [${page}]
+      responses: { "200": { description: ok, ${next}, content: { application/json: { schema: { type: object, required: [entries], properties: { entries: { type: array, items: { type: string } }, id: { type: string } } } } } } }
+  /names:
+    get:
+      operationId: Names
+      parameters: [{ name: start, in: query, schema: { type: string } }, { name: startAfter, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Names" } } } } }
+  /tokens:
+    get:
+      operationId: Tokens
+      parameters: [{ name: pageToken, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object, properties: { nextPageToken: { type: string }, results: { type: array, items: { type: string } } } } } } } }
+  /noPageParam:
+    get:
+      operationId: NoPageParam
+      responses: { "200": { description: ok, ${next}, content: { application/json: { schema: { type: array, items: { type: string } } } } } }
+  /noHeader:
+    get:
+      operationId: NoHeader
+      parameters: [${page}]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: array, items: { type: string } } } } } }
+  /twoArrays:
+    get:
+      operationId: TwoArrays
+      parameters: [${page}]
+      responses: { "200": { description: ok, ${next}, content: { application/json: { schema: { type: object, properties: { a: { type: array, items: { type: string } }, b: { type: array, items: { type: string } } } } } } } }
+  /whole:
+    get:
+      operationId: Whole
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: array, items: { type: string } } } } } }
+  /thing:
+    get:
+      operationId: Thing
+      parameters: [{ name: maintenance, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object, properties: { nextMaintenanceRunId: { type: string } } } } } } }
+components:
+  schemas:
+    Collection: { type: object, required: [items], properties: { items: { type: array, items: { type: string } }, prefixes: { type: array, items: { type: string } } } }
+    Names:
+      type: object
+      required: [objects]
+      properties: { objects: { type: array, items: { type: string } }, prefixes: { type: array, items: { type: string } }, nextStartWith: { type: string } }
+`,
+    );
+    const byId = new Map((await model(file)).map((op) => [op.operationId, op]));
+    const paging = (id: string) => {
+      const op = byId.get(id)!;
+      if (!op.paging) return op.notPaginated === undefined ? "-" : `not: ${op.notPaginated}`;
+      const { style, param, next, items } = op.paging;
+      return `${style} ${param.key} ← ${"header" in next ? next.header : `body.${next.body}`}, items ${items ?? "(body)"}`;
+    };
+    assert.equal(paging("Standard"), "header page ← opc-next-page, items (body)");
+    assert.equal(paging("Collection"), "header page ← opc-next-page, items items");
+    // The first 2xx counts; a header named page too gets another key, and the token goes in the query one.
+    assert.equal(paging("Accepted"), "header page ← opc-next-page, items (body)");
+    assert.equal(paging("History"), "header page ← opc-next-page, items entries");
+    assert.equal(paging("Names"), "body start ← body.nextStartWith, items objects");
+    assert.equal(paging("Tokens"), "body pageToken ← body.nextPageToken, items results");
+    assert.match(paging("NoPageParam"), /^not: .*`opc-next-page` header, but it has no \(string\) `page` query parameter/);
+    assert.match(paging("NoHeader"), /^not: it takes a `page` parameter, but its response has no `opc-next-page` header/);
+    assert.match(paging("TwoArrays"), /^not: .*no single array of items/);
+    assert.match(paging("Whole"), /^not: its spec names no next-page token/);
+    // `nextMaintenanceRunId` names `maintenance`, but without an array of items this is no list.
+    assert.equal(paging("Thing"), "-");
   });
 });
 

@@ -128,6 +128,8 @@ export interface ListEventsParams {
 /**
  * A date in the path is a string; in the query it may also be a Date.
  *
+ * Not paginated: its spec names no next-page token (no `opc-next-page` header, no `next…` body property).
+ *
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function listEvents(client: Client, params: ListEventsParams, options?: CallOptions): Promise<OciResponse<string[]>> {

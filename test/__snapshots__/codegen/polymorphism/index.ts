@@ -30,6 +30,8 @@ export interface ListSourcesParams {
 /**
  * ListSources: GET /sources
  *
+ * Not paginated: its spec names no next-page token (no `opc-next-page` header, no `next…` body property).
+ *
  * Retried by default.
  */
 export async function listSources(client: Client, params: ListSourcesParams = {}, options?: CallOptions): Promise<OciResponse<SourceDetails[]>> {

@@ -25,6 +25,8 @@ export interface ListUsersParams {
 /**
  * ListUsers: GET /users/
  *
+ * Not paginated: its spec names no next-page token (no `opc-next-page` header, no `next…` body property).
+ *
  * Not retried by default; pass `options.retry` to retry it.
  */
 export async function listUsers(client: Client, params: ListUsersParams, options?: CallOptions): Promise<OciResponse<User[]>> {
