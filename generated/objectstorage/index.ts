@@ -21,6 +21,10 @@ export type BucketSummary = components["schemas"]["BucketSummary"];
 export type CreateBucketDetails = components["schemas"]["CreateBucketDetails"];
 /** A bucket is a container for storing objects in a compartment within a namespace. */
 export type Bucket = components["schemas"]["Bucket"];
+/** The objects of a bucket, one page of them. */
+export type ListObjects = components["schemas"]["ListObjects"];
+/** An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
+export type ObjectSummary = components["schemas"]["ObjectSummary"];
 
 /** Parameters of {@link getNamespace}. */
 export interface GetNamespaceParams {
@@ -138,6 +142,84 @@ export async function createBucket(client: Client, params: CreateBucketParams, o
     body: params.body,
     schema: schemas.Bucket,
     isValid: validators.Bucket,
+  }, options);
+}
+
+/** Parameters of {@link listObjects}. */
+export interface ListObjectsParams {
+  /** The Object Storage namespace used for the request. */
+  namespaceName: string;
+  /** The name of the bucket. Avoid entering confidential information. Example: `my-new-bucket1` */
+  bucketName: string;
+  /** The string to use for matching against the start of object names in a list query. */
+  prefix?: string | undefined;
+  /** Returns object names which are lexicographically greater than or equal to this parameter. */
+  start?: string | undefined;
+  /** Returns object names which are lexicographically strictly less than this parameter. */
+  end?: string | undefined;
+  /** For list pagination. The maximum number of results per page, or items to return in a paginated "List" call. */
+  limit?: number | undefined;
+  /**
+   * When this parameter is set, only objects whose names do not contain the delimiter character
+   * (after an optionally specified prefix) are returned in the objects key of the response body.
+   * Scanned objects whose names contain the delimiter have the part of their name up to the first
+   * occurrence of the delimiter (including the optional prefix) returned as a set of prefixes.
+   * Note that only '/' is a supported delimiter character at this time.
+   */
+  delimiter?: string | undefined;
+  /**
+   * Object summary by default includes only the 'name' field. Use this parameter to also
+   * include 'size' (object size in bytes), 'etag', 'md5', 'timeCreated' (object creation date and time),
+   * 'timeModified' (object modification date and time), 'storageTier' and 'archivalState' fields.
+   * Specify the value of this parameter as a comma-separated, case-insensitive list of those field names.
+   * For example 'name,etag,timeCreated,md5,timeModified,storageTier,archivalState'.
+   */
+  fields?: string | undefined;
+  /** Returns object names which are lexicographically strictly greater than this parameter. */
+  startAfter?: string | undefined;
+  /** The client request ID for tracing. */
+  opcClientRequestId?: string | undefined;
+}
+
+/**
+ * List Objects
+ *
+ * Lists the objects in a bucket. By default, ListObjects returns object names only. See the `fields`
+ * parameter for other fields that you can optionally include in ListObjects response.
+ *
+ * ListObjects returns at most 1000 objects. To paginate through more objects, use the returned 'nextStartWith'
+ * value with the 'start' parameter. To filter which objects ListObjects returns, use the 'start' and 'end'
+ * parameters.
+ *
+ * Paginated: iterate every item with `paginate(listObjects, client, params)`.
+ *
+ * Not retried by default; pass `options.retry` to retry it.
+ */
+export async function listObjects(client: Client, params: ListObjectsParams, options?: CallOptions): Promise<OciResponse<ListObjects, Paged<"objects">>> {
+  return invoke<ListObjects, Paged<"objects">>(client, {
+    service,
+    operationId: "ListObjects",
+    method: "GET",
+    path: "/n/{namespaceName}/b/{bucketName}/o",
+    pathParams: {
+      namespaceName: params.namespaceName,
+      bucketName: params.bucketName,
+    },
+    query: {
+      prefix: params.prefix,
+      start: params.start,
+      end: params.end,
+      limit: params.limit,
+      delimiter: params.delimiter,
+      fields: params.fields,
+      startAfter: params.startAfter,
+    },
+    headers: {
+      "opc-client-request-id": params.opcClientRequestId,
+    },
+    schema: schemas.ListObjects,
+    isValid: validators.ListObjects,
+    paging: { param: "start", next: { body: "nextStartWith" }, items: "objects" },
   }, options);
 }
 

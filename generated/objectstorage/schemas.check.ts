@@ -38,6 +38,23 @@ export const Bucket: () => z.ZodMiniType<components["schemas"]["Bucket"]> = lazy
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
 }));
 
+export const ListObjects: () => z.ZodMiniType<components["schemas"]["ListObjects"]> = lazy(() => z.looseObject({
+  objects: z.array(ObjectSummary()),
+  prefixes: z.exactOptional(z.array(z.string())),
+  nextStartWith: z.exactOptional(z.string()),
+}));
+
+export const ObjectSummary: () => z.ZodMiniType<components["schemas"]["ObjectSummary"]> = lazy(() => z.looseObject({
+  name: z.string(),
+  size: z.exactOptional(z.number()),
+  md5: z.exactOptional(z.string()),
+  timeCreated: z.exactOptional(z.string()),
+  etag: z.exactOptional(z.string()),
+  storageTier: z.exactOptional(z.string()),
+  archivalState: z.exactOptional(z.string()),
+  timeModified: z.exactOptional(z.string()),
+}));
+
 export const GetNamespaceResponse: () => z.ZodMiniType<operations["GetNamespace"]["responses"][200]["content"]["application/json"]> = lazy(() => z.string());
 
 export const ListBucketsResponse: () => z.ZodMiniType<operations["ListBuckets"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(BucketSummary()));

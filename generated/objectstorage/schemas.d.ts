@@ -9,6 +9,12 @@ export declare const BucketSummary: () => ResponseSchema<components["schemas"]["
 /** A bucket is a container for storing objects in a compartment within a namespace. */
 export declare const Bucket: () => ResponseSchema<components["schemas"]["Bucket"]>;
 
+/** The objects of a bucket, one page of them. */
+export declare const ListObjects: () => ResponseSchema<components["schemas"]["ListObjects"]>;
+
+/** An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
+export declare const ObjectSummary: () => ResponseSchema<components["schemas"]["ObjectSummary"]>;
+
 /** The response of GetNamespace. */
 export declare const GetNamespaceResponse: () => ResponseSchema<operations["GetNamespace"]["responses"][200]["content"]["application/json"]>;
 

@@ -38,6 +38,25 @@ export const Bucket = /* @__PURE__ */ lazy(() => z.looseObject({
   freeformTags: z.exactOptional(z.record(z.string(), z.string())),
 }));
 
+/** The objects of a bucket, one page of them. */
+export const ListObjects = /* @__PURE__ */ lazy(() => z.looseObject({
+  objects: z.array(ObjectSummary()),
+  prefixes: z.exactOptional(z.array(z.string())),
+  nextStartWith: z.exactOptional(z.string()),
+}));
+
+/** An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
+export const ObjectSummary = /* @__PURE__ */ lazy(() => z.looseObject({
+  name: z.string(),
+  size: z.exactOptional(z.number()),
+  md5: z.exactOptional(z.string()),
+  timeCreated: z.exactOptional(z.string()),
+  etag: z.exactOptional(z.string()),
+  storageTier: z.exactOptional(z.string()),
+  archivalState: z.exactOptional(z.string()),
+  timeModified: z.exactOptional(z.string()),
+}));
+
 /** The response of GetNamespace. */
 export const GetNamespaceResponse = /* @__PURE__ */ lazy(() => z.string());
 

@@ -51,6 +51,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/n/{namespaceName}/b/{bucketName}/o": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Object Storage namespace used for the request. */
+                namespaceName: components["parameters"]["NamespacePathParam"];
+                /** @description The name of the bucket. Avoid entering confidential information. Example: `my-new-bucket1` */
+                bucketName: components["parameters"]["BucketPathParam"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List Objects
+         * @description Lists the objects in a bucket. By default, ListObjects returns object names only. See the `fields`
+         *     parameter for other fields that you can optionally include in ListObjects response.
+         *
+         *     ListObjects returns at most 1000 objects. To paginate through more objects, use the returned 'nextStartWith'
+         *     value with the 'start' parameter. To filter which objects ListObjects returns, use the 'start' and 'end'
+         *     parameters.
+         */
+        get: operations["ListObjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/n/{namespaceName}/b/{bucketName}/o/{objectName}": {
         parameters: {
             query?: never;
@@ -203,6 +233,53 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description The objects of a bucket, one page of them. */
+        ListObjects: {
+            /** @description An array of object summaries. */
+            objects: components["schemas"]["ObjectSummary"][];
+            /** @description Prefixes that are common to the results returned by the request if the request specified a delimiter. */
+            prefixes?: string[];
+            /**
+             * @description The name of the object to use in the `start` parameter to obtain the next page of
+             *     a truncated ListObjects response. Avoid entering confidential information.
+             *     Example: test/object1.log
+             */
+            nextStartWith?: string;
+        };
+        /** @description An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
+        ObjectSummary: {
+            /** @description The name of the object. Avoid entering confidential information. Example: test/object1.log */
+            name: string;
+            /**
+             * Format: int64
+             * @description Size of the object in bytes.
+             */
+            size?: number;
+            /** @description Base64-encoded MD5 hash of the object data. */
+            md5?: string;
+            /**
+             * Format: date-time
+             * @description The date and time the object was created.
+             */
+            timeCreated?: string;
+            /** @description The current entity tag (ETag) for the object. */
+            etag?: string;
+            /**
+             * @description The storage tier that the object is stored in.
+             * @enum {string}
+             */
+            storageTier?: "Standard" | "InfrequentAccess" | "Archive" | (string & {});
+            /**
+             * @description Archival state of an object. This field is set only for objects in Archive tier.
+             * @enum {string}
+             */
+            archivalState?: "Archived" | "Restoring" | "Restored" | (string & {});
+            /**
+             * Format: date-time
+             * @description The date and time the object was modified.
+             */
+            timeModified?: string;
+        };
     };
     responses: {
         /** @description An error. */
@@ -218,6 +295,8 @@ export interface components {
     parameters: {
         /** @description The Object Storage namespace used for the request. */
         NamespacePathParam: string;
+        /** @description The name of the bucket. Avoid entering confidential information. Example: `my-new-bucket1` */
+        BucketPathParam: string;
         /** @description The client request ID for tracing. */
         ClientRequestIdHeader: string;
         /** @description The entity tag (ETag) to match with the ETag of an existing resource. */
@@ -331,6 +410,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Bucket"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    ListObjects: {
+        parameters: {
+            query?: {
+                /** @description The string to use for matching against the start of object names in a list query. */
+                prefix?: string;
+                /** @description Returns object names which are lexicographically greater than or equal to this parameter. */
+                start?: string;
+                /** @description Returns object names which are lexicographically strictly less than this parameter. */
+                end?: string;
+                /** @description For list pagination. The maximum number of results per page, or items to return in a paginated "List" call. */
+                limit?: number;
+                /**
+                 * @description When this parameter is set, only objects whose names do not contain the delimiter character
+                 *     (after an optionally specified prefix) are returned in the objects key of the response body.
+                 *     Scanned objects whose names contain the delimiter have the part of their name up to the first
+                 *     occurrence of the delimiter (including the optional prefix) returned as a set of prefixes.
+                 *     Note that only '/' is a supported delimiter character at this time.
+                 */
+                delimiter?: string;
+                /**
+                 * @description Object summary by default includes only the 'name' field. Use this parameter to also
+                 *     include 'size' (object size in bytes), 'etag', 'md5', 'timeCreated' (object creation date and time),
+                 *     'timeModified' (object modification date and time), 'storageTier' and 'archivalState' fields.
+                 *     Specify the value of this parameter as a comma-separated, case-insensitive list of those field names.
+                 *     For example 'name,etag,timeCreated,md5,timeModified,storageTier,archivalState'.
+                 */
+                fields?: string;
+                /** @description Returns object names which are lexicographically strictly greater than this parameter. */
+                startAfter?: string;
+            };
+            header?: {
+                /** @description The client request ID for tracing. */
+                "opc-client-request-id"?: components["parameters"]["ClientRequestIdHeader"];
+            };
+            path: {
+                /** @description The Object Storage namespace used for the request. */
+                namespaceName: components["parameters"]["NamespacePathParam"];
+                /** @description The name of the bucket. Avoid entering confidential information. Example: `my-new-bucket1` */
+                bucketName: components["parameters"]["BucketPathParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description List of object summaries, including optional prefixes and, in a truncated response, the name of the object to
+             *     start next page of results.
+             */
+            200: {
+                headers: {
+                    /** @description Echoes back the value passed in the opc-client-request-id header, for use by clients when debugging. */
+                    "opc-client-request-id"?: string;
+                    "opc-request-id": components["headers"]["OpcRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListObjects"];
                 };
             };
             default: components["responses"]["Error"];

@@ -8,6 +8,12 @@ export declare function BucketSummary(value: unknown): value is components["sche
 /** A bucket is a container for storing objects in a compartment within a namespace. */
 export declare function Bucket(value: unknown): value is components["schemas"]["Bucket"];
 
+/** The objects of a bucket, one page of them. */
+export declare function ListObjects(value: unknown): value is components["schemas"]["ListObjects"];
+
+/** An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
+export declare function ObjectSummary(value: unknown): value is components["schemas"]["ObjectSummary"];
+
 /** The response of GetNamespace. */
 export declare function GetNamespaceResponse(value: unknown): value is operations["GetNamespace"]["responses"][200]["content"]["application/json"];
 

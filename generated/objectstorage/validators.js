@@ -64,6 +64,27 @@ export function Bucket(value) {
     (!("freeformTags" in value) || isRecordOf(value.freeformTags, (v1) => typeof v1 === "string"));
 }
 
+/** The objects of a bucket, one page of them. */
+export function ListObjects(value) {
+  return isObject(value) &&
+    isArrayOf(value.objects, ObjectSummary) &&
+    (!("prefixes" in value) || isArrayOf(value.prefixes, (v1) => typeof v1 === "string")) &&
+    (!("nextStartWith" in value) || typeof value.nextStartWith === "string");
+}
+
+/** An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
+export function ObjectSummary(value) {
+  return isObject(value) &&
+    typeof value.name === "string" &&
+    (!("size" in value) || Number.isFinite(value.size)) &&
+    (!("md5" in value) || typeof value.md5 === "string") &&
+    (!("timeCreated" in value) || typeof value.timeCreated === "string") &&
+    (!("etag" in value) || typeof value.etag === "string") &&
+    (!("storageTier" in value) || typeof value.storageTier === "string") &&
+    (!("archivalState" in value) || typeof value.archivalState === "string") &&
+    (!("timeModified" in value) || typeof value.timeModified === "string");
+}
+
 /** The response of GetNamespace. */
 export function GetNamespaceResponse(value) {
   return typeof value === "string";

@@ -10,10 +10,10 @@ export function requireQuery(url: URL, name: string): string {
   return value;
 }
 
-/** `limit` as OCI validates it: an integer from 1 to `max`; absent → `DEFAULT_PAGE_SIZE`. */
-export function pageLimit(url: URL, max: number): number {
+/** `limit` as OCI validates it: an integer from 1 to `max`; absent → `fallback` (default `DEFAULT_PAGE_SIZE`). */
+export function pageLimit(url: URL, max: number, fallback = DEFAULT_PAGE_SIZE): number {
   const raw = url.searchParams.get("limit");
-  if (raw === null) return Math.min(DEFAULT_PAGE_SIZE, max);
+  if (raw === null) return Math.min(fallback, max);
   const limit = Number(raw);
   if (!/^\d+$/.test(raw) || limit < 1 || limit > max) {
     throw invalidParameter(`The parameter 'limit' must be an integer from 1 to ${max}, got '${raw}'.`);

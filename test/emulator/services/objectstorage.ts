@@ -1,7 +1,8 @@
 /**
  * Object Storage (base path /): GetNamespace, ListBuckets, CreateBucket, and objects
- * (ListObjects, PutObject, GetObject, HeadObject, DeleteObject). PutObject's body is not signed, as in
- * OCI (`x-obmcs-signing-strategy: exclude_body`), and neither is UploadPart's.
+ * (ListObjects, paged by name with `start` / `nextStartWith`; PutObject, GetObject, HeadObject,
+ * DeleteObject). PutObject's body is not signed, as in OCI (`x-obmcs-signing-strategy:
+ * exclude_body`), and neither is UploadPart's.
  */
 import { createHash } from "node:crypto";
 import { EmulatorHttpError, invalidParameter } from "../errors.js";
@@ -9,7 +10,7 @@ import { randomOcid } from "../keys.js";
 import { bytes, empty, json } from "../routes.js";
 import type { EmulatorRequest, Router } from "../routes.js";
 import { EMULATOR_NAMESPACE } from "../state.js";
-import { asObject, etagOf, optionalTags, paginate, requiredString, requireQuery } from "./common.js";
+import { asObject, etagOf, optionalTags, pageLimit, paginate, requiredString, requireQuery } from "./common.js";
 
 /** The shape of objectstorage's `Bucket` (a superset of `BucketSummary`). */
 export interface Bucket {
@@ -38,6 +39,8 @@ interface StoredObject {
 }
 
 const MAX_LIMIT = 1000;
+/** ListObjects' `fields`, lower-cased → as written in the summaries. */
+const OBJECT_FIELDS = new Map(["name", "size", "etag", "md5", "timeCreated", "timeModified", "storageTier", "archivalState"].map((f) => [f.toLowerCase(), f]));
 const BUCKET_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 // Content headers a PutObject stores and GetObject gives back, besides opc-meta-*.
 const KEPT_HEADERS = ["content-type", "content-language", "content-encoding", "content-disposition", "cache-control"];
@@ -148,19 +151,30 @@ export function mountObjectStorage(router: Router): void {
     UNSIGNED_BODY,
   );
 
-  // ListObjects pages with `start` / `nextStartWith` (object names), not opc-next-page.
+  // ListObjects pages as Object Storage does: by object name, not opc-next-page. A page holds up
+  // to `limit` names (in order) that are ≥ `start`, > `startAfter`, < `end` and begin with
+  // `prefix`; when more remain, `nextStartWith` is the name of the next page's first object (the
+  // next request's `start`), and it is absent on the last page. Summaries hold `name` only unless
+  // `fields` (comma-separated, case-insensitive) asks for more.
   router.add("GET", "/n/{namespaceName}/b/{bucketName}/o", (request) => {
     const { objects } = findBucket(request);
     const query = request.url.searchParams;
     const prefix = query.get("prefix") ?? "";
-    const start = query.get("start") ?? "";
-    const limitText = query.get("limit");
-    const limit = limitText === null ? MAX_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw invalidParameter(`limit must be an integer from 1 to ${MAX_LIMIT}`);
-    const names = [...objects.keys()].filter((name) => name.startsWith(prefix) && name >= start).sort();
+    const start = query.get("start");
+    const startAfter = query.get("startAfter");
+    const end = query.get("end");
+    const limit = pageLimit(request.url, MAX_LIMIT, MAX_LIMIT);
+    if (query.get("delimiter") !== null) throw invalidParameter("The emulator's ListObjects does not support `delimiter`.");
+    const fields = new Set((query.get("fields") ?? "name").split(",").map((field) => OBJECT_FIELDS.get(field.trim().toLowerCase())));
+    if (fields.has(undefined)) throw invalidParameter(`fields must be a comma-separated list of ${[...OBJECT_FIELDS.values()].join(", ")}.`);
+    const names = [...objects.keys()]
+      .filter((name) => name.startsWith(prefix) && (start === null || name >= start) && (startAfter === null || name > startAfter) && (end === null || name < end))
+      .sort();
     const page = names.slice(0, limit).map((name) => {
       const object = objects.get(name)!;
-      return { name, size: object.data.byteLength, md5: object.md5, etag: object.etag, timeCreated: new Date(object.lastModified).toISOString() };
+      const time = new Date(object.lastModified).toISOString();
+      const all: Record<string, unknown> = { name, size: object.data.byteLength, etag: object.etag, md5: object.md5, timeCreated: time, timeModified: time, storageTier: "Standard" };
+      return Object.fromEntries(Object.entries(all).filter(([field]) => fields.has(field)));
     });
     const next = names[limit];
     return json(200, next === undefined ? { objects: page } : { objects: page, nextStartWith: next });
