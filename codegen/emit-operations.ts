@@ -1,6 +1,9 @@
 /**
- * index.ts: the service description, a type alias per schema, and one boring async function
- * per operation that builds an `OperationRequest` and hands it to the runtime's `invoke`.
+ * index.ts: the service description, a type alias per schema, one boring async function per
+ * operation that builds an `OperationRequest` and hands it to the runtime's `invoke`, and the
+ * response schemas and validators (emit-schemas.ts, emit-validators.ts). One file, so that it
+ * runs as written under every build — tsc with an outDir copies no `.js` files, and type
+ * stripping cannot map `./x.js` to `./x.ts` —; types.ts is imported for types only (erased).
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { typesImport, type TypesUsed } from "./emit-types.js";
@@ -8,6 +11,8 @@ import { componentSchemas, isObject, type JsonObject } from "./load.js";
 import { BODY_KEY, RESERVED_TOP_LEVEL, type OperationModel, type PagingModel, type ParamModel, type ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, docComment, docText, printFile, spaced } from "./print.js";
+import { schemaStatements, type SchemaSet } from "./emit-schemas.js";
+import { validatorStatements } from "./emit-validators.js";
 import { simpleType, type SimpleTypeContext } from "./simple-type.js";
 
 export interface ServiceDescription {
@@ -113,7 +118,7 @@ function bodyType(op: OperationModel, ctx: TypeContext): string {
 function operationStatements(
   op: OperationModel,
   ctx: TypeContext,
-  responseSchemas: Map<string, string>,
+  responseSchemas: SchemaSet["responseSchemas"],
   responseType: (op: OperationModel) => string,
 ): Array<StatementStructures | WriterFunction> {
   ctx.aliases = [];
@@ -154,8 +159,8 @@ function operationStatements(
     if (op.body.kind === "binary") request.push(`bodyKind: "binary"`);
   }
   if (op.response.kind === "json") {
-    const name = responseSchemas.get(op.operationId)!;
-    request.push(`schema: schemas.${name}`, `isValid: validators.${name}`);
+    const entry = responseSchemas.get(op.operationId)!;
+    request.push(`schema: ${entry.schema}`, `isValid: ${entry.guard}`);
   }
   else request.push(`responseKind: "${op.response.kind}"`);
   if (op.retryByDefault) request.push("retryByDefault: true");
@@ -189,7 +194,8 @@ function operationStatements(
       docs: describe(op),
       parameters: [
         { name: "client", type: "Client" },
-        paramsOptional ? { name: "params", type: op.paramsTypeName, initializer: "{}" } : { name: "params", type: op.paramsTypeName },
+        // Nothing to read from an empty params object: `_params`, so noUnusedParameters accepts it.
+        paramsOptional ? { name: properties.length === 0 ? "_params" : "params", type: op.paramsTypeName, initializer: "{}" } : { name: "params", type: op.paramsTypeName },
         { name: "options", type: "CallOptions", hasQuestionToken: true },
       ],
       returnType: `Promise<OciResponse<${result}>>`,
@@ -198,19 +204,24 @@ function operationStatements(
   ];
 }
 
-export function emitOperations(
-  model: ServiceModel,
-  doc: JsonObject,
-  service: ServiceDescription,
-  responseSchemas: Map<string, string>,
-  responseType: (op: OperationModel) => string,
-  header: string,
-): string {
-  const scope = new NameScope([
+/** The names index.ts defines or imports, before the schemas' and the aliases' are claimed. */
+export function topLevelScope(model: ServiceModel): NameScope {
+  return new NameScope([
     ...RESERVED_TOP_LEVEL,
     ...model.schemaNames.values(),
     ...model.operations.flatMap((op) => [op.functionName, op.paramsTypeName]),
   ]);
+}
+
+export function emitOperations(
+  model: ServiceModel,
+  doc: JsonObject,
+  service: ServiceDescription,
+  schemaSet: SchemaSet,
+  responseType: (op: OperationModel) => string,
+  header: string,
+  scope: NameScope,
+): string {
   const ctx: TypeContext = {
     doc,
     schemaNames: model.schemaNames,
@@ -219,9 +230,11 @@ export function emitOperations(
     scope,
     aliases: [],
   };
-  const schemas = componentSchemas(doc);
+  const specSchemas = componentSchemas(doc);
 
-  const operationStructures = model.operations.flatMap((op) => operationStatements(op, ctx, responseSchemas, responseType));
+  const operationStructures = model.operations.flatMap((op) => operationStatements(op, ctx, schemaSet.responseSchemas, responseType));
+  const schemas = schemaStatements(schemaSet);
+  if (schemaSet.entries.some((entry) => entry.type.startsWith("operations["))) ctx.uses.operations = true;
   const usesBinary = model.operations.some((op) => op.body?.kind === "binary");
   const usesHeaderCollection = model.operations.some((op) => op.params.some((p) => p.serialisation === "headerCollection"));
   const usesSchemas = model.operations.some((op) => op.response.kind === "json");
@@ -231,16 +244,12 @@ export function emitOperations(
       kind: StructureKind.ImportDeclaration,
       namedImports: [
         { name: "invoke" },
-        ...["CallOptions", "Client", "OciResponse", ...(model.operations.some((op) => op.paging) ? ["Paged"] : []), "ServiceInfo"].map((name) => ({ name, isTypeOnly: true })),
+        ...(usesSchemas ? [{ name: "lazySchema" }] : []),
+        ...["CallOptions", "Client", "OciResponse", ...(model.operations.some((op) => op.paging) ? ["Paged"] : []), ...(usesSchemas ? ["ResponseSchema"] : []), "ServiceInfo", ...(usesSchemas ? ["ZodMiniBuilders"] : [])].map((name) => ({ name, isTypeOnly: true })),
       ],
       moduleSpecifier: "oci-raw",
     },
-    ...(usesSchemas
-      ? [
-          { kind: StructureKind.ImportDeclaration as const, namespaceImport: "schemas", moduleSpecifier: "./schemas.js" },
-          { kind: StructureKind.ImportDeclaration as const, namespaceImport: "validators", moduleSpecifier: "./validators.js" },
-        ]
-      : []),
+    ...(usesSchemas ? [{ kind: StructureKind.ImportDeclaration as const, namespaceImport: "zod", moduleSpecifier: "zod/mini" }] : []),
     ...typesImport(ctx.uses),
     spaced(constStatement({
       name: "service",
@@ -265,7 +274,7 @@ export function emitOperations(
     aliases.push(constLikeAlias("BinaryBody", "string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>", "A request body sent as is (not JSON)."));
   }
   for (const [name, identifier] of model.schemaNames) {
-    const schema = schemas[name];
+    const schema = specSchemas[name];
     const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
     aliases.push(constLikeAlias(identifier, `components["schemas"][${JSON.stringify(name)}]`, description));
   }
@@ -287,6 +296,23 @@ export function emitOperations(
         "return headers;",
       ],
     });
+  }
+  if (usesSchemas) {
+    const builders = [...schemas.builders].sort().map((name) => `${name}: zod.${name}`);
+    statements.push(
+      spaced(
+        constStatement({
+          name: "z",
+          exported: false,
+          docs:
+            "The zod/mini functions the schemas below use, typed opaquely: a compiler never infers zod's types from\n" +
+            "this file (DECISIONS.md 4). Members, not the namespace, so that bundlers keep only what is used.",
+          initializer: `${objectLiteral(builders)} as unknown as ZodMiniBuilders`,
+        }),
+      ),
+      ...schemas.statements.map(spaced),
+      ...validatorStatements(schemaSet).map(spaced),
+    );
   }
   return printFile("index.ts", { leadingTrivia: header, statements });
 }

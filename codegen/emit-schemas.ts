@@ -1,12 +1,15 @@
 /**
- * Response schemas (zod/mini), emitted three ways from one set of nodes (schema-node.ts):
- * - schemas.js: `export const User = lazy(() => z.looseObject({…}))`, built on first use and
- *   kept, so importing one operation constructs only what it uses (DECISIONS.md 3, 4);
- * - schemas.d.ts: each schema declared by its openapi-typescript type, so a user's compiler
- *   never infers zod types (DECISIONS.md 4);
- * - schemas.check.ts (only with `checks`): the same expressions typed by zod, each assigned to
- *   its declared type — type-checking it proves the .d.ts tells the truth; nothing imports it.
- *   This project's own output has it; users opt in (`--checks`), as it doubles tsc's time.
+ * Response schemas (zod/mini), printed from the nodes of schema-node.ts into the service's
+ * index.ts, next to the validators printed from the same nodes (emit-validators.ts):
+ * - `export const UserSchema: () => ResponseSchema<User> = lazySchema(() => z.looseObject({…}))`,
+ *   built on first use and kept, so importing one operation constructs only what it uses
+ *   (DECISIONS.md 3, 4). `z` is zod/mini seen through the runtime's `ZodMiniBuilders` type,
+ *   and every export carries its type, so a user's compiler never infers zod's types
+ *   (DECISIONS.md 4) and the file is plain TypeScript for every build: tsc with an outDir,
+ *   declaration emit, bundlers, type stripping;
+ * - schemas.check.ts (only with `checks`): the same expressions typed by zod itself, each
+ *   assigned to its declared type — type-checking it proves the declarations tell the truth;
+ *   nothing imports it. This project's own output has it; users opt in (`--checks`).
  * Forward compatible: unknown properties pass, enums accept any value of their type, nothing
  * can throw at import (no discriminatedUnion), recursion goes through getters. Only recursion:
  * a property that cannot lead back to its own schema refers to the other schema directly, so
@@ -22,16 +25,11 @@ import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, printFile, spaced } from "./print.js";
 import { refsOf, schemaNode, type SchemaNode } from "./schema-node.js";
 
-export interface EmittedSchemas {
-  js: string;
-  dts: string;
-  /** schemas.check.ts, when asked for. */
-  check: string | undefined;
-  count: number;
-}
-
 interface Printing {
+  /** Component name → its schema's identifier. */
   identifiers: ReadonlyMap<string, string>;
+  /** The zod/mini functions written, collected as they are. */
+  builders?: Set<string> | undefined;
   /** Refs that must go through z.lazy (a direct cycle). */
   lazyRefs: ReadonlySet<string>;
   /** Each component's group of mutually recursive schemas. */
@@ -85,6 +83,12 @@ function indent(text: string): string {
   return text.replace(/\n/g, "\n  ");
 }
 
+/** `z.name`, noting that the file uses `name`. */
+function zf(p: Printing, name: string): string {
+  p.builders?.add(name);
+  return `z.${name}`;
+}
+
 /** The zod/mini expression for a node. */
 function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
   switch (node.kind) {
@@ -94,57 +98,65 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
     case "number":
     case "boolean":
     case "null":
-      return `z.${node.kind}()`;
+      return `${zf(p, node.kind)}()`;
     case "literal":
-      return `z.literal(${JSON.stringify(node.value)})`;
+      return `${zf(p, "literal")}(${JSON.stringify(node.value)})`;
     case "nullable":
-      return `z.nullable(${zodOf(node.inner, p, inGetter)})`;
+      return `${zf(p, "nullable")}(${zodOf(node.inner, p, inGetter)})`;
     case "ref": {
       if (!inGetter) p.direct?.add(node.name);
       const identifier = p.identifiers.get(node.name)!;
-      return p.lazyRefs.has(node.name) && !inGetter ? `z.lazy(() => ${identifier}())` : `${identifier}()`;
+      return p.lazyRefs.has(node.name) && !inGetter ? `${zf(p, "lazy")}(() => ${identifier}())` : `${identifier}()`;
     }
     case "union":
-      return `z.union([${node.options.map((o) => zodOf(o, p, inGetter)).join(", ")}])`;
+      return `${zf(p, "union")}([${node.options.map((o) => zodOf(o, p, inGetter)).join(", ")}])`;
     case "intersection":
-      return `z.intersection(${zodOf(node.left, p, inGetter)}, ${zodOf(node.right, p, inGetter)})`;
+      return `${zf(p, "intersection")}(${zodOf(node.left, p, inGetter)}, ${zodOf(node.right, p, inGetter)})`;
     case "array":
-      return `z.array(${zodOf(node.items, p, inGetter)})`;
+      return `${zf(p, "array")}(${zodOf(node.items, p, inGetter)})`;
     case "record":
-      return `z.record(z.string(), ${zodOf(node.values, p, inGetter)})`;
+      return `${zf(p, "record")}(${zf(p, "string")}(), ${zodOf(node.values, p, inGetter)})`;
     case "object": {
       const entries = node.properties.map(({ key, node: value, required }) => {
         // A property that can lead back to this schema is a getter, read once the schemas
         // exist; any other reference is a plain call.
         const getter = [...refsOf(value)].some((name) => leadsBack(p, name));
         let expression = zodOf(value, p, getter || inGetter);
-        if (!required) expression = `z.exactOptional(${expression})`;
+        if (!required) expression = `${zf(p, "exactOptional")}(${expression})`;
         return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
       });
       const shape = `{\n${entries.map((e) => `  ${indent(e)},`).join("\n")}\n}`;
-      return node.rest ? `z.catchall(z.object(${shape}), ${zodOf(node.rest, p, inGetter)})` : `z.looseObject(${shape})`;
+      return node.rest ? `${zf(p, "catchall")}(${zf(p, "object")}(${shape}), ${zodOf(node.rest, p, inGetter)})` : `${zf(p, "looseObject")}(${shape})`;
     }
   }
 }
 
 /** One schema to emit: a component, or the response of an operation that is not simply one. */
 export interface SchemaEntry {
-  identifier: string;
+  /** The zod/mini schema's identifier (`UserSchema`). */
+  schema: string;
+  /** The validator's identifier (`isUser`). */
+  guard: string;
+  /** What it validates, for doc comments: `{@link User}`, `the response of {@link listUsers}`. */
+  what: string;
   /** The component schema it is, if it is one. */
   component?: string | undefined;
   node: SchemaNode;
   /** Its TypeScript type, in terms of types.ts. */
   type: string;
-  doc: string | undefined;
+  /** The same type as index.ts names it (`User`), where it has a name. */
+  alias?: string | undefined;
 }
 
 /** The schemas a service's responses need, read once, for every printer. */
 export interface SchemaSet {
   entries: SchemaEntry[];
   /** Operation id → the entry its response uses. */
-  responseSchemas: Map<string, string>;
-  /** Component name → identifier. */
+  responseSchemas: Map<string, SchemaEntry>;
+  /** Component name → its schema's identifier. */
   identifiers: ReadonlyMap<string, string>;
+  /** Component name → its validator's identifier. */
+  guards: ReadonlyMap<string, string>;
   /** Refs that must be lazy in zod (a direct cycle). */
   lazyRefs: ReadonlySet<string>;
   cycles: ReadonlyMap<string, number>;
@@ -164,7 +176,22 @@ export function responseType(op: OperationModel): string {
  * schema of its own for each response that is not simply a named one; warnings are added to
  * the model's for what gets emitted, in that order.
  */
-export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet {
+/**
+ * `<Name>Schema` and `is<Name>` for a schema named `<Name>`, claimed together in `scope` so
+ * that one can be found from the other (`UserSchema` ↔ `isUser`; on a collision `User_Schema`
+ * ↔ `isUser_`).
+ */
+function claimPair(scope: NameScope, name: string): { schema: string; guard: string } {
+  for (let i = 1; ; i++) {
+    const base = i === 1 ? name : i === 2 ? `${name}_` : `${name}_${i - 1}`;
+    const schema = `${base}Schema`;
+    const guard = `is${base}`;
+    if (!scope.has(schema) && !scope.has(guard)) return { schema: scope.claim(schema), guard: scope.claim(guard) };
+  }
+}
+
+/** `scope` holds the other top-level names of the service's module; the schemas' are claimed in it. */
+export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: NameScope): SchemaSet {
   const schemas = componentSchemas(doc);
   const known = new Set(model.schemaNames.keys());
   interface Component {
@@ -202,8 +229,14 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
 
   // Which schemas are recursive, and with which others: their properties need getters.
   const cycles = cycleGroups(new Map(names.map((name) => [name, component(name).refs])));
+  const identifiers = new Map<string, string>();
+  const guards = new Map<string, string>();
+  for (const name of names) {
+    const pair = claimPair(scope, model.schemaNames.get(name)!);
+    identifiers.set(name, pair.schema);
+    guards.set(name, pair.guard);
+  }
   // A ref written directly (not in a getter) that leads back to itself must be lazy.
-  const identifiers = model.schemaNames;
   const directEdges = new Map<string, Set<string>>();
   for (const name of names) {
     const direct = new Set<string>();
@@ -220,29 +253,31 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject): SchemaSet 
     const { node, warnings } = component(name);
     model.warnings.push(...warnings);
     return {
-      identifier: identifiers.get(name)!,
+      schema: identifiers.get(name)!,
+      guard: guards.get(name)!,
+      what: `{@link ${model.schemaNames.get(name)!}}`,
       component: name,
       node,
       type: typeOfComponent(name),
-      doc: isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined,
+      alias: model.schemaNames.get(name)!,
     };
   });
 
   // Responses that are not simply a named schema get a schema of their own.
-  const responseSchemas = new Map<string, string>();
-  const scope = new NameScope([...identifiers.values(), "z", "lazy", "components", "operations", "ResponseSchema"]);
+  const responseSchemas = new Map<string, SchemaEntry>();
+  const byComponent = new Map(entries.map((entry) => [entry.component, entry]));
   for (const { op, node, warnings } of responses) {
     // A nullable reference is a `nullable` node, so a `ref` node is the named schema itself.
     if (node.kind === "ref") {
-      responseSchemas.set(op.operationId, identifiers.get(node.name)!);
+      responseSchemas.set(op.operationId, byComponent.get(node.name)!);
       continue;
     }
     model.warnings.push(...warnings);
-    const identifier = scope.claim(pascalCase(op.operationId) + "Response", "Schema");
-    responseSchemas.set(op.operationId, identifier);
-    entries.push({ identifier, node, type: responseType(op), doc: `The response of ${op.operationId}.` });
+    const entry: SchemaEntry = { ...claimPair(scope, pascalCase(op.operationId) + "Response"), what: `the response of {@link ${op.functionName}}`, node, type: responseType(op) };
+    responseSchemas.set(op.operationId, entry);
+    entries.push(entry);
   }
-  return { entries, responseSchemas, identifiers, lazyRefs, cycles };
+  return { entries, responseSchemas, identifiers, guards, lazyRefs, cycles };
 }
 
 /** The type-only import of types.ts that declarations of `entries` need, if any. */
@@ -253,26 +288,25 @@ export function typesImportFor(entries: readonly SchemaEntry[]): StatementStruct
   });
 }
 
-export function emitSchemas(set: SchemaSet, header: string, options: { checks: boolean }): EmittedSchemas {
-  const { entries } = set;
-  const typesImports = typesImportFor(entries);
-  const jsStatements: Array<StatementStructures | WriterFunction> = [
+/** The module-level statements that give index.ts its schemas, with what they need from zod/mini. */
+export function schemaStatements(set: SchemaSet): { statements: string[]; builders: Set<string> } {
+  const builders = new Set<string>();
+  const statements = set.entries.map((entry) => {
+    const p: Printing = { identifiers: set.identifiers, builders, lazyRefs: set.lazyRefs, cycles: set.cycles, current: entry.component };
+    return constStatement({
+      name: entry.schema,
+      docs: `The zod/mini schema of ${entry.what}.`,
+      type: `() => ResponseSchema<${entry.alias ?? entry.type}>`,
+      initializer: `/* @__PURE__ */ lazySchema(() => ${zodOf(entry.node, p)})`,
+    });
+  });
+  return { statements, builders };
+}
+
+export function emitSchemaChecks(set: SchemaSet, header: string): string {
+  const statements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
-    {
-      kind: StructureKind.Function,
-      name: "lazy",
-      docs: ["Builds a schema on first use and keeps it: importing this module constructs nothing."],
-      parameters: [{ name: "build" }],
-      statements: ["let schema;", "return () => (schema ??= build());"],
-    },
-  ];
-  const dtsStatements: Array<StatementStructures | WriterFunction> = [
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["ResponseSchema"], moduleSpecifier: "oci-raw" },
-    ...typesImports,
-  ];
-  const checkStatements: Array<StatementStructures | WriterFunction> = [
-    { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
-    ...typesImports,
+    ...typesImportFor(set.entries),
     {
       kind: StructureKind.Function,
       name: "lazy",
@@ -282,21 +316,13 @@ export function emitSchemas(set: SchemaSet, header: string, options: { checks: b
       statements: ["let schema: T | undefined;", "return () => (schema ??= build());"],
     },
   ];
-  for (const entry of entries) {
+  for (const entry of set.entries) {
     const p: Printing = { identifiers: set.identifiers, lazyRefs: set.lazyRefs, cycles: set.cycles, current: entry.component };
-    const initializer = `lazy(() => ${zodOf(entry.node, p)})`;
-    jsStatements.push(spaced(constStatement({ name: entry.identifier, docs: entry.doc, initializer: `/* @__PURE__ */ ${initializer}` })));
-    dtsStatements.push(spaced(constStatement({ name: entry.identifier, docs: entry.doc, declare: true, type: `() => ResponseSchema<${entry.type}>` })));
-    checkStatements.push(spaced(constStatement({ name: entry.identifier, type: `() => z.ZodMiniType<${entry.type}>`, initializer })));
+    statements.push(spaced(constStatement({ name: entry.schema, type: `() => z.ZodMiniType<${entry.type}>`, initializer: `lazy(() => ${zodOf(entry.node, p)})` })));
   }
   const checkHeader =
     header +
-    "// Compile-time proof that each schema in schemas.js parses to the type schemas.d.ts declares.\n" +
-    "// Nothing imports it: type-check it (tsc) to prove schemas and types agree.\n";
-  return {
-    js: printFile("schemas.js", { leadingTrivia: header, statements: jsStatements }),
-    dts: printFile("schemas.d.ts", { leadingTrivia: header, statements: dtsStatements }),
-    check: options.checks ? printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements: checkStatements }) : undefined,
-    count: entries.length,
-  };
+    "// Compile-time proof that each schema of index.ts parses to the type it is declared with,\n" +
+    "// by zod's own types. Nothing imports it: type-check it (tsc) to prove schemas and types agree.\n";
+  return printFile("schemas.check.ts", { leadingTrivia: checkHeader, statements });
 }

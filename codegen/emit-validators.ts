@@ -1,41 +1,43 @@
 /**
- * Response validators as plain JavaScript: validators.js has one `(value) => boolean` per
- * schema in schemas.js, with the same name, printed from the same nodes; validators.d.ts
- * declares each as a type guard for its openapi-typescript type.
+ * Response validators, printed into the service's index.ts beside the zod/mini schemas: one
+ * type guard per schema, `isUser(value: unknown): value is User`, printed from the same nodes
+ * as `UserSchema`.
  *
  * Why both: a zod/mini schema walks the value through zod's general parser (and builds a
- * copy of it), which costs as much as the rest of a typed call. The generated function
- * accepts exactly what its zod schema accepts, with no imports, so the runtime checks a
- * response with it first and runs zod only on a mismatch — for zod's issue paths and messages.
- * test/validators.test.ts checks that each answers as zod does, on every Oracle spec.
+ * copy of it), which costs as much as the rest of a typed call. The guard accepts exactly what
+ * its zod schema accepts, with no imports, so the runtime checks a response with it first and
+ * runs zod only on a mismatch — for zod's issue paths. test/validators.test.ts checks that
+ * each answers as zod does, on every Oracle spec.
+ *
+ * Written for any user's compiler options: members are read with brackets
+ * (`noPropertyAccessFromIndexSignature`), values are `unknown` until checked, no helper is
+ * written that the file does not use (`noUnusedLocals`).
  */
-import type { StatementStructures, WriterFunction } from "ts-morph";
-import { typesImportFor, type SchemaSet } from "./emit-schemas.js";
-import { isIdentifierName } from "./names.js";
-import { docComment, printFile, spaced } from "./print.js";
+import type { SchemaSet } from "./emit-schemas.js";
+import { docComment } from "./print.js";
 import type { PropertyNode, SchemaNode } from "./schema-node.js";
 
 /** Module-private helpers, each emitted only when used. Their semantics are zod 4's. */
 const HELPERS = {
   isObject: `/** What zod's object schemas take: an object that is not null or an array. */
-function isObject(value) {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }`,
   isPlainObject: `/** What zod's records take: an object whose constructor, if it has one, is a plain one. */
-function isPlainObject(value) {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (!isObject(value)) return false;
-  const ctor = value.constructor;
+  const ctor = value["constructor"];
   if (typeof ctor !== "function") return true;
-  const proto = ctor.prototype;
+  const proto: unknown = ctor.prototype;
   return isObject(proto) && Object.prototype.hasOwnProperty.call(proto, "isPrototypeOf");
 }`,
-  isArrayOf: `function isArrayOf(value, check) {
+  isArrayOf: `function isArrayOf(value: unknown, check: (item: unknown) => boolean): boolean {
   if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i++) if (!check(value[i])) return false;
+  for (const item of value as unknown[]) if (!check(item)) return false;
   return true;
 }`,
   isRecordOf: `/** A record with string keys (an enumerable symbol key fails, as in zod); \`__proto__\` is not checked. */
-function isRecordOf(value, check) {
+function isRecordOf(value: unknown, check?: (item: unknown) => boolean): boolean {
   if (!isPlainObject(value)) return false;
   for (const symbol of Object.getOwnPropertySymbols(value)) {
     if (Object.prototype.propertyIsEnumerable.call(value, symbol)) return false;
@@ -45,7 +47,7 @@ function isRecordOf(value, check) {
   return true;
 }`,
   everyOther: `/** Every key but the declared ones (and \`__proto__\`) passes \`check\`. */
-function everyOther(value, declared, check) {
+function everyOther(value: Record<string, unknown>, declared: readonly string[], check: (item: unknown) => boolean): boolean {
   for (const key in value) {
     if (key !== "__proto__" && !declared.includes(key) && !check(value[key])) return false;
   }
@@ -69,7 +71,7 @@ function use(p: Printing, helper: Helper): string {
 }
 
 function member(value: string, key: string): string {
-  return isIdentifierName(key) ? `${value}.${key}` : `${value}[${JSON.stringify(key)}]`;
+  return `${value}[${JSON.stringify(key)}]`;
 }
 
 /** Whether zod's schema for `node` accepts `undefined`: then a required key must also be present. */
@@ -153,8 +155,13 @@ function checkOf(node: SchemaNode, value: string, p: Printing): string {
       return `${p.identifiers.get(node.name)!}(${value})`;
     case "union":
       return grouped(node.options.map((option) => checkOf(option, value, p)), "||");
-    case "intersection":
-      return grouped([checkOf(node.left, value, p), checkOf(node.right, value, p)], "&&");
+    case "intersection": {
+      // Other schemas' guards last: each narrows `value` to its type, after which a member the
+      // type does not declare could no longer be read.
+      const parts = intersected(node);
+      const ordered = [...parts.filter((part) => part.kind !== "ref"), ...parts.filter((part) => part.kind === "ref")];
+      return grouped(ordered.map((part) => checkOf(part, value, p)), "&&");
+    }
     case "array": {
       const items = checkFunction(node.items, p);
       return items === undefined ? `Array.isArray(${value})` : `${use(p, "isArrayOf")}(${value}, ${items})`;
@@ -178,6 +185,11 @@ function objectChecks(node: Extract<SchemaNode, { kind: "object" }>, value: stri
   return parts;
 }
 
+/** The operands of nested intersections, in order. */
+function intersected(node: SchemaNode): SchemaNode[] {
+  return node.kind === "intersection" ? [...intersected(node.left), ...intersected(node.right)] : [node];
+}
+
 /** zod's rules: a required key must be present (`in`) and valid; an optional one, if present, valid. */
 function propertyCheck({ key, node, required }: PropertyNode, value: string, p: Printing): string {
   const present = `${JSON.stringify(key)} in ${value}`;
@@ -186,30 +198,16 @@ function propertyCheck({ key, node, required }: PropertyNode, value: string, p: 
   return check === "true" ? "true" : grouped([`!(${present})`, check], "||");
 }
 
-export interface EmittedValidators {
-  js: string;
-  dts: string;
-}
-
-export function emitValidators(set: SchemaSet, header: string): EmittedValidators {
-  const p: Printing = { identifiers: set.identifiers, helpers: new Set(), depth: 0 };
-  const functions = set.entries.map(({ node, ...entry }) => {
+/** The module-level statements that give index.ts its validators: the helpers they use, then one guard per schema. */
+export function validatorStatements(set: SchemaSet): string[] {
+  const p: Printing = { identifiers: set.guards, helpers: new Set(), depth: 0 };
+  const guards = set.entries.map((entry) => {
+    const { node } = entry;
     // An object's checks one per line; anything else is one expression.
     const parts = node.kind === "object" ? operands(objectChecks(node, "value", p), "&&") : [stripParens(checkOf(node, "value", p))];
-    return { entry, body: parts.join(" &&\n    ") };
+    const doc = docComment(`Whether \`value\` is ${entry.what}: exactly what {@link ${entry.schema}} accepts.`);
+    return `${doc}export function ${entry.guard}(value: unknown): value is ${entry.alias ?? entry.type} {\n  return ${parts.join(" &&\n    ")};\n}`;
   });
-
-  const jsStatements: Array<StatementStructures | WriterFunction> = (Object.keys(HELPERS) as Helper[])
-    .filter((helper) => p.helpers.has(helper))
-    .map((helper) => spaced(HELPERS[helper]));
-  const dtsStatements: Array<StatementStructures | WriterFunction> = [...typesImportFor(set.entries)];
-  for (const { entry, body } of functions) {
-    const doc = docComment(entry.doc);
-    jsStatements.push(spaced(`${doc}export function ${entry.identifier}(value) {\n  return ${body};\n}`));
-    dtsStatements.push(spaced(`${doc}export declare function ${entry.identifier}(value: unknown): value is ${entry.type};`));
-  }
-  return {
-    js: printFile("validators.js", { leadingTrivia: header, statements: jsStatements }),
-    dts: printFile("validators.d.ts", { leadingTrivia: header, statements: dtsStatements }),
-  };
+  const helpers = (Object.keys(HELPERS) as Helper[]).filter((helper) => p.helpers.has(helper)).map((helper) => HELPERS[helper]);
+  return [...helpers, ...guards];
 }

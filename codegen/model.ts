@@ -137,8 +137,6 @@ export const UNSIGNED_BODY_OPERATIONS: ReadonlySet<string> = new Set([
 export const RESERVED_TOP_LEVEL = [
   "invoke",
   "service",
-  "schemas",
-  "validators",
   "components",
   "operations",
   "paths",
@@ -149,8 +147,15 @@ export const RESERVED_TOP_LEVEL = [
   "ResponseSchema",
   "BinaryBody",
   "prefixHeaders",
-  "lazy",
+  "lazySchema",
+  "ZodMiniBuilders",
   "z",
+  "zod",
+  "isObject",
+  "isPlainObject",
+  "isArrayOf",
+  "isRecordOf",
+  "everyOther",
 ];
 
 /** Follows local `$ref`s (for parameters, bodies, responses, headers; schemas keep theirs). */

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiKeySigner, createClient } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
-import { createUser, listUsers } from "./oci/identity/index.js";
-import * as validators from "./oci/identity/validators.js";
+import { createUser, isUser, listUsers } from "./oci/identity/index.js";
 
 test("creates a user and finds it in the list", async (t) => {
   const emulator = await startEmulator(); // loopback, a free port
@@ -26,7 +25,7 @@ test("creates a user and finds it in the list", async (t) => {
 
   // The generated validators are type guards, for JSON that reaches you some other way.
   const stored: unknown = JSON.parse(JSON.stringify(data[0]));
-  assert.ok(validators.User(stored));
+  assert.ok(isUser(stored));
   assert.equal(stored.name, "ada"); // `stored` is a User here
-  assert.equal(validators.User({ ...stored, name: 42 }), false);
+  assert.equal(isUser({ ...stored, name: 42 }), false);
 });

@@ -26,6 +26,46 @@ export interface ResponseSchema<T = unknown> {
     | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
 }
 
+/**
+ * The zod/mini builders generated schemas call, with every schema typed as a plain
+ * `ResponseSchema`. Generated code reaches zod/mini through this type, so a user's compiler
+ * never infers zod's own types — most of the cost of type-checking zod schemas
+ * (DECISIONS.md 4); the generator's `--checks` file proves, with zod's types, that each
+ * schema parses to the type it is declared with. The runtime itself never imports zod.
+ */
+export interface ZodMiniBuilders {
+  unknown(): ResponseSchema;
+  never(): ResponseSchema;
+  string(): ResponseSchema & { check(...checks: ZodMiniCheck[]): ResponseSchema };
+  number(): ResponseSchema;
+  boolean(): ResponseSchema;
+  null(): ResponseSchema;
+  literal(value: string | number | boolean): ResponseSchema;
+  nullable(inner: ResponseSchema): ResponseSchema;
+  exactOptional(inner: ResponseSchema): ResponseSchema;
+  lazy(getter: () => ResponseSchema): ResponseSchema;
+  union(options: ResponseSchema[]): ResponseSchema;
+  intersection(left: ResponseSchema, right: ResponseSchema): ResponseSchema;
+  array(items: ResponseSchema): ResponseSchema;
+  record(keys: ResponseSchema, values: ResponseSchema): ResponseSchema;
+  object(shape: Record<string, ResponseSchema>): ResponseSchema;
+  looseObject(shape: Record<string, ResponseSchema>): ResponseSchema;
+  catchall(object: ResponseSchema, rest: ResponseSchema): ResponseSchema;
+  refine(test: (value: string) => boolean): ZodMiniCheck;
+}
+
+/** A zod/mini check (`z.refine(…)`) or check function, opaque: see {@link ZodMiniBuilders}. */
+export type ZodMiniCheck = { readonly _zod: unknown } | ((payload: never) => unknown);
+
+/**
+ * A generated schema: built by `build` on first use and kept, so importing a service module
+ * constructs nothing, and typed as what it parses to.
+ */
+export function lazySchema<T>(build: () => ResponseSchema): () => ResponseSchema<T> {
+  let schema: ResponseSchema | undefined;
+  return () => (schema ??= build()) as ResponseSchema<T>;
+}
+
 /** A query value; arrays repeat the parameter (`a=1&a=2`); `undefined` omits it. */
 export type QueryValue = string | number | boolean | Date | ReadonlyArray<string | number | boolean | Date> | undefined | null;
 

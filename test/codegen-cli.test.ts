@@ -24,7 +24,7 @@ test("one summary line per spec, files in <out>/<service>/", async () => {
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, /^specs\/identity\.yaml → .*out\/identity: 5 operations, 4 schemas, 0 warnings, \d+\.\d s$/);
   assert.match(lines[1]!, /^specs\/compute\.swagger\.yaml → .*out\/compute: 1 operation, 4 schemas, 2 warnings, \d+\.\d s$/);
-  assert.deepEqual(readdirSync(join(out, "identity")).sort(), ["index.ts", "schemas.d.ts", "schemas.js", "types.ts", "validators.d.ts", "validators.js"]);
+  assert.deepEqual(readdirSync(join(out, "identity")).sort(), ["index.ts", "types.ts"]);
 });
 
 test("--checks adds schemas.check.ts; a later run without it removes the file and nothing else", async () => {
@@ -32,17 +32,17 @@ test("--checks adds schemas.check.ts; a later run without it removes the file an
   const folder = join(out, "identity");
   const withChecks = await run("specs/identity.yaml", "--out", out, "--checks");
   assert.equal(withChecks.code, 0, withChecks.stderr);
-  assert.deepEqual(readdirSync(folder).sort(), ["index.ts", "schemas.check.ts", "schemas.d.ts", "schemas.js", "types.ts", "validators.d.ts", "validators.js"]);
+  assert.deepEqual(readdirSync(folder).sort(), ["index.ts", "schemas.check.ts", "types.ts"]);
   const check = readFileSync(join(folder, "schemas.check.ts"), "utf8");
   assert.match(check, /^import \* as z from "zod\/mini";$/m);
-  assert.match(check, /^export const User: \(\) => z\.ZodMiniType<components\["schemas"\]\["User"\]> = lazy\(/m);
+  assert.match(check, /^export const UserSchema: \(\) => z\.ZodMiniType<components\["schemas"\]\["User"\]> = lazy\(/m);
   // The header's command reproduces the folder, flag included.
   assert.match(readFileSync(join(folder, "index.ts"), "utf8"), /^\/\/ {3}npx oci-raw generate specs\/identity\.yaml --out \S+ --checks\n/m);
 
   writeFileSync(join(folder, "notes.md"), "mine\n");
   const without = await run("specs/identity.yaml", "--out", out);
   assert.equal(without.code, 0, without.stderr);
-  assert.deepEqual(readdirSync(folder).sort(), ["index.ts", "notes.md", "schemas.d.ts", "schemas.js", "types.ts", "validators.d.ts", "validators.js"]);
+  assert.deepEqual(readdirSync(folder).sort(), ["index.ts", "notes.md", "types.ts"]);
   assert.doesNotMatch(readFileSync(join(folder, "index.ts"), "utf8"), /--checks/);
 });
 

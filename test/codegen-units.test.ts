@@ -373,9 +373,9 @@ describe("input formats", () => {
 
   test("schemas.check.ts only with checks: true; the rest is the same but for the header's --checks", async () => {
     const plain = await generateService("specs/identity.yaml", { outDir: dir, name: "identity" });
-    assert.deepEqual([...plain.files.keys()], ["types.ts", "schemas.js", "schemas.d.ts", "validators.js", "validators.d.ts", "index.ts"]);
+    assert.deepEqual([...plain.files.keys()], ["types.ts", "index.ts"]);
     const checked = await generateService("specs/identity.yaml", { outDir: dir, name: "identity", checks: true });
-    assert.deepEqual([...checked.files.keys()], ["types.ts", "schemas.js", "schemas.d.ts", "validators.js", "validators.d.ts", "schemas.check.ts", "index.ts"]);
+    assert.deepEqual([...checked.files.keys()], ["types.ts", "schemas.check.ts", "index.ts"]);
     for (const [name, content] of plain.files) {
       assert.equal(checked.files.get(name), content.replace(/(\n\/\/ {3}npx oci-raw generate .*)\n/, "$1 --checks\n"), name);
     }

@@ -1,8 +1,9 @@
 /**
  * A user's project, from the packed tarball: `npm pack` → install into a fresh project in a
  * temp dir → `npx oci-raw generate` (with and without --checks) → strict type-check (NodeNext and bundler resolution) with
- * the project's own TypeScript → run a compiled script that calls a generated function and a
- * raw `signedFetch` against `oci-raw/emulator` → `require("oci-raw")` from CommonJS.
+ * the project's own TypeScript → a plain `tsc` build into an outDir, with and without
+ * `declaration` (no `allowJs`) → run the compiled script, which calls a generated function and
+ * a raw `signedFetch` against `oci-raw/emulator` → `require("oci-raw")` from CommonJS.
  *
  * Nothing from this repo may leak into that project: it lives outside the repo (so Node never
  * walks up into our node_modules), runs with NODE_PATH / NODE_OPTIONS unset and our
@@ -136,20 +137,41 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     exactOptionalPropertyTypes: true,
     noUncheckedIndexedAccess: true,
     skipLibCheck: false,
+    // The options a demanding project turns on; generated code must compile under all of them.
+    noPropertyAccessFromIndexSignature: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    noImplicitReturns: true,
   };
   await writeFile(
     join(project, "tsconfig.json"),
-    // allowJs copies the generated schemas.js into outDir beside the index.js that imports it (README).
+    // A plain build: tsc into an outDir, declarations on, no allowJs (tsc copies no .js files).
     JSON.stringify(
-      { compilerOptions: { ...strict, module: "NodeNext", moduleResolution: "NodeNext", outDir: "out", rootDir: "src", allowJs: true }, include: ["src"] },
+      { compilerOptions: { ...strict, module: "NodeNext", moduleResolution: "NodeNext", outDir: "out", rootDir: "src", declaration: true }, include: ["src"] },
       null,
       2,
     ),
   );
   await writeFile(
+    join(project, "tsconfig.plain.json"),
+    JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { outDir: "out-plain", declaration: false } }, null, 2),
+  );
+  await writeFile(
     join(project, "tsconfig.bundler.json"),
     JSON.stringify(
-      { compilerOptions: { ...strict, module: "ESNext", moduleResolution: "bundler", noEmit: true }, include: ["src"], exclude: ["src/**/*.cts"] },
+      {
+        compilerOptions: {
+          ...strict,
+          module: "ESNext",
+          moduleResolution: "bundler",
+          noEmit: true,
+          // Only syntax that type stripping can erase: Node's --experimental-strip-types runs the generated files as they are.
+          erasableSyntaxOnly: true,
+          verbatimModuleSyntax: true,
+        },
+        include: ["src"],
+        exclude: ["src/**/*.cts"],
+      },
       null,
       2,
     ),
@@ -200,7 +222,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   const checkFile = (dir: string) => join(project, dir, "identity", "schemas.check.ts");
 
   await t.test("schemas.check.ts only with --checks", async () => {
-    assert.deepEqual((await readdir(join(project, "src/oci/identity"))).sort(), ["index.ts", "schemas.d.ts", "schemas.js", "types.ts", "validators.d.ts", "validators.js"]);
+    assert.deepEqual((await readdir(join(project, "src/oci/identity"))).sort(), ["index.ts", "types.ts"]);
     assert.match(await readFile(checkFile("src/checked"), "utf8"), /z\.ZodMiniType<components\["schemas"\]\["User"\]>/);
   });
 
@@ -229,9 +251,19 @@ console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations 
     assert.ok(bundler.stdout.includes(checkFile("src/checked")), "the bundler build type-checks the --checks file");
   });
 
-  await t.test("a compiled script calls a generated function and signedFetch against oci-raw/emulator", async () => {
-    const { stdout } = await run(process.execPath, ["out/main.js"], project);
-    const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+  await t.test("the declarations keep the generated type guards", async () => {
+    const declarations = await readFile(join(project, "out/oci/identity/index.d.ts"), "utf8");
+    assert.match(declarations, /export declare function isUser\(value: unknown\): value is User;/);
+    assert.match(declarations, /export declare const UserSchema: \(\) => ResponseSchema<User>;/);
+    // Without declaration the same sources build; only the .d.ts files are missing.
+    await run("npx", ["--no-install", "tsc", "-p", "tsconfig.plain.json"], project);
+    assert.deepEqual((await readdir(join(project, "out-plain/oci/identity"))).sort(), ["index.js", "types.js"]);
+  });
+
+  for (const out of ["out", "out-plain"]) {
+    await t.test(`the script compiled into ${out}/ calls a generated function and signedFetch against oci-raw/emulator`, async () => {
+      const { stdout } = await run(process.execPath, [`${out}/main.js`], project);
+      const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
     assert.equal(report["generatedStatus"], 200);
     assert.deepEqual(report["names"], ["grace"]);
     assert.equal(report["rawIsArray"], true);
@@ -240,7 +272,9 @@ console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations 
     assert.equal(report["rawStatus"], 200);
     assert.equal(report["serviceErrorIsTyped"], true);
     assert.equal(report["serviceErrorStatus"], 404);
-  });
+    assert.deepEqual(report["guards"], [true, false]);
+    });
+  }
 
   await t.test('require("oci-raw") from a .cjs file (Node ≥ 20.19)', async (tt) => {
     const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);

@@ -1,5 +1,5 @@
 /**
- * Generated validators (validators.js) answer exactly as the zod schemas they stand in for:
+ * Generated validators (`isUser` beside `UserSchema` in index.ts) answer exactly as the zod schemas they stand in for:
  * differential runs over this repo's generated clients and every snapshot fixture, a few
  * cases zod decides in ways that are easy to get wrong, and the runtime's use of them.
  * Oracle's own specs get the same differential run in codegen-oracle.test.ts.
@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";
 import { REPO_ROOT } from "../codegen/generate-all.js";
-import * as compositionSchemas from "./__snapshots__/codegen/composition/schemas.js";
-import * as composition from "./__snapshots__/codegen/composition/validators.js";
+import * as composition from "./__snapshots__/codegen/composition/index.js";
 import { compareWithZod } from "./support/validator-agreement.js";
 
 const folders = [
@@ -35,16 +34,16 @@ describe("validators agree with zod", () => {
 describe("validators on cases zod decides its own way", () => {
   const tree = { name: "root", children: [{ name: "leaf" }] };
   const cases: Array<[string, unknown, (value: unknown) => boolean, () => ResponseSchema]> = [
-    ["a recursive tree", tree, composition.TreeNode, compositionSchemas.TreeNode],
-    ["a cycle broken by a wrong leaf", { name: "root", children: [{ name: 1 }] }, composition.TreeNode, compositionSchemas.TreeNode],
-    ["an optional key that is inherited", Object.create({ parent: "not a tree" }) as unknown, composition.Forest, compositionSchemas.Forest],
-    ["an array where an object is wanted", [], composition.Everything, compositionSchemas.Everything],
-    ["a record with a class instance", { labels: new (class { a = "x"; })() }, composition.Everything, compositionSchemas.Everything],
-    ["a record with a null prototype", { labels: Object.assign(Object.create(null) as object, { a: "x" }) }, composition.Everything, compositionSchemas.Everything],
-    ["a record with a symbol key", { labels: { a: "x", [Symbol("s")]: "y" } }, composition.Everything, compositionSchemas.Everything],
-    ["an own __proto__ key in a record", { labels: JSON.parse('{"__proto__": 1, "a": "x"}') as unknown }, composition.Everything, compositionSchemas.Everything],
-    ["a catch-all value of the wrong type", { counted: { total: 1, other: "x" } }, composition.Everything, compositionSchemas.Everything],
-    ["Infinity for a number", { level: Number.POSITIVE_INFINITY }, composition.Everything, compositionSchemas.Everything],
+    ["a recursive tree", tree, composition.isTreeNode, composition.TreeNodeSchema],
+    ["a cycle broken by a wrong leaf", { name: "root", children: [{ name: 1 }] }, composition.isTreeNode, composition.TreeNodeSchema],
+    ["an optional key that is inherited", Object.create({ parent: "not a tree" }) as unknown, composition.isForest, composition.ForestSchema],
+    ["an array where an object is wanted", [], composition.isEverything, composition.EverythingSchema],
+    ["a record with a class instance", { labels: new (class { a = "x"; })() }, composition.isEverything, composition.EverythingSchema],
+    ["a record with a null prototype", { labels: Object.assign(Object.create(null) as object, { a: "x" }) }, composition.isEverything, composition.EverythingSchema],
+    ["a record with a symbol key", { labels: { a: "x", [Symbol("s")]: "y" } }, composition.isEverything, composition.EverythingSchema],
+    ["an own __proto__ key in a record", { labels: JSON.parse('{"__proto__": 1, "a": "x"}') as unknown }, composition.isEverything, composition.EverythingSchema],
+    ["a catch-all value of the wrong type", { counted: { total: 1, other: "x" } }, composition.isEverything, composition.EverythingSchema],
+    ["Infinity for a number", { level: Number.POSITIVE_INFINITY }, composition.isEverything, composition.EverythingSchema],
   ];
   for (const [what, value, check, schema] of cases) {
     test(what, () => {
@@ -61,17 +60,17 @@ describe("the runtime asks the validator first", () => {
   const context = () => ({ warned: new Set<string>(), onWarning: () => {} });
   test("a valid response never builds the zod schema", () => {
     let built = 0;
-    const schema = () => (built++, compositionSchemas.Forest());
-    validateResponse("strict", "ListForest", schema, [{ name: "a" }], context(), composition.Forest);
+    const schema = () => (built++, composition.ForestSchema());
+    validateResponse("strict", "ListForest", schema, [{ name: "a" }], context(), composition.isForest);
     assert.equal(built, 0);
   });
   test("an invalid one is explained by zod, with the path", () => {
     assert.throws(
-      () => validateResponse("strict", "ListForest", compositionSchemas.Forest, [{ name: 7 }], context(), composition.Forest),
+      () => validateResponse("strict", "ListForest", composition.ForestSchema, [{ name: 7 }], context(), composition.isForest),
       (error: unknown) => error instanceof ResponseValidationError && error.issues.some((issue) => issue.path === "$[0].name"),
     );
   });
   test("where the validator is stricter than zod, zod's yes stands", () => {
-    validateResponse("strict", "ListForest", compositionSchemas.Forest, [{ name: "a" }], context(), () => false);
+    validateResponse("strict", "ListForest", composition.ForestSchema, [{ name: "a" }], context(), () => false);
   });
 });

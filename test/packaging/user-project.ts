@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { createClient, loadConfig, OciServiceError, signedFetch, signerFromConfig } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
 import { undiciTransport } from "oci-raw/undici";
-import { createUser, getUser, listUsers } from "./oci/identity/index.js";
+import { createUser, getUser, isUser, listUsers } from "./oci/identity/index.js";
 
 const emulator = await startEmulator();
 const dir = await mkdtemp(join(tmpdir(), "user-project-"));
@@ -27,6 +27,9 @@ try {
   await createUser(client, { body: { compartmentId: tenancy, name: "grace", description: "from a user project" } });
   const users = await listUsers(client, { compartmentId: tenancy });
   const names: string[] = users.data.map((user) => user.name);
+  // The generated type guards, compiled into the outDir with the rest.
+  const stored: unknown = JSON.parse(JSON.stringify(users.data[0]));
+  const guards = [isUser(stored) && stored.name === "grace", isUser({ name: 42 })];
 
   const raw = await signedFetch(\`\${emulator.url}/20160918/users/?compartmentId=\${encodeURIComponent(tenancy)}\`, { signer });
   const rawBody: unknown = await raw.json();
@@ -59,6 +62,7 @@ try {
       undiciName: undiciUser.name,
       serviceErrorIsTyped,
       serviceErrorStatus,
+      guards,
     }),
   );
 } finally {

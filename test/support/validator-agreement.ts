@@ -1,6 +1,6 @@
 /**
- * Differential check of a generated folder: every function in validators.js must answer
- * exactly as `safeParse` of the schema of the same name in schemas.js, on sampled values and
+ * Differential check of a generated folder: every validator in its index.ts (`isUser`) must
+ * answer exactly as `safeParse` of the schema of the same name (`UserSchema`), on sampled values and
  * on mutations of them (test/support/zod-samples.ts).
  */
 import { join } from "node:path";
@@ -32,13 +32,16 @@ export function isJson(value: unknown): boolean {
 }
 
 export async function compareWithZod(dir: string, options: { seed?: number; samples?: number; mutations?: number } = {}): Promise<Agreement> {
-  const schemas = (await import(pathToFileURL(join(dir, "schemas.js")).href)) as Record<string, () => SafeParser>;
-  const validators = (await import(pathToFileURL(join(dir, "validators.js")).href)) as Record<string, (value: unknown) => boolean>;
+  const module = (await import(pathToFileURL(join(dir, "index.ts")).href)) as Record<string, unknown>;
+  const named = (pattern: RegExp) =>
+    Object.fromEntries(Object.entries(module).flatMap(([key, value]) => (pattern.test(key) ? [[key.replace(pattern, "$1"), value]] : [])));
+  const schemas = named(/^([A-Z_].*)Schema$/) as Record<string, () => SafeParser>;
+  const validators = named(/^is([A-Z_].*)$/) as Record<string, (value: unknown) => boolean>;
   const random = seeded(options.seed ?? 1);
   const result: Agreement = { validators: 0, values: 0, accepted: 0, disagreements: [] };
   const names = Object.keys(validators).sort();
   if (names.join() !== Object.keys(schemas).sort().join()) {
-    result.disagreements.push(`validators.js exports ${names.join(", ")}; schemas.js exports ${Object.keys(schemas).sort().join(", ")}`);
+    result.disagreements.push(`validators: ${names.join(", ")}; schemas: ${Object.keys(schemas).sort().join(", ")}`);
   }
   for (const name of names) {
     const schema = schemas[name]!();
