@@ -2,6 +2,9 @@
  * types.ts: openapi-typescript's output, with enums made forward compatible
  * (`"A" | "B" | (string & {})`: a value the service adds later still type-checks, and
  * editors still suggest the known ones). int64 stays `number`, date-time stays `string`.
+ * An optional property of what responses carry admits null (`email?: string | null`), as
+ * Oracle's services send null for unset fields and validation accepts it (DECISIONS.md 13);
+ * request-only types keep `email?: string`.
  */
 import openapiTS, { astToString, UNKNOWN } from "openapi-typescript";
 import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
@@ -66,7 +69,32 @@ export function typesImport(uses: TypesUsed): ImportDeclarationStructure[] {
   ];
 }
 
-export async function emitTypes(doc: JsonObject, file: string): Promise<string> {
+/** `T` → `T | null`, unless it already admits null (or is `unknown`). */
+function orNull(type: ts.TypeNode): ts.TypeNode {
+  if (type.kind === ts.SyntaxKind.UnknownKeyword || type.kind === ts.SyntaxKind.AnyKeyword || isNull(type)) return type;
+  if (ts.isUnionTypeNode(type)) return type.types.some(isNull) ? type : ts.factory.createUnionTypeNode([...type.types, NULL_TYPE]);
+  return ts.factory.createUnionTypeNode([type, NULL_TYPE]);
+}
+const NULL_TYPE = ts.factory.createLiteralTypeNode(ts.factory.createNull());
+
+const COMPONENT_POINTER = "#/components/schemas/";
+
+/**
+ * Whether the property at `pointer` (openapi-typescript's path: `#/components/schemas/User/email`,
+ * `#/paths/~1users/get/responses/200/…`) belongs to what a response can carry: a schema in
+ * `responseSchemas` or an operation's inline response.
+ */
+function inResponse(pointer: string | undefined, responseSchemas: ReadonlySet<string>): boolean {
+  if (pointer === undefined) return false;
+  if (pointer.startsWith(COMPONENT_POINTER)) {
+    const name = pointer.slice(COMPONENT_POINTER.length).split("/")[0]!.replace(/~1/g, "/").replace(/~0/g, "~");
+    return responseSchemas.has(name);
+  }
+  return pointer.startsWith("#/paths/") && pointer.includes("/responses/");
+}
+
+/** `responseSchemas`: the component schemas responses can carry (their optional properties admit null). */
+export async function emitTypes(doc: JsonObject, file: string, responseSchemas: ReadonlySet<string> = new Set()): Promise<string> {
   let ast: ts.Node[];
   try {
     ast = await openapiTS(doc as never, {
@@ -81,10 +109,13 @@ export async function emitTypes(doc: JsonObject, file: string): Promise<string> 
       // Every enum is widened here (openapi-typescript calls this for each schema it types)…
       postTransform: (type) => widenEnum(type),
       // …except a property fixed to a discriminator value or a `const`, put back to its literal.
-      transformProperty(property, schema) {
+      transformProperty(property, schema, options) {
         const fixed =
           isObject(schema) && schema[DISCRIMINATOR_VALUE] === true && Array.isArray(schema["enum"]) ? schema["enum"][0] : schema.const;
-        if (typeof fixed !== "string" && typeof fixed !== "number") return undefined;
+        if (typeof fixed !== "string" && typeof fixed !== "number") {
+          if (property.questionToken === undefined || !inResponse(options.path, responseSchemas)) return undefined;
+          return ts.factory.updatePropertySignature(property, property.modifiers, property.name, property.questionToken, orNull(property.type!));
+        }
         const literal = typeof fixed === "string" ? ts.factory.createStringLiteral(fixed) : ts.factory.createNumericLiteral(fixed);
         return ts.factory.updatePropertySignature(
           property,

@@ -141,7 +141,8 @@ export async function generateService(
   );
   progress(`${specLabel}: operations`);
   // Last: openapi-typescript adds discriminator properties to the schema objects it is given.
-  const types = await emitTypes(loaded.doc, specLabel);
+  const responseComponents = new Set(schemaSet.entries.flatMap((entry) => (entry.component === undefined ? [] : [entry.component])));
+  const types = await emitTypes(loaded.doc, specLabel, responseComponents);
   progress(`${specLabel}: types`);
   const files = new Map<string, string>([
     ["types.ts", header + types],

@@ -4,6 +4,8 @@
  * (emit-schemas.ts) and the plain validators (emit-validators.ts) — so they cannot disagree
  * about what a schema means.
  * Forward compatible: unknown properties pass and enums accept any value of their type.
+ * As OCI sends it: an optional property may be `null` (Oracle's services write unset fields as
+ * null; DECISIONS.md 13), while a required one must be present and of its type.
  */
 import { pointerOf, type GenerateWarning } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
@@ -132,17 +134,21 @@ export function schemaNode(schema: Json | undefined, components: ReadonlySet<str
     const properties = isObject(schema["properties"]) ? schema["properties"] : undefined;
     if (!properties || Object.keys(properties).length === 0) return undefined;
     const required = new Set(Array.isArray(schema["required"]) ? schema["required"] : []);
-    const entries = Object.keys(properties).map((key) => ({
-      key,
-      node: node(properties[key], [...at, "properties", key]),
-      required: required.has(key),
-    }));
+    const entries = Object.keys(properties).map((key) => {
+      const value = node(properties[key], [...at, "properties", key]);
+      return { key, node: required.has(key) ? value : orNull(value), required: required.has(key) };
+    });
     const additional = schema["additionalProperties"];
     const rest = isObject(additional) && Object.keys(additional).length > 0 ? node(additional, [...at, "additionalProperties"]) : undefined;
     return { kind: "object", properties: entries, rest };
   };
 
   return node(schema, at);
+}
+
+/** `node`, or null: what an optional property of a response may be. */
+export function orNull(node: SchemaNode): SchemaNode {
+  return node.kind === "unknown" || node.kind === "null" || node.kind === "nullable" ? node : { kind: "nullable", inner: node };
 }
 
 /** Every component schema `node` refers to, anywhere inside it. */

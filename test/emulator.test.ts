@@ -182,6 +182,8 @@ describe("emulator: signature verification", () => {
     assert.equal(user.name, "alice");
     assert.equal(user.lifecycleState, "ACTIVE");
     assert.ok(!Number.isNaN(Date.parse(user.timeCreated)));
+    // Unset optional fields come back as null, as OCI writes them.
+    assert.equal((user as unknown as Record<string, unknown>)["externalIdentifier"], null);
 
     const fetched = await signedSend(emulator, credentials, { method: "GET", path: `${usersPath}${user.id}` });
     assert.equal(fetched.status, 200);

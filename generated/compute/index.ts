@@ -90,6 +90,7 @@ const z = {
   boolean: zod.boolean,
   exactOptional: zod.exactOptional,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
   record: zod.record,
   string: zod.string,
   unknown: zod.unknown,
@@ -100,26 +101,26 @@ export const InstanceSchema: () => ResponseSchema<Instance> = /* @__PURE__ */ la
   id: z.string(),
   compartmentId: z.string(),
   availabilityDomain: z.string(),
-  displayName: z.exactOptional(z.string()),
-  faultDomain: z.exactOptional(z.string()),
+  displayName: z.exactOptional(z.nullable(z.string())),
+  faultDomain: z.exactOptional(z.nullable(z.string())),
   lifecycleState: z.string(),
   region: z.string(),
   shape: z.string(),
   timeCreated: z.string(),
-  metadata: z.exactOptional(z.record(z.string(), z.string())),
-  extendedMetadata: z.exactOptional(z.record(z.string(), z.unknown())),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  platformConfig: z.exactOptional(PlatformConfigSchema()),
-  sourceDetails: z.exactOptional(InstanceSourceDetailsSchema()),
+  metadata: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  extendedMetadata: z.exactOptional(z.nullable(z.record(z.string(), z.unknown()))),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  platformConfig: z.exactOptional(z.nullable(PlatformConfigSchema())),
+  sourceDetails: z.exactOptional(z.nullable(InstanceSourceDetailsSchema())),
 }));
 
 /** The zod/mini schema of {@link PlatformConfig}. */
 export const PlatformConfigSchema: () => ResponseSchema<PlatformConfig> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   type: z.string(),
-  isSecureBootEnabled: z.exactOptional(z.boolean()),
-  isTrustedPlatformModuleEnabled: z.exactOptional(z.boolean()),
-  isMeasuredBootEnabled: z.exactOptional(z.boolean()),
-  isMemoryEncryptionEnabled: z.exactOptional(z.boolean()),
+  isSecureBootEnabled: z.exactOptional(z.nullable(z.boolean())),
+  isTrustedPlatformModuleEnabled: z.exactOptional(z.nullable(z.boolean())),
+  isMeasuredBootEnabled: z.exactOptional(z.nullable(z.boolean())),
+  isMemoryEncryptionEnabled: z.exactOptional(z.nullable(z.boolean())),
 }));
 
 /** The zod/mini schema of {@link InstanceSourceDetails}. */
@@ -167,27 +168,27 @@ export function isInstance(value: unknown): value is Instance {
     typeof value["id"] === "string" &&
     typeof value["compartmentId"] === "string" &&
     typeof value["availabilityDomain"] === "string" &&
-    (!("displayName" in value) || typeof value["displayName"] === "string") &&
-    (!("faultDomain" in value) || typeof value["faultDomain"] === "string") &&
+    (!("displayName" in value) || (value["displayName"] === null || typeof value["displayName"] === "string")) &&
+    (!("faultDomain" in value) || (value["faultDomain"] === null || typeof value["faultDomain"] === "string")) &&
     typeof value["lifecycleState"] === "string" &&
     typeof value["region"] === "string" &&
     typeof value["shape"] === "string" &&
     typeof value["timeCreated"] === "string" &&
-    (!("metadata" in value) || isRecordOf(value["metadata"], (v1) => typeof v1 === "string")) &&
-    (!("extendedMetadata" in value) || isRecordOf(value["extendedMetadata"])) &&
-    (!("freeformTags" in value) || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string")) &&
-    (!("platformConfig" in value) || isPlatformConfig(value["platformConfig"])) &&
-    (!("sourceDetails" in value) || isInstanceSourceDetails(value["sourceDetails"]));
+    (!("metadata" in value) || (value["metadata"] === null || isRecordOf(value["metadata"], (v1) => typeof v1 === "string"))) &&
+    (!("extendedMetadata" in value) || (value["extendedMetadata"] === null || isRecordOf(value["extendedMetadata"]))) &&
+    (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"))) &&
+    (!("platformConfig" in value) || (value["platformConfig"] === null || isPlatformConfig(value["platformConfig"]))) &&
+    (!("sourceDetails" in value) || (value["sourceDetails"] === null || isInstanceSourceDetails(value["sourceDetails"])));
 }
 
 /** Whether `value` is {@link PlatformConfig}: exactly what {@link PlatformConfigSchema} accepts. */
 export function isPlatformConfig(value: unknown): value is PlatformConfig {
   return isObject(value) &&
     typeof value["type"] === "string" &&
-    (!("isSecureBootEnabled" in value) || typeof value["isSecureBootEnabled"] === "boolean") &&
-    (!("isTrustedPlatformModuleEnabled" in value) || typeof value["isTrustedPlatformModuleEnabled"] === "boolean") &&
-    (!("isMeasuredBootEnabled" in value) || typeof value["isMeasuredBootEnabled"] === "boolean") &&
-    (!("isMemoryEncryptionEnabled" in value) || typeof value["isMemoryEncryptionEnabled"] === "boolean");
+    (!("isSecureBootEnabled" in value) || (value["isSecureBootEnabled"] === null || typeof value["isSecureBootEnabled"] === "boolean")) &&
+    (!("isTrustedPlatformModuleEnabled" in value) || (value["isTrustedPlatformModuleEnabled"] === null || typeof value["isTrustedPlatformModuleEnabled"] === "boolean")) &&
+    (!("isMeasuredBootEnabled" in value) || (value["isMeasuredBootEnabled"] === null || typeof value["isMeasuredBootEnabled"] === "boolean")) &&
+    (!("isMemoryEncryptionEnabled" in value) || (value["isMemoryEncryptionEnabled"] === null || typeof value["isMemoryEncryptionEnabled"] === "boolean"));
 }
 
 /** Whether `value` is {@link InstanceSourceDetails}: exactly what {@link InstanceSourceDetailsSchema} accepts. */

@@ -14,25 +14,25 @@ export const InstanceSchema: () => z.ZodMiniType<components["schemas"]["Instance
   id: z.string(),
   compartmentId: z.string(),
   availabilityDomain: z.string(),
-  displayName: z.exactOptional(z.string()),
-  faultDomain: z.exactOptional(z.string()),
+  displayName: z.exactOptional(z.nullable(z.string())),
+  faultDomain: z.exactOptional(z.nullable(z.string())),
   lifecycleState: z.string(),
   region: z.string(),
   shape: z.string(),
   timeCreated: z.string(),
-  metadata: z.exactOptional(z.record(z.string(), z.string())),
-  extendedMetadata: z.exactOptional(z.record(z.string(), z.unknown())),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  platformConfig: z.exactOptional(PlatformConfigSchema()),
-  sourceDetails: z.exactOptional(InstanceSourceDetailsSchema()),
+  metadata: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  extendedMetadata: z.exactOptional(z.nullable(z.record(z.string(), z.unknown()))),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  platformConfig: z.exactOptional(z.nullable(PlatformConfigSchema())),
+  sourceDetails: z.exactOptional(z.nullable(InstanceSourceDetailsSchema())),
 }));
 
 export const PlatformConfigSchema: () => z.ZodMiniType<components["schemas"]["PlatformConfig"]> = lazy(() => z.looseObject({
   type: z.string(),
-  isSecureBootEnabled: z.exactOptional(z.boolean()),
-  isTrustedPlatformModuleEnabled: z.exactOptional(z.boolean()),
-  isMeasuredBootEnabled: z.exactOptional(z.boolean()),
-  isMemoryEncryptionEnabled: z.exactOptional(z.boolean()),
+  isSecureBootEnabled: z.exactOptional(z.nullable(z.boolean())),
+  isTrustedPlatformModuleEnabled: z.exactOptional(z.nullable(z.boolean())),
+  isMeasuredBootEnabled: z.exactOptional(z.nullable(z.boolean())),
+  isMemoryEncryptionEnabled: z.exactOptional(z.nullable(z.boolean())),
 }));
 
 export const InstanceSourceDetailsSchema: () => z.ZodMiniType<components["schemas"]["InstanceSourceDetails"]> = lazy(() => z.looseObject({

@@ -42,9 +42,9 @@ export interface components {
             /** @description The availability domain the instance is running in. Example: `Uocm:PHX-AD-1` */
             availabilityDomain: string;
             /** @description A user-friendly name. Does not have to be unique */
-            displayName?: string;
+            displayName?: string | null;
             /** @description The name of the fault domain the instance is running in. Example: `FAULT-DOMAIN-1` */
-            faultDomain?: string;
+            faultDomain?: string | null;
             /**
              * @description The current state of the instance.
              * @enum {string}
@@ -62,17 +62,17 @@ export interface components {
             /** @description Custom metadata that you provide. */
             metadata?: {
                 [key: string]: string;
-            };
+            } | null;
             /** @description Additional metadata key/value pairs that you provide. */
             extendedMetadata?: {
                 [key: string]: unknown;
-            };
+            } | null;
             /** @description Free-form tags for this resource. */
             freeformTags?: {
                 [key: string]: string;
-            };
-            platformConfig?: components["schemas"]["PlatformConfig"];
-            sourceDetails?: components["schemas"]["InstanceSourceDetails"];
+            } | null;
+            platformConfig?: components["schemas"]["PlatformConfig"] | null;
+            sourceDetails?: components["schemas"]["InstanceSourceDetails"] | null;
         };
         /** @description The platform configuration for the instance. */
         PlatformConfig: {
@@ -85,22 +85,22 @@ export interface components {
              * @description Whether Secure Boot is enabled on the instance.
              * @default false
              */
-            isSecureBootEnabled?: boolean;
+            isSecureBootEnabled?: boolean | null;
             /**
              * @description Whether the Trusted Platform Module (TPM) is enabled on the instance.
              * @default false
              */
-            isTrustedPlatformModuleEnabled?: boolean;
+            isTrustedPlatformModuleEnabled?: boolean | null;
             /**
              * @description Whether the Measured Boot feature is enabled on the instance.
              * @default false
              */
-            isMeasuredBootEnabled?: boolean;
+            isMeasuredBootEnabled?: boolean | null;
             /**
              * @description Whether the instance is a confidential instance.
              * @default false
              */
-            isMemoryEncryptionEnabled?: boolean;
+            isMemoryEncryptionEnabled?: boolean | null;
         };
         /** @description The platform configuration of a virtual machine instance that uses the AMD platform. */
         AmdVmPlatformConfig: Omit<components["schemas"]["PlatformConfig"], "type"> & {

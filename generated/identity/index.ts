@@ -224,13 +224,13 @@ export const UserLifecycleStateSchema: () => ResponseSchema<UserLifecycleState> 
 
 /** The zod/mini schema of {@link UserCapabilities}. */
 export const UserCapabilitiesSchema: () => ResponseSchema<UserCapabilities> = /* @__PURE__ */ lazySchema(() => z.looseObject({
-  canUseConsolePassword: z.exactOptional(z.boolean()),
-  canUseApiKeys: z.exactOptional(z.boolean()),
-  canUseAuthTokens: z.exactOptional(z.boolean()),
-  canUseSmtpCredentials: z.exactOptional(z.boolean()),
-  canUseDbCredentials: z.exactOptional(z.boolean()),
-  canUseCustomerSecretKeys: z.exactOptional(z.boolean()),
-  canUseOAuth2ClientCredentials: z.exactOptional(z.boolean()),
+  canUseConsolePassword: z.exactOptional(z.nullable(z.boolean())),
+  canUseApiKeys: z.exactOptional(z.nullable(z.boolean())),
+  canUseAuthTokens: z.exactOptional(z.nullable(z.boolean())),
+  canUseSmtpCredentials: z.exactOptional(z.nullable(z.boolean())),
+  canUseDbCredentials: z.exactOptional(z.nullable(z.boolean())),
+  canUseCustomerSecretKeys: z.exactOptional(z.nullable(z.boolean())),
+  canUseOAuth2ClientCredentials: z.exactOptional(z.nullable(z.boolean())),
 }));
 
 /** The zod/mini schema of {@link User}. */
@@ -239,17 +239,17 @@ export const UserSchema: () => ResponseSchema<User> = /* @__PURE__ */ lazySchema
   compartmentId: z.string(),
   name: z.string(),
   description: z.string(),
-  email: z.exactOptional(z.string()),
-  emailVerified: z.exactOptional(z.boolean()),
-  dbUserName: z.exactOptional(z.string()),
-  identityProviderId: z.exactOptional(z.string()),
-  externalIdentifier: z.exactOptional(z.string()),
+  email: z.exactOptional(z.nullable(z.string())),
+  emailVerified: z.exactOptional(z.nullable(z.boolean())),
+  dbUserName: z.exactOptional(z.nullable(z.string())),
+  identityProviderId: z.exactOptional(z.nullable(z.string())),
+  externalIdentifier: z.exactOptional(z.nullable(z.string())),
   timeCreated: z.string(),
   lifecycleState: UserLifecycleStateSchema(),
-  inactiveStatus: z.exactOptional(z.number()),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-  capabilities: z.exactOptional(UserCapabilitiesSchema()),
+  inactiveStatus: z.exactOptional(z.nullable(z.number())),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  definedTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
+  capabilities: z.exactOptional(z.nullable(UserCapabilitiesSchema())),
   isMfaActivated: z.boolean(),
   lastSuccessfulLoginTime: z.exactOptional(z.nullable(z.string())),
 }));
@@ -296,13 +296,13 @@ export function isUserLifecycleState(value: unknown): value is UserLifecycleStat
 /** Whether `value` is {@link UserCapabilities}: exactly what {@link UserCapabilitiesSchema} accepts. */
 export function isUserCapabilities(value: unknown): value is UserCapabilities {
   return isObject(value) &&
-    (!("canUseConsolePassword" in value) || typeof value["canUseConsolePassword"] === "boolean") &&
-    (!("canUseApiKeys" in value) || typeof value["canUseApiKeys"] === "boolean") &&
-    (!("canUseAuthTokens" in value) || typeof value["canUseAuthTokens"] === "boolean") &&
-    (!("canUseSmtpCredentials" in value) || typeof value["canUseSmtpCredentials"] === "boolean") &&
-    (!("canUseDbCredentials" in value) || typeof value["canUseDbCredentials"] === "boolean") &&
-    (!("canUseCustomerSecretKeys" in value) || typeof value["canUseCustomerSecretKeys"] === "boolean") &&
-    (!("canUseOAuth2ClientCredentials" in value) || typeof value["canUseOAuth2ClientCredentials"] === "boolean");
+    (!("canUseConsolePassword" in value) || (value["canUseConsolePassword"] === null || typeof value["canUseConsolePassword"] === "boolean")) &&
+    (!("canUseApiKeys" in value) || (value["canUseApiKeys"] === null || typeof value["canUseApiKeys"] === "boolean")) &&
+    (!("canUseAuthTokens" in value) || (value["canUseAuthTokens"] === null || typeof value["canUseAuthTokens"] === "boolean")) &&
+    (!("canUseSmtpCredentials" in value) || (value["canUseSmtpCredentials"] === null || typeof value["canUseSmtpCredentials"] === "boolean")) &&
+    (!("canUseDbCredentials" in value) || (value["canUseDbCredentials"] === null || typeof value["canUseDbCredentials"] === "boolean")) &&
+    (!("canUseCustomerSecretKeys" in value) || (value["canUseCustomerSecretKeys"] === null || typeof value["canUseCustomerSecretKeys"] === "boolean")) &&
+    (!("canUseOAuth2ClientCredentials" in value) || (value["canUseOAuth2ClientCredentials"] === null || typeof value["canUseOAuth2ClientCredentials"] === "boolean"));
 }
 
 /** Whether `value` is {@link User}: exactly what {@link UserSchema} accepts. */
@@ -312,17 +312,17 @@ export function isUser(value: unknown): value is User {
     typeof value["compartmentId"] === "string" &&
     typeof value["name"] === "string" &&
     typeof value["description"] === "string" &&
-    (!("email" in value) || typeof value["email"] === "string") &&
-    (!("emailVerified" in value) || typeof value["emailVerified"] === "boolean") &&
-    (!("dbUserName" in value) || typeof value["dbUserName"] === "string") &&
-    (!("identityProviderId" in value) || typeof value["identityProviderId"] === "string") &&
-    (!("externalIdentifier" in value) || typeof value["externalIdentifier"] === "string") &&
+    (!("email" in value) || (value["email"] === null || typeof value["email"] === "string")) &&
+    (!("emailVerified" in value) || (value["emailVerified"] === null || typeof value["emailVerified"] === "boolean")) &&
+    (!("dbUserName" in value) || (value["dbUserName"] === null || typeof value["dbUserName"] === "string")) &&
+    (!("identityProviderId" in value) || (value["identityProviderId"] === null || typeof value["identityProviderId"] === "string")) &&
+    (!("externalIdentifier" in value) || (value["externalIdentifier"] === null || typeof value["externalIdentifier"] === "string")) &&
     typeof value["timeCreated"] === "string" &&
     isUserLifecycleState(value["lifecycleState"]) &&
-    (!("inactiveStatus" in value) || Number.isFinite(value["inactiveStatus"])) &&
-    (!("freeformTags" in value) || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string")) &&
-    (!("definedTags" in value) || isRecordOf(value["definedTags"], (v1) => isRecordOf(v1))) &&
-    (!("capabilities" in value) || isUserCapabilities(value["capabilities"])) &&
+    (!("inactiveStatus" in value) || (value["inactiveStatus"] === null || Number.isFinite(value["inactiveStatus"]))) &&
+    (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"))) &&
+    (!("definedTags" in value) || (value["definedTags"] === null || isRecordOf(value["definedTags"], (v1) => isRecordOf(v1)))) &&
+    (!("capabilities" in value) || (value["capabilities"] === null || isUserCapabilities(value["capabilities"]))) &&
     typeof value["isMfaActivated"] === "boolean" &&
     (!("lastSuccessfulLoginTime" in value) || (value["lastSuccessfulLoginTime"] === null || typeof value["lastSuccessfulLoginTime"] === "string"));
 }

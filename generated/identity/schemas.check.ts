@@ -13,13 +13,13 @@ function lazy<T>(build: () => T): () => T {
 export const UserLifecycleStateSchema: () => z.ZodMiniType<components["schemas"]["UserLifecycleState"]> = lazy(() => z.string());
 
 export const UserCapabilitiesSchema: () => z.ZodMiniType<components["schemas"]["UserCapabilities"]> = lazy(() => z.looseObject({
-  canUseConsolePassword: z.exactOptional(z.boolean()),
-  canUseApiKeys: z.exactOptional(z.boolean()),
-  canUseAuthTokens: z.exactOptional(z.boolean()),
-  canUseSmtpCredentials: z.exactOptional(z.boolean()),
-  canUseDbCredentials: z.exactOptional(z.boolean()),
-  canUseCustomerSecretKeys: z.exactOptional(z.boolean()),
-  canUseOAuth2ClientCredentials: z.exactOptional(z.boolean()),
+  canUseConsolePassword: z.exactOptional(z.nullable(z.boolean())),
+  canUseApiKeys: z.exactOptional(z.nullable(z.boolean())),
+  canUseAuthTokens: z.exactOptional(z.nullable(z.boolean())),
+  canUseSmtpCredentials: z.exactOptional(z.nullable(z.boolean())),
+  canUseDbCredentials: z.exactOptional(z.nullable(z.boolean())),
+  canUseCustomerSecretKeys: z.exactOptional(z.nullable(z.boolean())),
+  canUseOAuth2ClientCredentials: z.exactOptional(z.nullable(z.boolean())),
 }));
 
 export const UserSchema: () => z.ZodMiniType<components["schemas"]["User"]> = lazy(() => z.looseObject({
@@ -27,17 +27,17 @@ export const UserSchema: () => z.ZodMiniType<components["schemas"]["User"]> = la
   compartmentId: z.string(),
   name: z.string(),
   description: z.string(),
-  email: z.exactOptional(z.string()),
-  emailVerified: z.exactOptional(z.boolean()),
-  dbUserName: z.exactOptional(z.string()),
-  identityProviderId: z.exactOptional(z.string()),
-  externalIdentifier: z.exactOptional(z.string()),
+  email: z.exactOptional(z.nullable(z.string())),
+  emailVerified: z.exactOptional(z.nullable(z.boolean())),
+  dbUserName: z.exactOptional(z.nullable(z.string())),
+  identityProviderId: z.exactOptional(z.nullable(z.string())),
+  externalIdentifier: z.exactOptional(z.nullable(z.string())),
   timeCreated: z.string(),
   lifecycleState: UserLifecycleStateSchema(),
-  inactiveStatus: z.exactOptional(z.number()),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-  capabilities: z.exactOptional(UserCapabilitiesSchema()),
+  inactiveStatus: z.exactOptional(z.nullable(z.number())),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  definedTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
+  capabilities: z.exactOptional(z.nullable(UserCapabilitiesSchema())),
   isMfaActivated: z.boolean(),
   lastSuccessfulLoginTime: z.exactOptional(z.nullable(z.string())),
 }));

@@ -77,19 +77,19 @@ export interface components {
         /** @description Properties indicating how the user is allowed to authenticate. */
         UserCapabilities: {
             /** @description Indicates if the user can log in to the console. */
-            canUseConsolePassword?: boolean;
+            canUseConsolePassword?: boolean | null;
             /** @description Indicates if the user can use API keys. */
-            canUseApiKeys?: boolean;
+            canUseApiKeys?: boolean | null;
             /** @description Indicates if the user can use SWIFT passwords / auth tokens. */
-            canUseAuthTokens?: boolean;
+            canUseAuthTokens?: boolean | null;
             /** @description Indicates if the user can use SMTP passwords. */
-            canUseSmtpCredentials?: boolean;
+            canUseSmtpCredentials?: boolean | null;
             /** @description Indicates if the user can use DB passwords. */
-            canUseDbCredentials?: boolean;
+            canUseDbCredentials?: boolean | null;
             /** @description Indicates if the user can use SigV4 symmetric keys. */
-            canUseCustomerSecretKeys?: boolean;
+            canUseCustomerSecretKeys?: boolean | null;
             /** @description Indicates if the user can use OAuth2 credentials and tokens. */
-            canUseOAuth2ClientCredentials?: boolean;
+            canUseOAuth2ClientCredentials?: boolean | null;
         };
         /**
          * @description An individual employee or system that needs to manage or use your company's Oracle Cloud
@@ -105,15 +105,15 @@ export interface components {
             /** @description The description you assign to the user. */
             description: string;
             /** @description The email address you assign to the user. */
-            email?: string;
+            email?: string | null;
             /** @description Whether the email address has been validated. */
-            emailVerified?: boolean;
+            emailVerified?: boolean | null;
             /** @description DB username of the DB credential. */
-            dbUserName?: string;
+            dbUserName?: string | null;
             /** @description The OCID of the `IdentityProvider` this user belongs to. */
-            identityProviderId?: string;
+            identityProviderId?: string | null;
             /** @description Identifier of the user in the identity provider. */
-            externalIdentifier?: string;
+            externalIdentifier?: string | null;
             /**
              * Format: date-time
              * @description Date and time the user was created
@@ -124,18 +124,18 @@ export interface components {
              * Format: int64
              * @description Returned only if the user's `lifecycleState` is INACTIVE.
              */
-            inactiveStatus?: number;
+            inactiveStatus?: number | null;
             /** @description Free-form tags for this resource. */
             freeformTags?: {
                 [key: string]: string;
-            };
+            } | null;
             /** @description Defined tags for this resource. Each key is predefined and scoped to a namespace. */
             definedTags?: {
                 [key: string]: {
                     [key: string]: unknown;
                 };
-            };
-            capabilities?: components["schemas"]["UserCapabilities"];
+            } | null;
+            capabilities?: components["schemas"]["UserCapabilities"] | null;
             /** @description Flag indicates if MFA has been activated for the user. */
             isMfaActivated: boolean;
             /**

@@ -351,6 +351,7 @@ const z = {
   array: zod.array,
   exactOptional: zod.exactOptional,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
   number: zod.number,
   record: zod.record,
   string: zod.string,
@@ -365,8 +366,8 @@ export const BucketSummarySchema: () => ResponseSchema<BucketSummary> = /* @__PU
   createdBy: z.string(),
   timeCreated: z.string(),
   etag: z.string(),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  definedTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
 }));
 
 /** The zod/mini schema of {@link Bucket}. */
@@ -378,32 +379,32 @@ export const BucketSchema: () => ResponseSchema<Bucket> = /* @__PURE__ */ lazySc
   createdBy: z.string(),
   timeCreated: z.string(),
   etag: z.string(),
-  publicAccessType: z.exactOptional(z.string()),
-  storageTier: z.exactOptional(z.string()),
-  versioning: z.exactOptional(z.string()),
-  approximateCount: z.exactOptional(z.number()),
-  approximateSize: z.exactOptional(z.number()),
-  id: z.exactOptional(z.string()),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
+  publicAccessType: z.exactOptional(z.nullable(z.string())),
+  storageTier: z.exactOptional(z.nullable(z.string())),
+  versioning: z.exactOptional(z.nullable(z.string())),
+  approximateCount: z.exactOptional(z.nullable(z.number())),
+  approximateSize: z.exactOptional(z.nullable(z.number())),
+  id: z.exactOptional(z.nullable(z.string())),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
 }));
 
 /** The zod/mini schema of {@link ListObjects}. */
 export const ListObjectsSchema: () => ResponseSchema<ListObjects> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   objects: z.array(ObjectSummarySchema()),
-  prefixes: z.exactOptional(z.array(z.string())),
-  nextStartWith: z.exactOptional(z.string()),
+  prefixes: z.exactOptional(z.nullable(z.array(z.string()))),
+  nextStartWith: z.exactOptional(z.nullable(z.string())),
 }));
 
 /** The zod/mini schema of {@link ObjectSummary}. */
 export const ObjectSummarySchema: () => ResponseSchema<ObjectSummary> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   name: z.string(),
-  size: z.exactOptional(z.number()),
-  md5: z.exactOptional(z.string()),
-  timeCreated: z.exactOptional(z.string()),
-  etag: z.exactOptional(z.string()),
-  storageTier: z.exactOptional(z.string()),
-  archivalState: z.exactOptional(z.string()),
-  timeModified: z.exactOptional(z.string()),
+  size: z.exactOptional(z.nullable(z.number())),
+  md5: z.exactOptional(z.nullable(z.string())),
+  timeCreated: z.exactOptional(z.nullable(z.string())),
+  etag: z.exactOptional(z.nullable(z.string())),
+  storageTier: z.exactOptional(z.nullable(z.string())),
+  archivalState: z.exactOptional(z.nullable(z.string())),
+  timeModified: z.exactOptional(z.nullable(z.string())),
 }));
 
 /** The zod/mini schema of the response of {@link getNamespace}. */
@@ -452,8 +453,8 @@ export function isBucketSummary(value: unknown): value is BucketSummary {
     typeof value["createdBy"] === "string" &&
     typeof value["timeCreated"] === "string" &&
     typeof value["etag"] === "string" &&
-    (!("freeformTags" in value) || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string")) &&
-    (!("definedTags" in value) || isRecordOf(value["definedTags"], (v1) => isRecordOf(v1)));
+    (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"))) &&
+    (!("definedTags" in value) || (value["definedTags"] === null || isRecordOf(value["definedTags"], (v1) => isRecordOf(v1))));
 }
 
 /** Whether `value` is {@link Bucket}: exactly what {@link BucketSchema} accepts. */
@@ -466,34 +467,34 @@ export function isBucket(value: unknown): value is Bucket {
     typeof value["createdBy"] === "string" &&
     typeof value["timeCreated"] === "string" &&
     typeof value["etag"] === "string" &&
-    (!("publicAccessType" in value) || typeof value["publicAccessType"] === "string") &&
-    (!("storageTier" in value) || typeof value["storageTier"] === "string") &&
-    (!("versioning" in value) || typeof value["versioning"] === "string") &&
-    (!("approximateCount" in value) || Number.isFinite(value["approximateCount"])) &&
-    (!("approximateSize" in value) || Number.isFinite(value["approximateSize"])) &&
-    (!("id" in value) || typeof value["id"] === "string") &&
-    (!("freeformTags" in value) || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"));
+    (!("publicAccessType" in value) || (value["publicAccessType"] === null || typeof value["publicAccessType"] === "string")) &&
+    (!("storageTier" in value) || (value["storageTier"] === null || typeof value["storageTier"] === "string")) &&
+    (!("versioning" in value) || (value["versioning"] === null || typeof value["versioning"] === "string")) &&
+    (!("approximateCount" in value) || (value["approximateCount"] === null || Number.isFinite(value["approximateCount"]))) &&
+    (!("approximateSize" in value) || (value["approximateSize"] === null || Number.isFinite(value["approximateSize"]))) &&
+    (!("id" in value) || (value["id"] === null || typeof value["id"] === "string")) &&
+    (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string")));
 }
 
 /** Whether `value` is {@link ListObjects}: exactly what {@link ListObjectsSchema} accepts. */
 export function isListObjects(value: unknown): value is ListObjects {
   return isObject(value) &&
     isArrayOf(value["objects"], isObjectSummary) &&
-    (!("prefixes" in value) || isArrayOf(value["prefixes"], (v1) => typeof v1 === "string")) &&
-    (!("nextStartWith" in value) || typeof value["nextStartWith"] === "string");
+    (!("prefixes" in value) || (value["prefixes"] === null || isArrayOf(value["prefixes"], (v1) => typeof v1 === "string"))) &&
+    (!("nextStartWith" in value) || (value["nextStartWith"] === null || typeof value["nextStartWith"] === "string"));
 }
 
 /** Whether `value` is {@link ObjectSummary}: exactly what {@link ObjectSummarySchema} accepts. */
 export function isObjectSummary(value: unknown): value is ObjectSummary {
   return isObject(value) &&
     typeof value["name"] === "string" &&
-    (!("size" in value) || Number.isFinite(value["size"])) &&
-    (!("md5" in value) || typeof value["md5"] === "string") &&
-    (!("timeCreated" in value) || typeof value["timeCreated"] === "string") &&
-    (!("etag" in value) || typeof value["etag"] === "string") &&
-    (!("storageTier" in value) || typeof value["storageTier"] === "string") &&
-    (!("archivalState" in value) || typeof value["archivalState"] === "string") &&
-    (!("timeModified" in value) || typeof value["timeModified"] === "string");
+    (!("size" in value) || (value["size"] === null || Number.isFinite(value["size"]))) &&
+    (!("md5" in value) || (value["md5"] === null || typeof value["md5"] === "string")) &&
+    (!("timeCreated" in value) || (value["timeCreated"] === null || typeof value["timeCreated"] === "string")) &&
+    (!("etag" in value) || (value["etag"] === null || typeof value["etag"] === "string")) &&
+    (!("storageTier" in value) || (value["storageTier"] === null || typeof value["storageTier"] === "string")) &&
+    (!("archivalState" in value) || (value["archivalState"] === null || typeof value["archivalState"] === "string")) &&
+    (!("timeModified" in value) || (value["timeModified"] === null || typeof value["timeModified"] === "string"));
 }
 
 /** Whether `value` is the response of {@link getNamespace}: exactly what {@link GetNamespaceResponseSchema} accepts. */

@@ -17,8 +17,8 @@ export const BucketSummarySchema: () => z.ZodMiniType<components["schemas"]["Buc
   createdBy: z.string(),
   timeCreated: z.string(),
   etag: z.string(),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  definedTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
 }));
 
 export const BucketSchema: () => z.ZodMiniType<components["schemas"]["Bucket"]> = lazy(() => z.looseObject({
@@ -29,30 +29,30 @@ export const BucketSchema: () => z.ZodMiniType<components["schemas"]["Bucket"]> 
   createdBy: z.string(),
   timeCreated: z.string(),
   etag: z.string(),
-  publicAccessType: z.exactOptional(z.string()),
-  storageTier: z.exactOptional(z.string()),
-  versioning: z.exactOptional(z.string()),
-  approximateCount: z.exactOptional(z.number()),
-  approximateSize: z.exactOptional(z.number()),
-  id: z.exactOptional(z.string()),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
+  publicAccessType: z.exactOptional(z.nullable(z.string())),
+  storageTier: z.exactOptional(z.nullable(z.string())),
+  versioning: z.exactOptional(z.nullable(z.string())),
+  approximateCount: z.exactOptional(z.nullable(z.number())),
+  approximateSize: z.exactOptional(z.nullable(z.number())),
+  id: z.exactOptional(z.nullable(z.string())),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
 }));
 
 export const ListObjectsSchema: () => z.ZodMiniType<components["schemas"]["ListObjects"]> = lazy(() => z.looseObject({
   objects: z.array(ObjectSummarySchema()),
-  prefixes: z.exactOptional(z.array(z.string())),
-  nextStartWith: z.exactOptional(z.string()),
+  prefixes: z.exactOptional(z.nullable(z.array(z.string()))),
+  nextStartWith: z.exactOptional(z.nullable(z.string())),
 }));
 
 export const ObjectSummarySchema: () => z.ZodMiniType<components["schemas"]["ObjectSummary"]> = lazy(() => z.looseObject({
   name: z.string(),
-  size: z.exactOptional(z.number()),
-  md5: z.exactOptional(z.string()),
-  timeCreated: z.exactOptional(z.string()),
-  etag: z.exactOptional(z.string()),
-  storageTier: z.exactOptional(z.string()),
-  archivalState: z.exactOptional(z.string()),
-  timeModified: z.exactOptional(z.string()),
+  size: z.exactOptional(z.nullable(z.number())),
+  md5: z.exactOptional(z.nullable(z.string())),
+  timeCreated: z.exactOptional(z.nullable(z.string())),
+  etag: z.exactOptional(z.nullable(z.string())),
+  storageTier: z.exactOptional(z.nullable(z.string())),
+  archivalState: z.exactOptional(z.nullable(z.string())),
+  timeModified: z.exactOptional(z.nullable(z.string())),
 }));
 
 export const GetNamespaceResponseSchema: () => z.ZodMiniType<operations["GetNamespace"]["responses"][200]["content"]["application/json"]> = lazy(() => z.string());

@@ -142,13 +142,13 @@ export interface components {
             /** @description Free-form tags for this resource. */
             freeformTags?: {
                 [key: string]: string;
-            };
+            } | null;
             /** @description Defined tags for this resource. */
             definedTags?: {
                 [key: string]: {
                     [key: string]: unknown;
                 };
-            };
+            } | null;
         };
         /** @description To use any of the API operations, you must be authorized in an IAM policy. */
         CreateBucketDetails: {
@@ -205,46 +205,46 @@ export interface components {
              * @description The type of public access enabled on this bucket.
              * @enum {string}
              */
-            publicAccessType?: "NoPublicAccess" | "ObjectRead" | "ObjectReadWithoutList" | (string & {});
+            publicAccessType?: "NoPublicAccess" | "ObjectRead" | "ObjectReadWithoutList" | (string & {}) | null;
             /**
              * @description The storage tier type assigned to the bucket.
              * @enum {string}
              */
-            storageTier?: "Standard" | "Archive" | (string & {});
+            storageTier?: "Standard" | "Archive" | (string & {}) | null;
             /**
              * @description The versioning status on the bucket.
              * @enum {string}
              */
-            versioning?: "Enabled" | "Suspended" | "Disabled" | (string & {});
+            versioning?: "Enabled" | "Suspended" | "Disabled" | (string & {}) | null;
             /**
              * Format: int64
              * @description The approximate number of objects in the bucket.
              */
-            approximateCount?: number;
+            approximateCount?: number | null;
             /**
              * Format: int64
              * @description The approximate total size in bytes of all objects in the bucket.
              */
-            approximateSize?: number;
+            approximateSize?: number | null;
             /** @description The OCID of the bucket which is a Oracle assigned unique identifier for this resource type (bucket). */
-            id?: string;
+            id?: string | null;
             /** @description Free-form tags for this resource. */
             freeformTags?: {
                 [key: string]: string;
-            };
+            } | null;
         };
         /** @description The objects of a bucket, one page of them. */
         ListObjects: {
             /** @description An array of object summaries. */
             objects: components["schemas"]["ObjectSummary"][];
             /** @description Prefixes that are common to the results returned by the request if the request specified a delimiter. */
-            prefixes?: string[];
+            prefixes?: string[] | null;
             /**
              * @description The name of the object to use in the `start` parameter to obtain the next page of
              *     a truncated ListObjects response. Avoid entering confidential information.
              *     Example: test/object1.log
              */
-            nextStartWith?: string;
+            nextStartWith?: string | null;
         };
         /** @description An object's name and, as the `fields` parameter asks, its size, ETag, MD5, times and storage tier. */
         ObjectSummary: {
@@ -254,31 +254,31 @@ export interface components {
              * Format: int64
              * @description Size of the object in bytes.
              */
-            size?: number;
+            size?: number | null;
             /** @description Base64-encoded MD5 hash of the object data. */
-            md5?: string;
+            md5?: string | null;
             /**
              * Format: date-time
              * @description The date and time the object was created.
              */
-            timeCreated?: string;
+            timeCreated?: string | null;
             /** @description The current entity tag (ETag) for the object. */
-            etag?: string;
+            etag?: string | null;
             /**
              * @description The storage tier that the object is stored in.
              * @enum {string}
              */
-            storageTier?: "Standard" | "InfrequentAccess" | "Archive" | (string & {});
+            storageTier?: "Standard" | "InfrequentAccess" | "Archive" | (string & {}) | null;
             /**
              * @description Archival state of an object. This field is set only for objects in Archive tier.
              * @enum {string}
              */
-            archivalState?: "Archived" | "Restoring" | "Restored" | (string & {});
+            archivalState?: "Archived" | "Restoring" | "Restored" | (string & {}) | null;
             /**
              * Format: date-time
              * @description The date and time the object was modified.
              */
-            timeModified?: string;
+            timeModified?: string | null;
         };
     };
     responses: {

@@ -119,6 +119,7 @@ const z = {
   boolean: zod.boolean,
   exactOptional: zod.exactOptional,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
   record: zod.record,
   string: zod.string,
 } as unknown as ZodMiniBuilders;
@@ -129,12 +130,12 @@ export const UserSchema: () => ResponseSchema<User> = /* @__PURE__ */ lazySchema
   compartmentId: z.string(),
   name: z.string(),
   description: z.string(),
-  email: z.exactOptional(z.string()),
-  emailVerified: z.exactOptional(z.boolean()),
+  email: z.exactOptional(z.nullable(z.string())),
+  emailVerified: z.exactOptional(z.nullable(z.boolean())),
   timeCreated: z.string(),
   lifecycleState: z.string(),
   isMfaActivated: z.boolean(),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
 }));
 
 /** The zod/mini schema of the response of {@link listUsers}. */
@@ -178,12 +179,12 @@ export function isUser(value: unknown): value is User {
     typeof value["compartmentId"] === "string" &&
     typeof value["name"] === "string" &&
     typeof value["description"] === "string" &&
-    (!("email" in value) || typeof value["email"] === "string") &&
-    (!("emailVerified" in value) || typeof value["emailVerified"] === "boolean") &&
+    (!("email" in value) || (value["email"] === null || typeof value["email"] === "string")) &&
+    (!("emailVerified" in value) || (value["emailVerified"] === null || typeof value["emailVerified"] === "boolean")) &&
     typeof value["timeCreated"] === "string" &&
     typeof value["lifecycleState"] === "string" &&
     typeof value["isMfaActivated"] === "boolean" &&
-    (!("freeformTags" in value) || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"));
+    (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string")));
 }
 
 /** Whether `value` is the response of {@link listUsers}: exactly what {@link ListUsersResponseSchema} accepts. */

@@ -51,9 +51,9 @@ export interface components {
             /** @description The description you assign to the user. */
             description: string;
             /** @description The email address you assign to the user. */
-            email?: string;
+            email?: string | null;
             /** @description Whether the email address has been validated. */
-            emailVerified?: boolean;
+            emailVerified?: boolean | null;
             /**
              * Format: date-time
              * @description Date and time the user was created (RFC 3339).
@@ -69,7 +69,7 @@ export interface components {
             /** @description Free-form tags for this resource. */
             freeformTags?: {
                 [key: string]: string;
-            };
+            } | null;
         };
         CreateUserDetails: {
             /** @description The OCID of the tenancy containing the user. */

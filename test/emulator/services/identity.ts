@@ -6,14 +6,19 @@ import { empty, json } from "../routes.js";
 import type { EmulatorRequest, Router } from "../routes.js";
 import { asObject, etagOf, optionalString, optionalTags, paginate, requiredString, requireQuery } from "./common.js";
 
-/** The shape of identity's `User` (the fields the emulator keeps). */
+/**
+ * The shape of identity's `User` (the fields the emulator keeps), with unset optional fields
+ * as `null`, as the service writes them (../shared/oci-recorded: CreateUser, GetUser).
+ */
 export interface User {
   readonly id: string;
   readonly compartmentId: string;
   readonly name: string;
   readonly description: string;
-  readonly email?: string;
+  readonly email: string | null;
   readonly emailVerified: boolean;
+  readonly identityProviderId: string | null;
+  readonly externalIdentifier: string | null;
   readonly timeCreated: string;
   readonly lifecycleState: "ACTIVE";
   readonly isMfaActivated: boolean;
@@ -70,8 +75,10 @@ export function mountIdentity(router: Router): void {
       compartmentId,
       name,
       description,
-      ...(email === undefined ? {} : { email }),
+      email: email ?? null,
       emailVerified: false,
+      identityProviderId: null,
+      externalIdentifier: null,
       timeCreated: request.now.toISOString(),
       lifecycleState: "ACTIVE",
       isMfaActivated: false,

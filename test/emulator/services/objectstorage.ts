@@ -28,6 +28,10 @@ export interface Bucket {
   readonly versioning: "Disabled";
   readonly freeformTags: Record<string, unknown>;
   readonly definedTags: Record<string, unknown>;
+  // Unset optional fields are null, as the service writes them (../shared/oci-recorded: CreateBucket, GetBucket).
+  readonly kmsKeyId: string | null;
+  readonly approximateCount: number | null;
+  readonly approximateSize: number | null;
 }
 
 interface StoredObject {
@@ -118,6 +122,9 @@ export function mountObjectStorage(router: Router): void {
       versioning: "Disabled" as const,
       freeformTags: optionalTags(details, "freeformTags"),
       definedTags: optionalTags(details, "definedTags"),
+      kmsKeyId: null,
+      approximateCount: null,
+      approximateSize: null,
     };
     const bucket: Bucket = { ...fields, etag: etagOf(fields) };
     buckets.set(name, { bucket, objects: new Map() });

@@ -111,13 +111,13 @@ export const LabelledSchema: () => ResponseSchema<Labelled> = /* @__PURE__ */ la
 export const TreeNodeSchema: () => ResponseSchema<TreeNode> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   name: z.string(),
   get children() {
-    return z.exactOptional(z.array(TreeNodeSchema()));
+    return z.exactOptional(z.nullable(z.array(TreeNodeSchema())));
   },
   get parent() {
-    return z.exactOptional(TreeNodeSchema());
+    return z.exactOptional(z.nullable(TreeNodeSchema()));
   },
   get grove() {
-    return z.exactOptional(ForestSchema());
+    return z.exactOptional(z.nullable(ForestSchema()));
   },
 }));
 
@@ -126,28 +126,28 @@ export const ForestSchema: () => ResponseSchema<Forest> = /* @__PURE__ */ lazySc
 
 /** The zod/mini schema of {@link Everything}. */
 export const EverythingSchema: () => ResponseSchema<Everything> = /* @__PURE__ */ lazySchema(() => z.looseObject({
-  state: z.exactOptional(z.string()),
-  level: z.exactOptional(z.number()),
+  state: z.exactOptional(z.nullable(z.string())),
+  level: z.exactOptional(z.nullable(z.number())),
   maybe: z.exactOptional(z.nullable(z.string())),
   maybeState: z.exactOptional(z.nullable(z.string())),
-  labels: z.exactOptional(z.record(z.string(), z.string())),
+  labels: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
   anything: z.exactOptional(z.unknown()),
-  open: z.exactOptional(z.record(z.string(), z.unknown())),
-  counted: z.exactOptional(z.catchall(z.object({
-    total: z.exactOptional(z.number()),
-  }), z.number())),
-  eitherOr: z.exactOptional(z.union([z.string(), z.number()])),
+  open: z.exactOptional(z.nullable(z.record(z.string(), z.unknown()))),
+  counted: z.exactOptional(z.nullable(z.catchall(z.object({
+    total: z.exactOptional(z.nullable(z.number())),
+  }), z.number()))),
+  eitherOr: z.exactOptional(z.nullable(z.union([z.string(), z.number()]))),
   notThis: z.exactOptional(z.unknown()),
-  shapes: z.exactOptional(z.array(ShapeSchema())),
-  labelled: z.exactOptional(LabelledSchema()),
-  forest: z.exactOptional(ForestSchema()),
+  shapes: z.exactOptional(z.nullable(z.array(ShapeSchema()))),
+  labelled: z.exactOptional(z.nullable(LabelledSchema())),
+  forest: z.exactOptional(z.nullable(ForestSchema())),
   untyped: z.exactOptional(z.unknown()),
 }));
 
 /** The zod/mini schema of the response of {@link getTree}. */
 export const GetTreeResponseSchema: () => ResponseSchema<operations["GetTree"]["responses"][200]["content"]["application/json"]> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   root: TreeNodeSchema(),
-  everything: z.exactOptional(EverythingSchema()),
+  everything: z.exactOptional(z.nullable(EverythingSchema())),
 }));
 
 /** What zod's object schemas take: an object that is not null or an array. */
@@ -217,9 +217,9 @@ export function isLabelled(value: unknown): value is Labelled {
 export function isTreeNode(value: unknown): value is TreeNode {
   return isObject(value) &&
     typeof value["name"] === "string" &&
-    (!("children" in value) || isArrayOf(value["children"], isTreeNode)) &&
-    (!("parent" in value) || isTreeNode(value["parent"])) &&
-    (!("grove" in value) || isForest(value["grove"]));
+    (!("children" in value) || (value["children"] === null || isArrayOf(value["children"], isTreeNode))) &&
+    (!("parent" in value) || (value["parent"] === null || isTreeNode(value["parent"]))) &&
+    (!("grove" in value) || (value["grove"] === null || isForest(value["grove"])));
 }
 
 /** Whether `value` is {@link Forest}: exactly what {@link ForestSchema} accepts. */
@@ -230,22 +230,22 @@ export function isForest(value: unknown): value is Forest {
 /** Whether `value` is {@link Everything}: exactly what {@link EverythingSchema} accepts. */
 export function isEverything(value: unknown): value is Everything {
   return isObject(value) &&
-    (!("state" in value) || typeof value["state"] === "string") &&
-    (!("level" in value) || Number.isFinite(value["level"])) &&
+    (!("state" in value) || (value["state"] === null || typeof value["state"] === "string")) &&
+    (!("level" in value) || (value["level"] === null || Number.isFinite(value["level"]))) &&
     (!("maybe" in value) || (value["maybe"] === null || typeof value["maybe"] === "string")) &&
     (!("maybeState" in value) || (value["maybeState"] === null || typeof value["maybeState"] === "string")) &&
-    (!("labels" in value) || isRecordOf(value["labels"], (v1) => typeof v1 === "string")) &&
-    (!("open" in value) || isRecordOf(value["open"])) &&
-    (!("counted" in value) || (isObject(value["counted"]) && (!("total" in value["counted"]) || Number.isFinite(value["counted"]["total"])) && everyOther(value["counted"], ["total"], (v1) => Number.isFinite(v1)))) &&
-    (!("eitherOr" in value) || (typeof value["eitherOr"] === "string" || Number.isFinite(value["eitherOr"]))) &&
-    (!("shapes" in value) || isArrayOf(value["shapes"], isShape)) &&
-    (!("labelled" in value) || isLabelled(value["labelled"])) &&
-    (!("forest" in value) || isForest(value["forest"]));
+    (!("labels" in value) || (value["labels"] === null || isRecordOf(value["labels"], (v1) => typeof v1 === "string"))) &&
+    (!("open" in value) || (value["open"] === null || isRecordOf(value["open"]))) &&
+    (!("counted" in value) || (value["counted"] === null || (isObject(value["counted"]) && (!("total" in value["counted"]) || (value["counted"]["total"] === null || Number.isFinite(value["counted"]["total"]))) && everyOther(value["counted"], ["total"], (v1) => Number.isFinite(v1))))) &&
+    (!("eitherOr" in value) || (value["eitherOr"] === null || (typeof value["eitherOr"] === "string" || Number.isFinite(value["eitherOr"])))) &&
+    (!("shapes" in value) || (value["shapes"] === null || isArrayOf(value["shapes"], isShape))) &&
+    (!("labelled" in value) || (value["labelled"] === null || isLabelled(value["labelled"]))) &&
+    (!("forest" in value) || (value["forest"] === null || isForest(value["forest"])));
 }
 
 /** Whether `value` is the response of {@link getTree}: exactly what {@link GetTreeResponseSchema} accepts. */
 export function isGetTreeResponse(value: unknown): value is operations["GetTree"]["responses"][200]["content"]["application/json"] {
   return isObject(value) &&
     isTreeNode(value["root"]) &&
-    (!("everything" in value) || isEverything(value["everything"]));
+    (!("everything" in value) || (value["everything"] === null || isEverything(value["everything"])));
 }

@@ -29,38 +29,38 @@ export const LabelledSchema: () => z.ZodMiniType<components["schemas"]["Labelled
 export const TreeNodeSchema: () => z.ZodMiniType<components["schemas"]["TreeNode"]> = lazy(() => z.looseObject({
   name: z.string(),
   get children() {
-    return z.exactOptional(z.array(TreeNodeSchema()));
+    return z.exactOptional(z.nullable(z.array(TreeNodeSchema())));
   },
   get parent() {
-    return z.exactOptional(TreeNodeSchema());
+    return z.exactOptional(z.nullable(TreeNodeSchema()));
   },
   get grove() {
-    return z.exactOptional(ForestSchema());
+    return z.exactOptional(z.nullable(ForestSchema()));
   },
 }));
 
 export const ForestSchema: () => z.ZodMiniType<components["schemas"]["Forest"]> = lazy(() => z.array(TreeNodeSchema()));
 
 export const EverythingSchema: () => z.ZodMiniType<components["schemas"]["Everything"]> = lazy(() => z.looseObject({
-  state: z.exactOptional(z.string()),
-  level: z.exactOptional(z.number()),
+  state: z.exactOptional(z.nullable(z.string())),
+  level: z.exactOptional(z.nullable(z.number())),
   maybe: z.exactOptional(z.nullable(z.string())),
   maybeState: z.exactOptional(z.nullable(z.string())),
-  labels: z.exactOptional(z.record(z.string(), z.string())),
+  labels: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
   anything: z.exactOptional(z.unknown()),
-  open: z.exactOptional(z.record(z.string(), z.unknown())),
-  counted: z.exactOptional(z.catchall(z.object({
-    total: z.exactOptional(z.number()),
-  }), z.number())),
-  eitherOr: z.exactOptional(z.union([z.string(), z.number()])),
+  open: z.exactOptional(z.nullable(z.record(z.string(), z.unknown()))),
+  counted: z.exactOptional(z.nullable(z.catchall(z.object({
+    total: z.exactOptional(z.nullable(z.number())),
+  }), z.number()))),
+  eitherOr: z.exactOptional(z.nullable(z.union([z.string(), z.number()]))),
   notThis: z.exactOptional(z.unknown()),
-  shapes: z.exactOptional(z.array(ShapeSchema())),
-  labelled: z.exactOptional(LabelledSchema()),
-  forest: z.exactOptional(ForestSchema()),
+  shapes: z.exactOptional(z.nullable(z.array(ShapeSchema()))),
+  labelled: z.exactOptional(z.nullable(LabelledSchema())),
+  forest: z.exactOptional(z.nullable(ForestSchema())),
   untyped: z.exactOptional(z.unknown()),
 }));
 
 export const GetTreeResponseSchema: () => z.ZodMiniType<operations["GetTree"]["responses"][200]["content"]["application/json"]> = lazy(() => z.looseObject({
   root: TreeNodeSchema(),
-  everything: z.exactOptional(EverythingSchema()),
+  everything: z.exactOptional(z.nullable(EverythingSchema())),
 }));

@@ -60,37 +60,37 @@ export interface components {
         /** @description Recursive through a property. */
         TreeNode: {
             name: string;
-            children?: components["schemas"]["TreeNode"][];
-            parent?: components["schemas"]["TreeNode"];
-            grove?: components["schemas"]["Forest"];
+            children?: components["schemas"]["TreeNode"][] | null;
+            parent?: components["schemas"]["TreeNode"] | null;
+            grove?: components["schemas"]["Forest"] | null;
         };
         /** @description Mutually recursive with TreeNode, through arrays. */
         Forest: components["schemas"]["TreeNode"][];
         Everything: {
             /** @enum {string} */
-            state?: "ON" | "OFF" | (string & {});
+            state?: "ON" | "OFF" | (string & {}) | null;
             /** @enum {integer} */
-            level?: 1 | 2 | 3 | (number & {});
+            level?: 1 | 2 | 3 | (number & {}) | null;
             maybe?: string | null;
             /** @enum {string|null} */
             maybeState?: "ON" | "OFF" | null | (string & {});
             labels?: {
                 [key: string]: string;
-            };
+            } | null;
             anything?: unknown;
             open?: {
                 [key: string]: unknown;
-            };
-            counted?: {
-                total?: number;
+            } | null;
+            counted?: ({
+                total?: number | null;
             } & {
                 [key: string]: number;
-            };
-            eitherOr?: string | number;
+            }) | null;
+            eitherOr?: string | number | null;
             notThis?: unknown;
-            shapes?: components["schemas"]["Shape"][];
-            labelled?: components["schemas"]["Labelled"];
-            forest?: components["schemas"]["Forest"];
+            shapes?: components["schemas"]["Shape"][] | null;
+            labelled?: components["schemas"]["Labelled"] | null;
+            forest?: components["schemas"]["Forest"] | null;
             untyped?: unknown;
         };
     };
@@ -141,7 +141,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         root: components["schemas"]["TreeNode"];
-                        everything?: components["schemas"]["Everything"];
+                        everything?: components["schemas"]["Everything"] | null;
                     };
                 };
             };

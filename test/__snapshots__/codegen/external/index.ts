@@ -47,21 +47,22 @@ const z = {
   array: zod.array,
   exactOptional: zod.exactOptional,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
   string: zod.string,
 } as unknown as ZodMiniBuilders;
 
 /** The zod/mini schema of {@link Pet}. */
 export const PetSchema: () => ResponseSchema<Pet> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   id: z.string(),
-  owner: z.exactOptional(OwnerSchema()),
+  owner: z.exactOptional(z.nullable(OwnerSchema())),
   get friends() {
-    return z.exactOptional(z.array(PetSchema()));
+    return z.exactOptional(z.nullable(z.array(PetSchema())));
   },
 }));
 
 /** The zod/mini schema of {@link Owner}. */
 export const OwnerSchema: () => ResponseSchema<Owner> = /* @__PURE__ */ lazySchema(() => z.looseObject({
-  name: z.exactOptional(z.string()),
+  name: z.exactOptional(z.nullable(z.string())),
 }));
 
 /** What zod's object schemas take: an object that is not null or an array. */
@@ -79,12 +80,12 @@ function isArrayOf(value: unknown, check: (item: unknown) => boolean): boolean {
 export function isPet(value: unknown): value is Pet {
   return isObject(value) &&
     typeof value["id"] === "string" &&
-    (!("owner" in value) || isOwner(value["owner"])) &&
-    (!("friends" in value) || isArrayOf(value["friends"], isPet));
+    (!("owner" in value) || (value["owner"] === null || isOwner(value["owner"]))) &&
+    (!("friends" in value) || (value["friends"] === null || isArrayOf(value["friends"], isPet)));
 }
 
 /** Whether `value` is {@link Owner}: exactly what {@link OwnerSchema} accepts. */
 export function isOwner(value: unknown): value is Owner {
   return isObject(value) &&
-    (!("name" in value) || typeof value["name"] === "string");
+    (!("name" in value) || (value["name"] === null || typeof value["name"] === "string"));
 }

@@ -12,12 +12,12 @@ function lazy<T>(build: () => T): () => T {
 
 export const PetSchema: () => z.ZodMiniType<components["schemas"]["Pet"]> = lazy(() => z.looseObject({
   id: z.string(),
-  owner: z.exactOptional(OwnerSchema()),
+  owner: z.exactOptional(z.nullable(OwnerSchema())),
   get friends() {
-    return z.exactOptional(z.array(PetSchema()));
+    return z.exactOptional(z.nullable(z.array(PetSchema())));
   },
 }));
 
 export const OwnerSchema: () => z.ZodMiniType<components["schemas"]["Owner"]> = lazy(() => z.looseObject({
-  name: z.exactOptional(z.string()),
+  name: z.exactOptional(z.nullable(z.string())),
 }));

@@ -23,11 +23,11 @@ export interface components {
     schemas: {
         Pet: {
             id: string;
-            owner?: components["schemas"]["Owner"];
-            friends?: components["schemas"]["Pet"][];
+            owner?: components["schemas"]["Owner"] | null;
+            friends?: components["schemas"]["Pet"][] | null;
         };
         Owner: {
-            name?: string;
+            name?: string | null;
         };
     };
     responses: never;

@@ -172,7 +172,7 @@ export const FileInfoSchema: () => ResponseSchema<FileInfo> = /* @__PURE__ */ la
   kind: z.literal("file"),
   size: z.exactOptional(z.nullable(z.number())),
   owner: z.exactOptional(z.nullable(z.string())),
-  idOrName: z.exactOptional(z.union([z.string(), z.number()])),
+  idOrName: z.exactOptional(z.nullable(z.union([z.string(), z.number()]))),
   tags: z.exactOptional(z.nullable(z.array(z.string()))),
 }));
 
@@ -197,7 +197,7 @@ export function isFileInfo(value: unknown): value is FileInfo {
     value["kind"] === "file" &&
     (!("size" in value) || (value["size"] === null || Number.isFinite(value["size"]))) &&
     (!("owner" in value) || (value["owner"] === null || typeof value["owner"] === "string")) &&
-    (!("idOrName" in value) || (typeof value["idOrName"] === "string" || Number.isFinite(value["idOrName"]))) &&
+    (!("idOrName" in value) || (value["idOrName"] === null || (typeof value["idOrName"] === "string" || Number.isFinite(value["idOrName"])))) &&
     (!("tags" in value) || (value["tags"] === null || isArrayOf(value["tags"], (v1) => typeof v1 === "string")));
 }
 

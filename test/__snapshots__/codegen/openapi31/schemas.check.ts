@@ -15,7 +15,7 @@ export const FileInfoSchema: () => z.ZodMiniType<components["schemas"]["FileInfo
   kind: z.literal("file"),
   size: z.exactOptional(z.nullable(z.number())),
   owner: z.exactOptional(z.nullable(z.string())),
-  idOrName: z.exactOptional(z.union([z.string(), z.number()])),
+  idOrName: z.exactOptional(z.nullable(z.union([z.string(), z.number()]))),
   tags: z.exactOptional(z.nullable(z.array(z.string()))),
 }));
 

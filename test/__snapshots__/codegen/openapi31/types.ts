@@ -48,7 +48,7 @@ export interface components {
             size?: number | null;
             /** @description Null when nobody owns it. */
             owner?: string | null;
-            idOrName?: string | number;
+            idOrName?: string | number | null;
             tags?: string[] | null;
         };
     };

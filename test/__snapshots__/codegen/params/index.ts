@@ -163,6 +163,7 @@ const z = {
   array: zod.array,
   exactOptional: zod.exactOptional,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
   number: zod.number,
   string: zod.string,
 } as unknown as ZodMiniBuilders;
@@ -170,7 +171,7 @@ const z = {
 /** The zod/mini schema of {@link Part}. */
 export const PartSchema: () => ResponseSchema<Part> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   name: z.string(),
-  size: z.exactOptional(z.number()),
+  size: z.exactOptional(z.nullable(z.number())),
 }));
 
 /** The zod/mini schema of the response of {@link listParts}. */
@@ -191,7 +192,7 @@ function isArrayOf(value: unknown, check: (item: unknown) => boolean): boolean {
 export function isPart(value: unknown): value is Part {
   return isObject(value) &&
     typeof value["name"] === "string" &&
-    (!("size" in value) || Number.isFinite(value["size"]));
+    (!("size" in value) || (value["size"] === null || Number.isFinite(value["size"])));
 }
 
 /** Whether `value` is the response of {@link listParts}: exactly what {@link ListPartsResponseSchema} accepts. */

@@ -12,7 +12,7 @@ function lazy<T>(build: () => T): () => T {
 
 export const PartSchema: () => z.ZodMiniType<components["schemas"]["Part"]> = lazy(() => z.looseObject({
   name: z.string(),
-  size: z.exactOptional(z.number()),
+  size: z.exactOptional(z.nullable(z.number())),
 }));
 
 export const ListPartsResponseSchema: () => z.ZodMiniType<operations["ListParts"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(PartSchema()));

@@ -52,7 +52,7 @@ export interface components {
         Part: {
             name: string;
             /** Format: int64 */
-            size?: number;
+            size?: number | null;
         };
     };
     responses: never;

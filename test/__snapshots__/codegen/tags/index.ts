@@ -51,6 +51,7 @@ const z = {
   boolean: zod.boolean,
   exactOptional: zod.exactOptional,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
   record: zod.record,
   string: zod.string,
   unknown: zod.unknown,
@@ -62,16 +63,16 @@ export const UserSchema: () => ResponseSchema<User> = /* @__PURE__ */ lazySchema
   compartmentId: z.string(),
   name: z.string(),
   lifecycleState: z.string(),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-  systemTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  definedTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
+  systemTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
   metadata: z.exactOptional(z.unknown()),
-  capabilities: z.exactOptional(UserCapabilitiesSchema()),
+  capabilities: z.exactOptional(z.nullable(UserCapabilitiesSchema())),
 }));
 
 /** The zod/mini schema of {@link UserCapabilities}. */
 export const UserCapabilitiesSchema: () => ResponseSchema<UserCapabilities> = /* @__PURE__ */ lazySchema(() => z.looseObject({
-  canUseApiKeys: z.exactOptional(z.boolean()),
+  canUseApiKeys: z.exactOptional(z.nullable(z.boolean())),
 }));
 
 /** The zod/mini schema of the response of {@link listUsers}. */
@@ -115,16 +116,16 @@ export function isUser(value: unknown): value is User {
     typeof value["compartmentId"] === "string" &&
     typeof value["name"] === "string" &&
     typeof value["lifecycleState"] === "string" &&
-    (!("freeformTags" in value) || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string")) &&
-    (!("definedTags" in value) || isRecordOf(value["definedTags"], (v1) => isRecordOf(v1))) &&
-    (!("systemTags" in value) || isRecordOf(value["systemTags"], (v1) => isRecordOf(v1))) &&
-    (!("capabilities" in value) || isUserCapabilities(value["capabilities"]));
+    (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"))) &&
+    (!("definedTags" in value) || (value["definedTags"] === null || isRecordOf(value["definedTags"], (v1) => isRecordOf(v1)))) &&
+    (!("systemTags" in value) || (value["systemTags"] === null || isRecordOf(value["systemTags"], (v1) => isRecordOf(v1)))) &&
+    (!("capabilities" in value) || (value["capabilities"] === null || isUserCapabilities(value["capabilities"])));
 }
 
 /** Whether `value` is {@link UserCapabilities}: exactly what {@link UserCapabilitiesSchema} accepts. */
 export function isUserCapabilities(value: unknown): value is UserCapabilities {
   return isObject(value) &&
-    (!("canUseApiKeys" in value) || typeof value["canUseApiKeys"] === "boolean");
+    (!("canUseApiKeys" in value) || (value["canUseApiKeys"] === null || typeof value["canUseApiKeys"] === "boolean"));
 }
 
 /** Whether `value` is the response of {@link listUsers}: exactly what {@link ListUsersResponseSchema} accepts. */

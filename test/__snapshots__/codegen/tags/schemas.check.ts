@@ -15,15 +15,15 @@ export const UserSchema: () => z.ZodMiniType<components["schemas"]["User"]> = la
   compartmentId: z.string(),
   name: z.string(),
   lifecycleState: z.string(),
-  freeformTags: z.exactOptional(z.record(z.string(), z.string())),
-  definedTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-  systemTags: z.exactOptional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
+  definedTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
+  systemTags: z.exactOptional(z.nullable(z.record(z.string(), z.record(z.string(), z.unknown())))),
   metadata: z.exactOptional(z.unknown()),
-  capabilities: z.exactOptional(UserCapabilitiesSchema()),
+  capabilities: z.exactOptional(z.nullable(UserCapabilitiesSchema())),
 }));
 
 export const UserCapabilitiesSchema: () => z.ZodMiniType<components["schemas"]["UserCapabilities"]> = lazy(() => z.looseObject({
-  canUseApiKeys: z.exactOptional(z.boolean()),
+  canUseApiKeys: z.exactOptional(z.nullable(z.boolean())),
 }));
 
 export const ListUsersResponseSchema: () => z.ZodMiniType<operations["ListUsers"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(UserSchema()));

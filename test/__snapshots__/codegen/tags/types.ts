@@ -31,26 +31,26 @@ export interface components {
             /** @description Example: `{"Department": "Finance"}` */
             freeformTags?: {
                 [key: string]: string;
-            };
+            } | null;
             /** @description Example: `{"Operations": {"CostCenter": "42"}}` */
             definedTags?: {
                 [key: string]: {
                     [key: string]: unknown;
                 };
-            };
+            } | null;
             /** @description Example: `{"orcl-cloud": {"free-tier-retained": "true"}}` */
             systemTags?: {
                 [key: string]: {
                     [key: string]: unknown;
                 };
-            };
+            } | null;
             /** @description A free-form object (a bare object type, nothing else said). */
             metadata?: unknown;
-            capabilities?: components["schemas"]["UserCapabilities"];
+            capabilities?: components["schemas"]["UserCapabilities"] | null;
         };
         /** @description A schema another refers to without recursion (a plain reference, no getter). */
         UserCapabilities: {
-            canUseApiKeys?: boolean;
+            canUseApiKeys?: boolean | null;
         };
     };
     responses: never;
