@@ -94,12 +94,20 @@ export class OciServiceError extends OciRawError {
   }
 }
 
+/**
+ * One mismatch between a response and its schema: where, what type was wanted, what type
+ * arrived. Never the value itself: response values can be secrets (a secret bundle's
+ * content, a KMS plaintext).
+ */
 export interface ValidationIssue {
   /** JSON path into the response body, e.g. `$[3].lifecycleState`. */
   path: string;
+  /** What the schema wants there, e.g. `string`, `object`, `"image" or "bootVolume"`. */
+  expected: string;
+  /** The JSON type that arrived: `string`, `number`, `boolean`, `null`, `array`, `object`, or `missing`. */
+  received: string;
+  /** `expected string, received null`. */
   message: string;
-  /** The offending value, with anything that looks like a secret redacted. */
-  value: unknown;
 }
 
 /** A response body did not match the operation's schema (validation "strict"). */

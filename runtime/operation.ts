@@ -21,9 +21,21 @@ export interface ServiceInfo {
 
 /** Anything with zod's `safeParse` (zod and zod/mini schemas both have it). The runtime never imports zod. */
 export interface ResponseSchema<T = unknown> {
-  safeParse(data: unknown):
-    | { success: true; data: T }
-    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+  safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<SchemaIssue> } };
+}
+
+/** The parts of a zod 4 issue the runtime reads to explain a mismatch. */
+export interface SchemaIssue {
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly message: string;
+  /** e.g. `invalid_type`, `invalid_union`, `invalid_value`. */
+  readonly code?: string | undefined;
+  /** The type wanted (`invalid_type`): `string`, `object`, `array`… */
+  readonly expected?: string | undefined;
+  /** The values allowed (`invalid_value`), from the spec. */
+  readonly values?: ReadonlyArray<unknown> | undefined;
+  /** Each option's issues (`invalid_union`), their paths relative to this one. */
+  readonly errors?: ReadonlyArray<ReadonlyArray<SchemaIssue>> | undefined;
 }
 
 /**

@@ -4,11 +4,9 @@
  * itself, so validation never changes what the caller gets.
  */
 import { ResponseValidationError, type ValidationIssue } from "./errors.js";
-import type { ResponseSchema } from "./operation.js";
+import type { ResponseSchema, SchemaIssue } from "./operation.js";
 
 export type ValidationMode = "strict" | "warn" | "off";
-
-const SECRET_KEY = /(secret|password|passphrase|pass_phrase|token|private|credential|content|key$)/i;
 
 /** `$`, `$.items[3].name` — a JSON path readers can paste into jq. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -21,32 +19,54 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let cur: unknown = data;
+/** The JSON type of what is at `path` in `data` (`missing` when its key is absent): never the value. */
+function receivedAt(data: unknown, path: ReadonlyArray<PropertyKey>): string {
+  let current: unknown = data;
   for (const part of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[part];
+    if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, part)) return "missing";
+    current = (current as Record<PropertyKey, unknown>)[part];
   }
-  return cur;
+  if (current === null) return "null";
+  if (Array.isArray(current)) return "array";
+  return current === undefined ? "missing" : typeof current;
 }
 
-/** Show a value without ever showing a secret: values under secret-looking keys are redacted, long strings cut. */
-export function redactValue(path: ReadonlyArray<PropertyKey>, value: unknown): unknown {
-  if (path.some((p) => typeof p === "string" && SECRET_KEY.test(p))) return "[redacted]";
-  if (typeof value === "string") return value.length > 120 ? `${value.slice(0, 120)}…` : value;
-  if (value !== null && typeof value === "object") return Array.isArray(value) ? `[array(${value.length})]` : "[object]";
-  return value;
+/**
+ * The issue that explains a failed union best: the option whose issues are fewest (the one the
+ * value came closest to — for a discriminated union, the subtype its discriminator names),
+ * followed down to its own first issue. A union that fails at its own level has no better one.
+ */
+function explain(issue: SchemaIssue): SchemaIssue {
+  if (issue.code !== "invalid_union" || !issue.errors || issue.errors.length === 0) return issue;
+  const options = issue.errors.filter((option) => option.length > 0);
+  if (options.length === 0 || options.some((option) => option.every((inner) => inner.path.length === 0))) return issue;
+  const closest = options.reduce((best, option) => (option.length < best.length ? option : best));
+  const inner = explain(closest[0]!);
+  return { ...inner, path: [...issue.path, ...inner.path] };
+}
+
+/** What the schema wanted, in words: from the issue's own fields, never from the data. */
+function expectedOf(issue: SchemaIssue): string {
+  if (issue.code === "invalid_type" && issue.expected) return issue.expected === "nonoptional" ? "a value" : issue.expected;
+  if (issue.code === "invalid_value" && issue.values) return issue.values.map((value) => JSON.stringify(value)).join(" or ");
+  if (issue.code === "invalid_union" && issue.errors) {
+    const wanted = new Set(issue.errors.flatMap((option) => option.filter((inner) => inner.path.length === 0).map(expectedOf)));
+    if (wanted.size > 0) return [...wanted].join(" or ");
+  }
+  if (issue.code === "custom") return "another value";
+  return "a valid value";
 }
 
 /** The issues of a failed validation, or undefined when the data matches. */
 export function validationIssues(schema: ResponseSchema, data: unknown): ValidationIssue[] | undefined {
   const result = schema.safeParse(data);
   if (result.success) return undefined;
-  return result.error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: issue.message,
-    value: redactValue(issue.path, valueAt(data, issue.path)),
-  }));
+  return result.error.issues.map((found) => {
+    const issue = explain(found);
+    const expected = expectedOf(issue);
+    const received = receivedAt(data, issue.path);
+    return { path: formatPath(issue.path), expected, received, message: `expected ${expected}, received ${received}` };
+  });
 }
 
 /**

@@ -138,14 +138,16 @@ describe("invoke against the emulator", () => {
     assert.equal(emulator.requests.length, before);
   });
 
-  test("validation strict throws with path and value; warn reports once per operation; off skips", async () => {
+  test("validation strict throws with path, expected and received type (never the value); warn reports once per operation; off skips", async () => {
     const Wrong = z.looseObject({ id: z.number() });
     const op = (c: Client) =>
       invoke(c, { service: identity, operationId: "CreateUser", method: "POST", path: "/users/", body: { compartmentId: EMULATOR_COMPARTMENT_ID, name: `v${Math.random()}`, description: "d" }, schema: () => Wrong });
     await assert.rejects(op(client()), (error: unknown) => {
       assert.ok(error instanceof ResponseValidationError);
-      assert.equal(error.issues[0]?.path, "$.id");
-      assert.match(String(error.issues[0]?.value), /^ocid1\.user\./);
+      assert.deepEqual(error.issues[0], { path: "$.id", expected: "number", received: "string", message: "expected number, received string" });
+      assert.match(error.message, /at \$\.id: expected number, received string/);
+      // The value itself (the user's OCID) is nowhere in the error.
+      assert.doesNotMatch(JSON.stringify({ ...error, message: error.message, stack: error.stack }), /ocid1\.user\./);
       assert.ok(error.opcRequestId);
       return true;
     });

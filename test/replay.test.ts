@@ -206,10 +206,19 @@ function rejectFailure(outcome: Outcome): { cause: string; where: string[] } | u
   if (error.operation !== entry.operationId) where.push(`error.operation is ${error.operation}`);
   if (error.issues.length === 0) where.push("no issues");
   for (const issue of error.issues) {
-    if (typeof issue.path !== "string" || !valueAtPath(body, issue.path).resolved) where.push(`issue path ${String(issue.path)} names no place in the body`);
+    const at = typeof issue.path === "string" ? valueAtPath(body, issue.path) : { resolved: false, value: undefined };
+    if (!at.resolved) {
+      where.push(`issue path ${String(issue.path)} names no place in the body`);
+      continue;
+    }
+    // The type that arrived, as the body has it (worked out here, not by the runtime).
+    const arrived = at.value === undefined ? "missing" : at.value === null ? "null" : Array.isArray(at.value) ? "array" : typeof at.value;
+    if (issue.received !== arrived) where.push(`issue at ${issue.path} says received ${issue.received}; the body has ${arrived}`);
+    if (!issue.expected || issue.expected === issue.received || /invalid input/i.test(issue.expected)) where.push(`issue at ${issue.path} does not say what was expected (${issue.expected})`);
+    if (!error.message.includes(issue.path) && issue === error.issues[0]) where.push("the message does not name the first issue's path");
   }
   const first = error.issues[0];
-  if (first && !error.message.includes(first.path)) where.push("the message does not name the first issue's path");
+  if (first && !error.message.includes(`expected ${first.expected}, received ${first.received}`)) where.push("the message does not say what the first issue expected and received");
   const said = [error.message, JSON.stringify(error.issues)].join("\n");
   const leaked = revealingStrings(body).filter((value) => said.includes(value));
   if (leaked.length) where.push(`message or issues repeat ${leaked.length} string value(s) of the response body (e.g. at ${leakedPaths(body, leaked[0]!)})`);
