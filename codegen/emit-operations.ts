@@ -226,6 +226,7 @@ export function emitOperations(
     doc,
     schemaNames: model.schemaNames,
     acceptDates: false,
+    polymorphic: new Set(schemaSet.bases.keys()),
     uses: { operations: false, components: model.schemaNames.size > 0 },
     scope,
     aliases: [],

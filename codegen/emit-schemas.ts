@@ -23,6 +23,7 @@ import { componentSchemas, isObject, type JsonObject } from "./load.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, printFile, spaced } from "./print.js";
+import { discriminatedBases, type DiscriminatedBase } from "./polymorphism.js";
 import { refsOf, schemaNode, type SchemaNode } from "./schema-node.js";
 
 interface Printing {
@@ -101,6 +102,10 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
       return `${zf(p, node.kind)}()`;
     case "literal":
       return `${zf(p, "literal")}(${JSON.stringify(node.value)})`;
+    case "otherString":
+      // `abort`: a failed check ends the option, as a wrong type does, so that a union reports
+      // every option (runtime/validation.ts then names the closest) instead of this one alone.
+      return `${zf(p, "string")}().check(${zf(p, "refine")}((value) => ${node.values.map((v) => `value !== ${JSON.stringify(v)}`).join(" && ")}, { abort: true }))`;
     case "nullable":
       return `${zf(p, "nullable")}(${zodOf(node.inner, p, inGetter)})`;
     case "ref": {
@@ -157,6 +162,8 @@ export interface SchemaSet {
   identifiers: ReadonlyMap<string, string>;
   /** Component name → its validator's identifier. */
   guards: ReadonlyMap<string, string>;
+  /** The polymorphic bases: a use of one is a choice of its subtypes, in types and in validation. */
+  bases: ReadonlyMap<string, DiscriminatedBase>;
   /** Refs that must be lazy in zod (a direct cycle). */
   lazyRefs: ReadonlySet<string>;
   cycles: ReadonlyMap<string, number>;
@@ -194,6 +201,7 @@ function claimPair(scope: NameScope, name: string): { schema: string; guard: str
 export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: NameScope): SchemaSet {
   const schemas = componentSchemas(doc);
   const known = new Set(model.schemaNames.keys());
+  const bases = discriminatedBases(doc);
   interface Component {
     node: SchemaNode;
     refs: Set<string>;
@@ -204,7 +212,7 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: Name
     let entry = read.get(name);
     if (!entry) {
       const warnings: GenerateWarning[] = [];
-      const node = schemaNode(schemas[name], known, warnings, ["components", "schemas", name]);
+      const node = schemaNode(schemas[name], known, warnings, ["components", "schemas", name], bases, schemas);
       entry = { node, refs: refsOf(node), warnings };
       read.set(name, entry);
     }
@@ -214,7 +222,7 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: Name
     .filter((op) => op.response.kind === "json")
     .map((op) => {
       const warnings: GenerateWarning[] = [];
-      return { op, node: schemaNode(op.response.schema, known, warnings, op.response.at), warnings };
+      return { op, node: schemaNode(op.response.schema, known, warnings, op.response.at, bases, schemas), warnings };
     });
 
   const seen = new Set<string>();
@@ -277,7 +285,7 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: Name
     responseSchemas.set(op.operationId, entry);
     entries.push(entry);
   }
-  return { entries, responseSchemas, identifiers, guards, lazyRefs, cycles };
+  return { entries, responseSchemas, identifiers, guards, bases, lazyRefs, cycles };
 }
 
 /** The type-only import of types.ts that declarations of `entries` need, if any. */

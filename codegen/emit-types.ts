@@ -5,6 +5,10 @@
  * An optional property of what responses carry admits null (`email?: string | null`), as
  * Oracle's services send null for unset fields and validation accepts it (DECISIONS.md 13);
  * request-only types keep `email?: string`.
+ * A use of a polymorphic base (polymorphism.ts) is the union of its subtypes and the base with
+ * any other discriminator value — `Image | BootVolume | (Source & { imageId?: undefined })` —
+ * in responses and request bodies alike, so that comparing the discriminator with a value
+ * reaches that subtype's fields (see `polymorphicType`).
  */
 import openapiTS, { astToString, UNKNOWN } from "openapi-typescript";
 import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
@@ -12,7 +16,7 @@ import ts from "typescript";
 import { GenerateError } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
 import { isObject, type JsonObject } from "./load.js";
-import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
+import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
 
 function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
   return ts.factory.createParenthesizedType(
@@ -93,8 +97,78 @@ function inResponse(pointer: string | undefined, responseSchemas: ReadonlySet<st
   return pointer.startsWith("#/paths/") && pointer.includes("/responses/");
 }
 
-/** `responseSchemas`: the component schemas responses can carry (their optional properties admit null). */
-export async function emitTypes(doc: JsonObject, file: string, responseSchemas: ReadonlySet<string> = new Set()): Promise<string> {
+/** `components["schemas"]["name"]`, as openapi-typescript writes references. */
+function componentType(name: string): ts.TypeNode {
+  const schemas = ts.factory.createIndexedAccessTypeNode(
+    ts.factory.createTypeReferenceNode("components"),
+    ts.factory.createLiteralTypeNode(ts.factory.createStringLiteral("schemas")),
+  );
+  return ts.factory.createIndexedAccessTypeNode(schemas, ts.factory.createLiteralTypeNode(ts.factory.createStringLiteral(name)));
+}
+
+/** The component a type node refers to, if it is `components["schemas"]["name"]`. */
+function referencedComponent(type: ts.TypeNode): string | undefined {
+  if (!ts.isIndexedAccessTypeNode(type) || !ts.isIndexedAccessTypeNode(type.objectType)) return undefined;
+  const outer = type.objectType;
+  const literal = (node: ts.TypeNode) => (ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal) ? node.literal.text : undefined);
+  const root = outer.objectType;
+  if (!ts.isTypeReferenceNode(root) || !ts.isIdentifier(root.typeName) || root.typeName.text !== "components") return undefined;
+  return literal(outer.indexType) === "schemas" ? literal(type.indexType) : undefined;
+}
+
+/**
+ * The type of a use of polymorphic `base`: each known subtype, or the base with another
+ * discriminator value (a subtype newer than the spec):
+ * `Image | BootVolume | (Omit<Source, "sourceType"> & { sourceType: string; imageId?: undefined })`.
+ * The open member's discriminator is a plain `string`: the base's widened enum
+ * (`"image" | (string & {})`) would stop TypeScript from narrowing on it at all. TypeScript
+ * cannot exclude the known values from that `string`, so comparing the discriminator with
+ * `"image"` leaves the open member in the union; it declares the subtypes' own fields as
+ * absent (`imageId?: undefined`), so that after the comparison `imageId` can be read (typed
+ * `string | undefined`, as the open member has none).
+ */
+function polymorphicType(name: string, base: DiscriminatedBase): ts.TypeNode {
+  const property = (key: string, type: ts.TypeNode, optional: boolean) =>
+    ts.factory.createPropertySignature(
+      undefined,
+      /^[A-Za-z_$][\w$]*$/.test(key) ? key : ts.factory.createStringLiteral(key),
+      optional ? ts.factory.createToken(ts.SyntaxKind.QuestionToken) : undefined,
+      type,
+    );
+  const own = ts.factory.createTypeLiteralNode([
+    // A discriminator the base leaves optional may be null too, as any optional property.
+    property(base.property, base.required ? ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword) : orNull(ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword)), !base.required),
+    ...base.subtypeOnly.map((key) => property(key, ts.factory.createKeywordTypeNode(ts.SyntaxKind.UndefinedKeyword), true)),
+  ]);
+  const omitted = ts.factory.createTypeReferenceNode("Omit", [componentType(name), ts.factory.createLiteralTypeNode(ts.factory.createStringLiteral(base.property))]);
+  const open = ts.factory.createIntersectionTypeNode([omitted, own]);
+  return ts.factory.createUnionTypeNode([...[...base.subtypes.values()].map(componentType), open]);
+}
+
+/** Whether openapi-typescript is typing `descendant`'s own `allOf` (path `#/components/schemas/<descendant>`): a reference to its base there is inheritance. */
+function inheritsAt(pointer: string | undefined, base: DiscriminatedBase): boolean {
+  if (pointer === undefined || !pointer.startsWith(COMPONENT_POINTER)) return false;
+  const rest = pointer.slice(COMPONENT_POINTER.length);
+  return !rest.includes("/") && base.descendants.has(rest.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+export interface TypesOptions {
+  /** The component schemas responses can carry: their optional properties admit null. */
+  responseSchemas?: ReadonlySet<string> | undefined;
+  /** The polymorphic bases (polymorphism.ts). */
+  bases?: ReadonlyMap<string, DiscriminatedBase> | undefined;
+}
+
+export async function emitTypes(doc: JsonObject, file: string, options: TypesOptions = {}): Promise<string> {
+  const responseSchemas = options.responseSchemas ?? new Set<string>();
+  const bases = options.bases ?? new Map<string, DiscriminatedBase>();
+  const polymorphicRef = (schema: unknown): ts.TypeNode | undefined => {
+    const ref = isObject(schema) ? schema["$ref"] : undefined;
+    if (typeof ref !== "string" || !ref.startsWith(COMPONENT_POINTER)) return undefined;
+    const name = decodeURIComponent(ref.slice(COMPONENT_POINTER.length).replace(/~1/g, "/").replace(/~0/g, "~"));
+    const base = bases.get(name);
+    return base && polymorphicType(name, base);
+  };
   let ast: ts.Node[];
   try {
     ast = await openapiTS(doc as never, {
@@ -102,12 +176,20 @@ export async function emitTypes(doc: JsonObject, file: string, responseSchemas: 
       // An object that says nothing of its values (`additionalProperties: false`) is
       // `Record<string, unknown>`, not `Record<string, never>`…
       emptyObjectsUnknown: true,
-      // …but a bare `{ type: object }` is any value, as its schema says (free-form.ts).
-      transform: (schema) => (isFreeFormObject(schema as never) ? UNKNOWN : undefined),
+      // …but a bare `{ type: object }` is any value, as its schema says (free-form.ts); a
+      // property typed by a polymorphic base is the union of its subtypes.
+      transform: (schema) => (isFreeFormObject(schema as never) ? UNKNOWN : polymorphicRef(schema)),
       // A property with a default may still be absent from a response: keep it optional.
       defaultNonNullable: false,
       // Every enum is widened here (openapi-typescript calls this for each schema it types)…
-      postTransform: (type) => widenEnum(type),
+      // A polymorphic base used anywhere else (array items, bodies, responses) is the union too,
+      // except as a subtype's own `allOf` member.
+      postTransform: (type, { path }) => {
+        const name = referencedComponent(type);
+        const base = name === undefined ? undefined : bases.get(name);
+        if (name !== undefined && base && !inheritsAt(path, base)) return polymorphicType(name, base);
+        return widenEnum(type);
+      },
       // …except a property fixed to a discriminator value or a `const`, put back to its literal.
       transformProperty(property, schema, options) {
         const fixed =

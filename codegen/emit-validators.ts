@@ -149,6 +149,8 @@ function checkOf(node: SchemaNode, value: string, p: Printing): string {
       return `${value} === null`;
     case "literal":
       return `${value} === ${JSON.stringify(node.value)}`;
+    case "otherString":
+      return grouped([`typeof ${value} === "string"`, ...node.values.map((v) => `${value} !== ${JSON.stringify(v)}`)], "&&");
     case "nullable":
       return grouped([`${value} === null`, checkOf(node.inner, value, p)], "||");
     case "ref":

@@ -142,7 +142,7 @@ export async function generateService(
   progress(`${specLabel}: operations`);
   // Last: openapi-typescript adds discriminator properties to the schema objects it is given.
   const responseComponents = new Set(schemaSet.entries.flatMap((entry) => (entry.component === undefined ? [] : [entry.component])));
-  const types = await emitTypes(loaded.doc, specLabel, responseComponents);
+  const types = await emitTypes(loaded.doc, specLabel, { responseSchemas: responseComponents, bases: schemaSet.bases });
   progress(`${specLabel}: types`);
   const files = new Map<string, string>([
     ["types.ts", header + types],

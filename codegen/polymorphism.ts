@@ -115,3 +115,85 @@ export function applyDiscriminatorMappings(doc: JsonObject, mappings: Discrimina
     base["discriminator"] = { propertyName, mapping: merged };
   }
 }
+
+/** A base schema whose subtypes a discriminator property tells apart (after the rewrite above). */
+export interface DiscriminatedBase {
+  /** The discriminator property, e.g. `sourceType`. */
+  readonly property: string;
+  /** Whether the base requires it. */
+  readonly required: boolean;
+  /** Discriminator value → subtype schema name, in the spec's order. */
+  readonly subtypes: ReadonlyMap<string, string>;
+  /** Schemas built on the base through `allOf`, at any depth: their `$ref` to it is inheritance, not a use. */
+  readonly descendants: ReadonlySet<string>;
+  /** Properties some subtype declares and the base does not. */
+  readonly subtypeOnly: readonly string[];
+}
+
+const COMPONENTS = "#/components/schemas/";
+
+function refTarget(member: unknown): string | undefined {
+  const ref = isObject(member) ? member["$ref"] : undefined;
+  return typeof ref === "string" && ref.startsWith(COMPONENTS) ? decodeURIComponent(ref.slice(COMPONENTS.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
+}
+
+/**
+ * The polymorphic bases of an OpenAPI 3 document: schemas with a `discriminator` and at least
+ * one known subtype that extends it (`allOf`) — from its `mapping`, or, without one, the
+ * schemas that extend it directly (standard OpenAPI: the value is the schema's name). A property typed by such a base is, in
+ * types and validation, one of its subtypes or the base with a value no subtype has.
+ */
+export function discriminatedBases(doc: JsonObject): Map<string, DiscriminatedBase> {
+  const schemas = componentSchemas(doc);
+  const bases = new Map<string, DiscriminatedBase>();
+  // Who extends whom, through allOf references.
+  const parents = new Map<string, string[]>();
+  for (const [name, schema] of Object.entries(schemas)) {
+    const allOf = isObject(schema) && Array.isArray(schema["allOf"]) ? schema["allOf"] : [];
+    parents.set(name, allOf.flatMap((member) => refTarget(member) ?? []));
+  }
+  const extendsBase = (name: string, base: string, depth = 0): boolean =>
+    depth < 20 && (parents.get(name) ?? []).some((parent) => parent === base || extendsBase(parent, base, depth + 1));
+  // Property names a schema declares itself and through its allOf members (not past `stop`).
+  const propertiesOf = (name: string, stop: string, into: Set<string>, depth = 0): Set<string> => {
+    const schema = schemas[name];
+    if (!isObject(schema) || name === stop || depth > 20) return into;
+    const own = (s: JsonObject) => {
+      if (isObject(s["properties"])) for (const key of Object.keys(s["properties"])) into.add(key);
+    };
+    own(schema);
+    for (const member of Array.isArray(schema["allOf"]) ? schema["allOf"] : []) {
+      const target = refTarget(member);
+      if (target !== undefined) propertiesOf(target, stop, into, depth + 1);
+      else if (isObject(member)) own(member);
+    }
+    return into;
+  };
+
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!isObject(schema) || !isObject(schema["discriminator"])) continue;
+    const property = schema["discriminator"]["propertyName"];
+    if (typeof property !== "string") continue;
+    const mapping = isObject(schema["discriminator"]["mapping"]) ? schema["discriminator"]["mapping"] : undefined;
+    const subtypes = new Map<string, string>();
+    if (mapping) {
+      for (const [value, ref] of Object.entries(mapping)) {
+        const target = typeof ref === "string" ? (refTarget({ $ref: ref }) ?? (ref in schemas ? ref : undefined)) : undefined;
+        if (target !== undefined && target !== name && target in schemas) subtypes.set(value, target);
+      }
+    } else {
+      for (const [other, ofOther] of parents) if (ofOther.includes(name)) subtypes.set(other, other);
+    }
+    const descendants = new Set(Object.keys(schemas).filter((other) => extendsBase(other, name)));
+    // Only inheritance is open to newer subtypes: a base that is itself a `oneOf` of its
+    // subtypes (a discriminator that only speeds up the choice) stays as the spec closes it.
+    for (const [value, subtype] of subtypes) if (!descendants.has(subtype)) subtypes.delete(value);
+    if (subtypes.size === 0) continue;
+    const inBase = propertiesOf(name, "", new Set());
+    const inSubtypes = new Set<string>();
+    for (const subtype of subtypes.values()) propertiesOf(subtype, name, inSubtypes);
+    const required = Array.isArray(schema["required"]) && schema["required"].includes(property);
+    bases.set(name, { property, required, subtypes, descendants, subtypeOnly: [...inSubtypes].filter((key) => key !== property && !inBase.has(key)) });
+  }
+  return bases;
+}

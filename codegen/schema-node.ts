@@ -4,17 +4,22 @@
  * (emit-schemas.ts) and the plain validators (emit-validators.ts) — so they cannot disagree
  * about what a schema means.
  * Forward compatible: unknown properties pass and enums accept any value of their type.
+ * Polymorphic: a reference to a base with a discriminator (polymorphism.ts) is one of its
+ * subtypes, each checked in full, or the base with a discriminator value no subtype has (a
+ * subtype newer than the spec passes as its base).
  * As OCI sends it: an optional property may be `null` (Oracle's services write unset fields as
  * null; DECISIONS.md 13), while a required one must be present and of its type.
  */
 import { pointerOf, type GenerateWarning } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
 import { isObject, type Json, type JsonObject } from "./load.js";
-import { DISCRIMINATOR_VALUE } from "./polymorphism.js";
+import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
 
 export type SchemaNode =
   | { readonly kind: "unknown" | "never" | "string" | "number" | "boolean" | "null" }
   | { readonly kind: "literal"; readonly value: string | number | boolean }
+  /** A string other than these (the discriminator of a subtype the spec does not know). */
+  | { readonly kind: "otherString"; readonly values: readonly string[] }
   | { readonly kind: "nullable"; readonly inner: SchemaNode }
   /** A component schema, by its name in the spec. */
   | { readonly kind: "ref"; readonly name: string }
@@ -42,9 +47,17 @@ const UNKNOWN: SchemaNode = { kind: "unknown" };
 
 /**
  * The node for `schema` at JSON pointer `at`. `components` are the names a `$ref` may point
- * to; what cannot be expressed becomes `unknown`, with a warning.
+ * to; what cannot be expressed becomes `unknown`, with a warning. `bases`: the polymorphic
+ * bases (polymorphism.ts `discriminatedBases`).
  */
-export function schemaNode(schema: Json | undefined, components: ReadonlySet<string>, warnings: GenerateWarning[], at: ReadonlyArray<string>): SchemaNode {
+export function schemaNode(
+  schema: Json | undefined,
+  components: ReadonlySet<string>,
+  warnings: GenerateWarning[],
+  at: ReadonlyArray<string>,
+  bases: ReadonlyMap<string, DiscriminatedBase> = new Map(),
+  schemas: JsonObject = {},
+): SchemaNode {
   const warn = (where: ReadonlyArray<string>, message: string): void => void warnings.push({ pointer: pointerOf(where), message });
 
   const node = (schema: Json | undefined, at: ReadonlyArray<string>): SchemaNode => {
@@ -67,7 +80,10 @@ export function schemaNode(schema: Json | undefined, components: ReadonlySet<str
         warn(at, `$ref ${ref} is not a component schema; typed as unknown`);
         return UNKNOWN;
       }
-      return { kind: "ref", name };
+      const base = bases.get(name);
+      // A subtype's own `allOf: [$ref: Base, …]` is inheritance: the base's fields, not a choice of subtype.
+      const inherits = at.length === 5 && at[0] === "components" && at[1] === "schemas" && at[3] === "allOf" && base?.descendants.has(at[2]!);
+      return base && !inherits ? polymorphic(name, base) : { kind: "ref", name };
     }
     const constant = schema["const"];
     if (typeof constant === "string" || typeof constant === "number" || typeof constant === "boolean") return { kind: "literal", value: constant };
@@ -88,7 +104,18 @@ export function schemaNode(schema: Json | undefined, components: ReadonlySet<str
     }
     const allOf = schema["allOf"];
     if (Array.isArray(allOf) && allOf.length > 0) {
-      const parts = allOf.map((m, i) => node(m, [...at, "allOf", String(i)]));
+      // `required` beside `allOf` applies to the members' properties (as openapi-typescript
+      // types it): Oracle writes `{ allOf: [$ref: Base, { properties: { values } }], required: [values] }`.
+      const outer = Array.isArray(schema["required"]) ? schema["required"] : [];
+      const parts = allOf.map((m, i) => {
+        const inline = outer.length > 0 && isObject(m) && m["$ref"] === undefined && isObject(m["properties"]);
+        const parent = isObject(m) && typeof m["$ref"] === "string" ? componentName(m["$ref"]) : undefined;
+        // A subtype of a subtype (ImageFromUrl extends Image) takes its parent's fields, not
+        // its parent's discriminator value: it fixes its own.
+        const unfixed = parent === undefined ? undefined : withoutDiscriminatorValue(schemas[parent]);
+        if (unfixed !== undefined) return node(unfixed, ["components", "schemas", parent!]);
+        return node(inline ? { ...m, required: [...(Array.isArray(m["required"]) ? m["required"] : []), ...outer] } : m, [...at, "allOf", String(i)]);
+      });
       const own = ownObject(schema, at);
       if (own) parts.push(own);
       return parts.reduce((left, right) => ({ kind: "intersection", left, right }));
@@ -143,7 +170,41 @@ export function schemaNode(schema: Json | undefined, components: ReadonlySet<str
     return { kind: "object", properties: entries, rest };
   };
 
+  const polymorphic = (name: string, base: DiscriminatedBase): SchemaNode => {
+    const subtypes = [...base.subtypes.values()].filter((subtype) => components.has(subtype));
+    const other: SchemaNode = { kind: "otherString", values: [...base.subtypes.keys()] };
+    const open: SchemaNode = {
+      kind: "intersection",
+      left: { kind: "ref", name },
+      right: { kind: "object", properties: [{ key: base.property, node: base.required ? other : orNull(other), required: base.required }] },
+    };
+    return { kind: "union", options: [...subtypes.map((subtype): SchemaNode => ({ kind: "ref", name: subtype })), open] };
+  };
+
   return node(schema, at);
+}
+
+/**
+ * A subtype's schema without the member that fixes its discriminator value (polymorphism.ts),
+ * or undefined when it fixes none.
+ */
+function withoutDiscriminatorValue(schema: Json | undefined): JsonObject | undefined {
+  if (!isObject(schema) || !Array.isArray(schema["allOf"])) return undefined;
+  let found = false;
+  const allOf = schema["allOf"].map((member): Json => {
+    const properties = isObject(member) ? member["properties"] : undefined;
+    if (!isObject(member) || !isObject(properties)) return member;
+    const fixed = Object.keys(properties).filter((key) => {
+      const property = properties[key];
+      return isObject(property) && property[DISCRIMINATOR_VALUE] === true;
+    });
+    if (fixed.length === 0) return member;
+    found = true;
+    const kept: JsonObject = Object.fromEntries(Object.entries(properties).filter(([key]) => !fixed.includes(key)));
+    const required = Array.isArray(member["required"]) ? member["required"].filter((key) => typeof key !== "string" || !fixed.includes(key)) : undefined;
+    return { ...member, properties: kept, ...(required === undefined ? {} : { required }) };
+  });
+  return found ? { ...schema, allOf } : undefined;
 }
 
 /** `node`, or null: what an optional property of a response may be. */

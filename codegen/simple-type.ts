@@ -12,6 +12,8 @@ export interface SimpleTypeContext {
   schemaNames: ReadonlyMap<string, string>;
   /** A date-time string may be given as a Date (parameters only: the runtime sends ISO-8601). */
   acceptDates: boolean;
+  /** Polymorphic bases: a use of one is the union of its subtypes, which only openapi-typescript's type spells. */
+  polymorphic?: ReadonlySet<string> | undefined;
 }
 
 function parenthesise(type: string): string {
@@ -33,7 +35,7 @@ function nonNullType(schema: JsonObject, ctx: SimpleTypeContext): string | undef
   const ref = schema["$ref"];
   if (typeof ref === "string") {
     const name = componentName(ref);
-    return name === undefined ? undefined : ctx.schemaNames.get(name);
+    return name === undefined || ctx.polymorphic?.has(name) ? undefined : ctx.schemaNames.get(name);
   }
   if (schema["allOf"] !== undefined || schema["oneOf"] !== undefined || schema["anyOf"] !== undefined) return undefined;
   const types = Array.isArray(schema["type"]) ? schema["type"].filter((t) => t !== "null") : [schema["type"]];

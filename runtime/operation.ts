@@ -63,7 +63,7 @@ export interface ZodMiniBuilders {
   object(shape: Record<string, ResponseSchema>): ResponseSchema;
   looseObject(shape: Record<string, ResponseSchema>): ResponseSchema;
   catchall(object: ResponseSchema, rest: ResponseSchema): ResponseSchema;
-  refine(test: (value: string) => boolean): ZodMiniCheck;
+  refine(test: (value: string) => boolean, params?: { abort?: boolean }): ZodMiniCheck;
 }
 
 /** A zod/mini check (`z.refine(…)`) or check function, opaque: see {@link ZodMiniBuilders}. */

@@ -204,8 +204,25 @@ import * as identity from "./identity/index.js";
 import * as monitoring from "./monitoring/index.js";
 import * as objectstorage from "./objectstorage/index.js";
 import * as core from "./core-iaas/index.js";
+import * as secrets from "./secretretrieval/index.js";
 
 declare const client: Client;
+
+// Polymorphic properties: the discriminator narrows to the subtype's fields.
+export async function polymorphic(): Promise<void> {
+  const { data: bundle } = await secrets.getSecretBundle(client, { secretId: "s" });
+  const content = bundle.secretBundleContent;
+  if (content?.contentType === "BASE64") content.content satisfies string | null | undefined;
+  const { data: instance } = await core.getInstance(client, { instanceId: "i" });
+  const source = instance.sourceDetails;
+  if (source?.sourceType === "image") source.imageId satisfies string | null | undefined;
+  if (source?.sourceType === "bootVolume") source.bootVolumeId satisfies string | null | undefined;
+  // @ts-expect-error — imageId belongs to the image subtype, not to every source
+  void source?.imageId;
+  // A subtype newer than the spec is a value of the type (its discriminator is any other string).
+  const newer: NonNullable<core.Instance["sourceDetails"]> = { sourceType: "snapshot" };
+  void newer;
+}
 
 export async function probe(): Promise<void> {
   // Each item is its schema's type (a property read proves it is not \`never\`).

@@ -15,6 +15,7 @@ import * as z from "zod/mini";
 import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";
 import { generateService } from "../codegen/generate.js";
 import { REPO_ROOT } from "../codegen/generate-all.js";
+import type * as polymorphism from "./__snapshots__/codegen/polymorphism/index.js";
 
 const SNAPSHOTS = "test/__snapshots__/codegen";
 const UPDATE = process.env["UPDATE_SNAPSHOTS"] === "1";
@@ -158,6 +159,46 @@ describe("generated schemas at run time", () => {
     assert.equal(ImageSourceDetails!().safeParse({ sourceType: "image", imageId: "i" }).success, true);
     assert.equal(ImageSourceDetails!().safeParse({ sourceType: "bootVolume", imageId: "i" }).success, false);
     assert.equal(ListSourcesResponse!().safeParse([{ sourceType: "bootVolume" }, { sourceType: "future" }]).success, true);
+  });
+
+  test("a polymorphic property is checked as the subtype its discriminator names; a subtype newer than the spec passes as the base", async () => {
+    const { ListSourcesResponse } = await schemas("polymorphism");
+    const module = (await import(pathToFileURL(join(REPO_ROOT, SNAPSHOTS, "polymorphism", "index.ts")).href)) as typeof polymorphism;
+    const strict = (data: unknown): void =>
+      validateResponse("strict", "ListSources", ListSourcesResponse as () => ResponseSchema, data, { warned: new Set(), onWarning: assert.fail }, module.isListSourcesResponse);
+    const known = [{ sourceType: "image", imageId: "i" }, { sourceType: "imageFromUrl", imageId: "i", url: "u" }, { sourceType: "bootVolume" }];
+    const newer = [{ sourceType: "snapshot", snapshotId: 7 }];
+    assert.doesNotThrow(() => strict([...known, ...newer]));
+    assert.deepEqual(ListSourcesResponse!().safeParse([...known, ...newer]).data, [...known, ...newer], "data unchanged");
+    // A known subtype with its own field wrong: before, only the base's fields were checked.
+    for (const wrong of [{ sourceType: "image", imageId: 5 }, { sourceType: "image" }, { sourceType: "imageFromUrl", imageId: "i", url: 1 }]) {
+      assert.equal(module.isListSourcesResponse([wrong]), false, JSON.stringify(wrong));
+      assert.throws(() => strict([wrong]), ResponseValidationError, JSON.stringify(wrong));
+    }
+    // The message is the subtype's: where, what was expected, what type arrived.
+    assert.throws(() => strict([{ sourceType: "image", imageId: 5 }]), (e: unknown) =>
+      e instanceof ResponseValidationError && e.issues[0]?.path === "$[0].imageId" && e.issues[0].expected === "string" && e.issues[0].received === "number");
+    // The discriminator is required by the base: without it no subtype, nor the base, matches.
+    assert.throws(() => strict([{ imageId: "i" }]), ResponseValidationError);
+  });
+
+  test("a polymorphic property's type: the subtypes or the base with another value; the discriminator narrows to a subtype's fields", () => {
+    const typed = (source: polymorphism.ListSourcesResponse[number]): string | undefined => {
+      // @ts-expect-error — imageId is not a field of every source (BootVolumeSourceDetails has none)…
+      void source.imageId;
+      // …but comparing the discriminator reaches it (undefined only for a subtype newer than the spec).
+      if (source.sourceType === "image") return source.imageId satisfies string | undefined;
+      return undefined;
+    };
+    assert.equal(typed({ sourceType: "image", imageId: "i" }), "i");
+    // A subtype newer than the spec is a value of the type too.
+    const newer: polymorphism.ListSourcesResponse[number] = { sourceType: "snapshot" };
+    assert.equal(typed(newer), undefined);
+    // Request bodies alike: a known subtype's fields are checked by the compiler.
+    const body: polymorphism.CreateSourceBody = { sourceType: "image", imageId: "i" };
+    // @ts-expect-error — imageId must be a string for an image source
+    const wrong: polymorphism.CreateSourceBody = { sourceType: "image", imageId: 5 };
+    assert.notDeepEqual(body, wrong);
   });
 
   test("Oracle's defined and system tags (values typed as a bare object, sent as strings) pass strict validation", async () => {

@@ -89,10 +89,15 @@ const z = {
   array: zod.array,
   boolean: zod.boolean,
   exactOptional: zod.exactOptional,
+  intersection: zod.intersection,
+  literal: zod.literal,
   looseObject: zod.looseObject,
   nullable: zod.nullable,
+  number: zod.number,
   record: zod.record,
+  refine: zod.refine,
   string: zod.string,
+  union: zod.union,
   unknown: zod.unknown,
 } as unknown as ZodMiniBuilders;
 
@@ -110,8 +115,12 @@ export const InstanceSchema: () => ResponseSchema<Instance> = /* @__PURE__ */ la
   metadata: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
   extendedMetadata: z.exactOptional(z.nullable(z.record(z.string(), z.unknown()))),
   freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
-  platformConfig: z.exactOptional(z.nullable(PlatformConfigSchema())),
-  sourceDetails: z.exactOptional(z.nullable(InstanceSourceDetailsSchema())),
+  platformConfig: z.exactOptional(z.nullable(z.union([AmdVmPlatformConfigSchema(), IntelVmPlatformConfigSchema(), z.intersection(PlatformConfigSchema(), z.looseObject({
+    type: z.string().check(z.refine((value) => value !== "AMD_VM" && value !== "INTEL_VM", { abort: true })),
+  }))]))),
+  sourceDetails: z.exactOptional(z.nullable(z.union([InstanceSourceViaImageDetailsSchema(), InstanceSourceViaBootVolumeDetailsSchema(), z.intersection(InstanceSourceDetailsSchema(), z.looseObject({
+    sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume", { abort: true })),
+  }))]))),
 }));
 
 /** The zod/mini schema of {@link PlatformConfig}. */
@@ -123,10 +132,34 @@ export const PlatformConfigSchema: () => ResponseSchema<PlatformConfig> = /* @__
   isMemoryEncryptionEnabled: z.exactOptional(z.nullable(z.boolean())),
 }));
 
+/** The zod/mini schema of {@link AmdVmPlatformConfig}. */
+export const AmdVmPlatformConfigSchema: () => ResponseSchema<AmdVmPlatformConfig> = /* @__PURE__ */ lazySchema(() => z.intersection(PlatformConfigSchema(), z.looseObject({
+  type: z.literal("AMD_VM"),
+})));
+
+/** The zod/mini schema of {@link IntelVmPlatformConfig}. */
+export const IntelVmPlatformConfigSchema: () => ResponseSchema<IntelVmPlatformConfig> = /* @__PURE__ */ lazySchema(() => z.intersection(PlatformConfigSchema(), z.looseObject({
+  type: z.literal("INTEL_VM"),
+})));
+
 /** The zod/mini schema of {@link InstanceSourceDetails}. */
 export const InstanceSourceDetailsSchema: () => ResponseSchema<InstanceSourceDetails> = /* @__PURE__ */ lazySchema(() => z.looseObject({
   sourceType: z.string(),
 }));
+
+/** The zod/mini schema of {@link InstanceSourceViaImageDetails}. */
+export const InstanceSourceViaImageDetailsSchema: () => ResponseSchema<InstanceSourceViaImageDetails> = /* @__PURE__ */ lazySchema(() => z.intersection(InstanceSourceDetailsSchema(), z.looseObject({
+  imageId: z.exactOptional(z.nullable(z.string())),
+  bootVolumeSizeInGBs: z.exactOptional(z.nullable(z.number())),
+  kmsKeyId: z.exactOptional(z.nullable(z.string())),
+  sourceType: z.literal("image"),
+})));
+
+/** The zod/mini schema of {@link InstanceSourceViaBootVolumeDetails}. */
+export const InstanceSourceViaBootVolumeDetailsSchema: () => ResponseSchema<InstanceSourceViaBootVolumeDetails> = /* @__PURE__ */ lazySchema(() => z.intersection(InstanceSourceDetailsSchema(), z.looseObject({
+  bootVolumeId: z.string(),
+  sourceType: z.literal("bootVolume"),
+})));
 
 /** The zod/mini schema of the response of {@link listInstances}. */
 export const ListInstancesResponseSchema: () => ResponseSchema<operations["ListInstances"]["responses"][200]["content"]["application/json"]> = /* @__PURE__ */ lazySchema(() => z.array(InstanceSchema()));
@@ -177,8 +210,8 @@ export function isInstance(value: unknown): value is Instance {
     (!("metadata" in value) || (value["metadata"] === null || isRecordOf(value["metadata"], (v1) => typeof v1 === "string"))) &&
     (!("extendedMetadata" in value) || (value["extendedMetadata"] === null || isRecordOf(value["extendedMetadata"]))) &&
     (!("freeformTags" in value) || (value["freeformTags"] === null || isRecordOf(value["freeformTags"], (v1) => typeof v1 === "string"))) &&
-    (!("platformConfig" in value) || (value["platformConfig"] === null || isPlatformConfig(value["platformConfig"]))) &&
-    (!("sourceDetails" in value) || (value["sourceDetails"] === null || isInstanceSourceDetails(value["sourceDetails"])));
+    (!("platformConfig" in value) || (value["platformConfig"] === null || (isAmdVmPlatformConfig(value["platformConfig"]) || isIntelVmPlatformConfig(value["platformConfig"]) || ((isObject(value["platformConfig"]) && (typeof value["platformConfig"]["type"] === "string" && value["platformConfig"]["type"] !== "AMD_VM" && value["platformConfig"]["type"] !== "INTEL_VM")) && isPlatformConfig(value["platformConfig"]))))) &&
+    (!("sourceDetails" in value) || (value["sourceDetails"] === null || (isInstanceSourceViaImageDetails(value["sourceDetails"]) || isInstanceSourceViaBootVolumeDetails(value["sourceDetails"]) || ((isObject(value["sourceDetails"]) && (typeof value["sourceDetails"]["sourceType"] === "string" && value["sourceDetails"]["sourceType"] !== "image" && value["sourceDetails"]["sourceType"] !== "bootVolume")) && isInstanceSourceDetails(value["sourceDetails"])))));
 }
 
 /** Whether `value` is {@link PlatformConfig}: exactly what {@link PlatformConfigSchema} accepts. */
@@ -191,10 +224,30 @@ export function isPlatformConfig(value: unknown): value is PlatformConfig {
     (!("isMemoryEncryptionEnabled" in value) || (value["isMemoryEncryptionEnabled"] === null || typeof value["isMemoryEncryptionEnabled"] === "boolean"));
 }
 
+/** Whether `value` is {@link AmdVmPlatformConfig}: exactly what {@link AmdVmPlatformConfigSchema} accepts. */
+export function isAmdVmPlatformConfig(value: unknown): value is AmdVmPlatformConfig {
+  return (isObject(value) && value["type"] === "AMD_VM") && isPlatformConfig(value);
+}
+
+/** Whether `value` is {@link IntelVmPlatformConfig}: exactly what {@link IntelVmPlatformConfigSchema} accepts. */
+export function isIntelVmPlatformConfig(value: unknown): value is IntelVmPlatformConfig {
+  return (isObject(value) && value["type"] === "INTEL_VM") && isPlatformConfig(value);
+}
+
 /** Whether `value` is {@link InstanceSourceDetails}: exactly what {@link InstanceSourceDetailsSchema} accepts. */
 export function isInstanceSourceDetails(value: unknown): value is InstanceSourceDetails {
   return isObject(value) &&
     typeof value["sourceType"] === "string";
+}
+
+/** Whether `value` is {@link InstanceSourceViaImageDetails}: exactly what {@link InstanceSourceViaImageDetailsSchema} accepts. */
+export function isInstanceSourceViaImageDetails(value: unknown): value is InstanceSourceViaImageDetails {
+  return (isObject(value) && (!("imageId" in value) || (value["imageId"] === null || typeof value["imageId"] === "string")) && (!("bootVolumeSizeInGBs" in value) || (value["bootVolumeSizeInGBs"] === null || Number.isFinite(value["bootVolumeSizeInGBs"]))) && (!("kmsKeyId" in value) || (value["kmsKeyId"] === null || typeof value["kmsKeyId"] === "string")) && value["sourceType"] === "image") && isInstanceSourceDetails(value);
+}
+
+/** Whether `value` is {@link InstanceSourceViaBootVolumeDetails}: exactly what {@link InstanceSourceViaBootVolumeDetailsSchema} accepts. */
+export function isInstanceSourceViaBootVolumeDetails(value: unknown): value is InstanceSourceViaBootVolumeDetails {
+  return (isObject(value) && typeof value["bootVolumeId"] === "string" && value["sourceType"] === "bootVolume") && isInstanceSourceDetails(value);
 }
 
 /** Whether `value` is the response of {@link listInstances}: exactly what {@link ListInstancesResponseSchema} accepts. */

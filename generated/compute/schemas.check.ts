@@ -23,8 +23,12 @@ export const InstanceSchema: () => z.ZodMiniType<components["schemas"]["Instance
   metadata: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
   extendedMetadata: z.exactOptional(z.nullable(z.record(z.string(), z.unknown()))),
   freeformTags: z.exactOptional(z.nullable(z.record(z.string(), z.string()))),
-  platformConfig: z.exactOptional(z.nullable(PlatformConfigSchema())),
-  sourceDetails: z.exactOptional(z.nullable(InstanceSourceDetailsSchema())),
+  platformConfig: z.exactOptional(z.nullable(z.union([AmdVmPlatformConfigSchema(), IntelVmPlatformConfigSchema(), z.intersection(PlatformConfigSchema(), z.looseObject({
+    type: z.string().check(z.refine((value) => value !== "AMD_VM" && value !== "INTEL_VM", { abort: true })),
+  }))]))),
+  sourceDetails: z.exactOptional(z.nullable(z.union([InstanceSourceViaImageDetailsSchema(), InstanceSourceViaBootVolumeDetailsSchema(), z.intersection(InstanceSourceDetailsSchema(), z.looseObject({
+    sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume", { abort: true })),
+  }))]))),
 }));
 
 export const PlatformConfigSchema: () => z.ZodMiniType<components["schemas"]["PlatformConfig"]> = lazy(() => z.looseObject({
@@ -35,8 +39,28 @@ export const PlatformConfigSchema: () => z.ZodMiniType<components["schemas"]["Pl
   isMemoryEncryptionEnabled: z.exactOptional(z.nullable(z.boolean())),
 }));
 
+export const AmdVmPlatformConfigSchema: () => z.ZodMiniType<components["schemas"]["AmdVmPlatformConfig"]> = lazy(() => z.intersection(PlatformConfigSchema(), z.looseObject({
+  type: z.literal("AMD_VM"),
+})));
+
+export const IntelVmPlatformConfigSchema: () => z.ZodMiniType<components["schemas"]["IntelVmPlatformConfig"]> = lazy(() => z.intersection(PlatformConfigSchema(), z.looseObject({
+  type: z.literal("INTEL_VM"),
+})));
+
 export const InstanceSourceDetailsSchema: () => z.ZodMiniType<components["schemas"]["InstanceSourceDetails"]> = lazy(() => z.looseObject({
   sourceType: z.string(),
 }));
+
+export const InstanceSourceViaImageDetailsSchema: () => z.ZodMiniType<components["schemas"]["InstanceSourceViaImageDetails"]> = lazy(() => z.intersection(InstanceSourceDetailsSchema(), z.looseObject({
+  imageId: z.exactOptional(z.nullable(z.string())),
+  bootVolumeSizeInGBs: z.exactOptional(z.nullable(z.number())),
+  kmsKeyId: z.exactOptional(z.nullable(z.string())),
+  sourceType: z.literal("image"),
+})));
+
+export const InstanceSourceViaBootVolumeDetailsSchema: () => z.ZodMiniType<components["schemas"]["InstanceSourceViaBootVolumeDetails"]> = lazy(() => z.intersection(InstanceSourceDetailsSchema(), z.looseObject({
+  bootVolumeId: z.string(),
+  sourceType: z.literal("bootVolume"),
+})));
 
 export const ListInstancesResponseSchema: () => z.ZodMiniType<operations["ListInstances"]["responses"][200]["content"]["application/json"]> = lazy(() => z.array(InstanceSchema()));

@@ -71,8 +71,16 @@ export interface components {
             freeformTags?: {
                 [key: string]: string;
             } | null;
-            platformConfig?: components["schemas"]["PlatformConfig"] | null;
-            sourceDetails?: components["schemas"]["InstanceSourceDetails"] | null;
+            platformConfig?: components["schemas"]["AmdVmPlatformConfig"] | components["schemas"]["IntelVmPlatformConfig"] | (Omit<components["schemas"]["PlatformConfig"], "type"> & {
+                type: string;
+            }) | null;
+            sourceDetails?: components["schemas"]["InstanceSourceViaImageDetails"] | components["schemas"]["InstanceSourceViaBootVolumeDetails"] | (Omit<components["schemas"]["InstanceSourceDetails"], "sourceType"> & {
+                sourceType: string;
+                imageId?: undefined;
+                bootVolumeSizeInGBs?: undefined;
+                kmsKeyId?: undefined;
+                bootVolumeId?: undefined;
+            }) | null;
         };
         /** @description The platform configuration for the instance. */
         PlatformConfig: {
@@ -130,14 +138,14 @@ export interface components {
         };
         InstanceSourceViaImageDetails: Omit<components["schemas"]["InstanceSourceDetails"], "sourceType"> & {
             /** @description The OCID of the image used to boot the instance. */
-            imageId?: string;
+            imageId?: string | null;
             /**
              * Format: int64
              * @description The size of the boot volume in GBs.
              */
-            bootVolumeSizeInGBs?: number;
+            bootVolumeSizeInGBs?: number | null;
             /** @description The OCID of the Vault service key to assign as the master encryption key for the boot volume. */
-            kmsKeyId?: string;
+            kmsKeyId?: string | null;
             /** @enum {string} */
             sourceType: "image";
         } & {

@@ -17,6 +17,9 @@ export type BootVolumeSourceDetails = components["schemas"]["BootVolumeSourceDet
 /** Two levels down from the base. */
 export type ImageFromUrlSourceDetails = components["schemas"]["ImageFromUrlSourceDetails"];
 
+/** The data {@link listSources} resolves to. */
+export type ListSourcesResponse = operations["ListSources"]["responses"][200]["content"]["*/*"];
+
 /** Parameters of {@link listSources}. */
 export interface ListSourcesParams {
   csv?: string[] | undefined;
@@ -33,8 +36,8 @@ export interface ListSourcesParams {
  *
  * Retried by default.
  */
-export async function listSources(client: Client, params: ListSourcesParams = {}, options?: CallOptions): Promise<OciResponse<SourceDetails[]>> {
-  return invoke<SourceDetails[]>(client, {
+export async function listSources(client: Client, params: ListSourcesParams = {}, options?: CallOptions): Promise<OciResponse<ListSourcesResponse>> {
+  return invoke<ListSourcesResponse>(client, {
     service,
     operationId: "ListSources",
     method: "GET",
@@ -52,9 +55,12 @@ export async function listSources(client: Client, params: ListSourcesParams = {}
   }, options);
 }
 
+/** The body of {@link createSource}. */
+export type CreateSourceBody = NonNullable<operations["CreateSource"]["requestBody"]>["content"]["application/json"];
+
 /** Parameters of {@link createSource}. */
 export interface CreateSourceParams {
-  body: SourceDetails;
+  body: CreateSourceBody;
 }
 
 /**
@@ -80,10 +86,14 @@ export async function createSource(client: Client, params: CreateSourceParams, o
  */
 const z = {
   array: zod.array,
+  exactOptional: zod.exactOptional,
   intersection: zod.intersection,
   literal: zod.literal,
   looseObject: zod.looseObject,
+  nullable: zod.nullable,
+  refine: zod.refine,
   string: zod.string,
+  union: zod.union,
 } as unknown as ZodMiniBuilders;
 
 /** The zod/mini schema of {@link SourceDetails}. */
@@ -97,8 +107,23 @@ export const ImageSourceDetailsSchema: () => ResponseSchema<ImageSourceDetails> 
   sourceType: z.literal("image"),
 })));
 
+/** The zod/mini schema of {@link BootVolumeSourceDetails}. */
+export const BootVolumeSourceDetailsSchema: () => ResponseSchema<BootVolumeSourceDetails> = /* @__PURE__ */ lazySchema(() => z.intersection(SourceDetailsSchema(), z.looseObject({
+  sourceType: z.literal("bootVolume"),
+})));
+
+/** The zod/mini schema of {@link ImageFromUrlSourceDetails}. */
+export const ImageFromUrlSourceDetailsSchema: () => ResponseSchema<ImageFromUrlSourceDetails> = /* @__PURE__ */ lazySchema(() => z.intersection(z.intersection(SourceDetailsSchema(), z.looseObject({
+  imageId: z.string(),
+})), z.looseObject({
+  url: z.exactOptional(z.nullable(z.string())),
+  sourceType: z.literal("imageFromUrl"),
+})));
+
 /** The zod/mini schema of the response of {@link listSources}. */
-export const ListSourcesResponseSchema: () => ResponseSchema<operations["ListSources"]["responses"][200]["content"]["*/*"]> = /* @__PURE__ */ lazySchema(() => z.array(SourceDetailsSchema()));
+export const ListSourcesResponseSchema: () => ResponseSchema<operations["ListSources"]["responses"][200]["content"]["*/*"]> = /* @__PURE__ */ lazySchema(() => z.array(z.union([ImageSourceDetailsSchema(), BootVolumeSourceDetailsSchema(), ImageFromUrlSourceDetailsSchema(), z.intersection(SourceDetailsSchema(), z.looseObject({
+  sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume" && value !== "imageFromUrl", { abort: true })),
+}))])));
 
 /** What zod's object schemas take: an object that is not null or an array. */
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -122,7 +147,17 @@ export function isImageSourceDetails(value: unknown): value is ImageSourceDetail
   return (isObject(value) && typeof value["imageId"] === "string" && value["sourceType"] === "image") && isSourceDetails(value);
 }
 
+/** Whether `value` is {@link BootVolumeSourceDetails}: exactly what {@link BootVolumeSourceDetailsSchema} accepts. */
+export function isBootVolumeSourceDetails(value: unknown): value is BootVolumeSourceDetails {
+  return (isObject(value) && value["sourceType"] === "bootVolume") && isSourceDetails(value);
+}
+
+/** Whether `value` is {@link ImageFromUrlSourceDetails}: exactly what {@link ImageFromUrlSourceDetailsSchema} accepts. */
+export function isImageFromUrlSourceDetails(value: unknown): value is ImageFromUrlSourceDetails {
+  return (isObject(value) && typeof value["imageId"] === "string") && (isObject(value) && (!("url" in value) || (value["url"] === null || typeof value["url"] === "string")) && value["sourceType"] === "imageFromUrl") && isSourceDetails(value);
+}
+
 /** Whether `value` is the response of {@link listSources}: exactly what {@link ListSourcesResponseSchema} accepts. */
 export function isListSourcesResponse(value: unknown): value is operations["ListSources"]["responses"][200]["content"]["*/*"] {
-  return isArrayOf(value, isSourceDetails);
+  return isArrayOf(value, (v1) => isImageSourceDetails(v1) || isBootVolumeSourceDetails(v1) || isImageFromUrlSourceDetails(v1) || ((isObject(v1) && (typeof v1["sourceType"] === "string" && v1["sourceType"] !== "image" && v1["sourceType"] !== "bootVolume" && v1["sourceType"] !== "imageFromUrl")) && isSourceDetails(v1)));
 }

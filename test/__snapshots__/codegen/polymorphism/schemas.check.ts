@@ -19,4 +19,17 @@ export const ImageSourceDetailsSchema: () => z.ZodMiniType<components["schemas"]
   sourceType: z.literal("image"),
 })));
 
-export const ListSourcesResponseSchema: () => z.ZodMiniType<operations["ListSources"]["responses"][200]["content"]["*/*"]> = lazy(() => z.array(SourceDetailsSchema()));
+export const BootVolumeSourceDetailsSchema: () => z.ZodMiniType<components["schemas"]["BootVolumeSourceDetails"]> = lazy(() => z.intersection(SourceDetailsSchema(), z.looseObject({
+  sourceType: z.literal("bootVolume"),
+})));
+
+export const ImageFromUrlSourceDetailsSchema: () => z.ZodMiniType<components["schemas"]["ImageFromUrlSourceDetails"]> = lazy(() => z.intersection(z.intersection(SourceDetailsSchema(), z.looseObject({
+  imageId: z.string(),
+})), z.looseObject({
+  url: z.exactOptional(z.nullable(z.string())),
+  sourceType: z.literal("imageFromUrl"),
+})));
+
+export const ListSourcesResponseSchema: () => z.ZodMiniType<operations["ListSources"]["responses"][200]["content"]["*/*"]> = lazy(() => z.array(z.union([ImageSourceDetailsSchema(), BootVolumeSourceDetailsSchema(), ImageFromUrlSourceDetailsSchema(), z.intersection(SourceDetailsSchema(), z.looseObject({
+  sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume" && value !== "imageFromUrl", { abort: true })),
+}))])));

@@ -48,7 +48,7 @@ export interface components {
         };
         /** @description Two levels down from the base. */
         ImageFromUrlSourceDetails: Omit<components["schemas"]["ImageSourceDetails"], "sourceType"> & {
-            url?: string;
+            url?: string | null;
             /** @enum {string} */
             sourceType: "imageFromUrl";
         } & {
@@ -88,7 +88,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "*/*": components["schemas"]["SourceDetails"][];
+                    "*/*": (components["schemas"]["ImageSourceDetails"] | components["schemas"]["BootVolumeSourceDetails"] | components["schemas"]["ImageFromUrlSourceDetails"] | (Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
+                        sourceType: string;
+                        imageId?: undefined;
+                        url?: undefined;
+                    }))[];
                 };
             };
         };
@@ -102,7 +106,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SourceDetails"];
+                "application/json": components["schemas"]["ImageSourceDetails"] | components["schemas"]["BootVolumeSourceDetails"] | components["schemas"]["ImageFromUrlSourceDetails"] | (Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
+                    sourceType: string;
+                    imageId?: undefined;
+                    url?: undefined;
+                });
             };
         };
         responses: {
