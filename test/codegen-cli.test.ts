@@ -23,7 +23,7 @@ test("one summary line per spec, files in <out>/<service>/", async () => {
   const lines = result.stdout.trim().split("\n");
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, /^specs\/identity\.yaml → .*out\/identity: 5 operations, 4 schemas, 0 warnings, \d+\.\d s$/);
-  assert.match(lines[1]!, /^specs\/compute\.swagger\.yaml → .*out\/compute: 1 operation, 4 schemas, 2 warnings, \d+\.\d s$/);
+  assert.match(lines[1]!, /^specs\/compute\.swagger\.yaml → .*out\/compute: 1 operation, 8 schemas, 2 warnings, \d+\.\d s$/);
   assert.deepEqual(readdirSync(join(out, "identity")).sort(), ["index.ts", "types.ts"]);
 });
 
