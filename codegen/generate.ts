@@ -58,6 +58,17 @@ export const GENERATED_FILES = ["types.ts", "schemas.check.ts", "index.ts"] as c
 /** Files earlier versions of the generator wrote, removed when a folder is regenerated. */
 const FORMER_FILES = ["schemas.js", "schemas.d.ts", "validators.js", "validators.d.ts"] as const;
 
+/**
+ * Without `checks`, index.ts tells the user's compiler to read its declarations and skip its
+ * bodies: every export carries its type, and the bodies (operations, schemas, guards) were
+ * type-checked when the generator was tested — checking them again in every user build would
+ * more than double its cost (DECISIONS.md 4, benchmark figure 7). With `checks` it is checked
+ * in full, beside schemas.check.ts.
+ */
+const NO_CHECK =
+  "// @ts-nocheck: every export carries its type, so your compiler reads the declarations and skips the bodies\n" +
+  "// (generate with --checks to type-check them too).\n";
+
 /** `specs/core-iaas.swagger.yaml` → `core-iaas`. */
 export function serviceNameOf(spec: string): string {
   return basename(spec)
@@ -136,7 +147,7 @@ export async function generateService(
     },
     schemaSet,
     responseType,
-    header,
+    header + (options.checks === true ? "" : NO_CHECK),
     scope,
   );
   progress(`${specLabel}: operations`);
