@@ -19,7 +19,7 @@
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import type { GenerateWarning } from "./errors.js";
 import { typesImport } from "./emit-types.js";
-import { componentSchemas, isObject, type JsonObject } from "./load.js";
+import { componentSchemas, type JsonObject } from "./load.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, printFile, spaced } from "./print.js";
@@ -257,7 +257,6 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: Name
   for (const [from, targets] of directEdges) for (const to of targets) if (directCycles.get(to) === directCycles.get(from)) lazyRefs.add(to);
 
   const entries: SchemaEntry[] = names.map((name) => {
-    const schema = schemas[name];
     const { node, warnings } = component(name);
     model.warnings.push(...warnings);
     return {

@@ -78,9 +78,8 @@ export function constStatement(options: {
   type?: string;
   docs?: string | undefined;
   exported?: boolean;
-  declare?: boolean;
 }): string {
-  const head = `${options.exported === false ? "" : "export "}${options.declare ? "declare " : ""}const ${options.name}`;
+  const head = `${options.exported === false ? "" : "export "}const ${options.name}`;
   const type = options.type === undefined ? "" : `: ${options.type}`;
   const value = options.initializer === undefined ? "" : ` = ${options.initializer}`;
   return `${docComment(options.docs)}${head}${type}${value};`;
