@@ -107,12 +107,13 @@ export function schemaNode(
       // `required` beside `allOf` applies to the members' properties (as openapi-typescript
       // types it): Oracle writes `{ allOf: [$ref: Base, { properties: { values } }], required: [values] }`.
       const outer = Array.isArray(schema["required"]) ? schema["required"] : [];
+      const subtype = allOf.some((m) => withoutDiscriminatorValue({ allOf: [m] }) !== undefined);
       const parts = allOf.map((m, i) => {
         const inline = outer.length > 0 && isObject(m) && m["$ref"] === undefined && isObject(m["properties"]);
         const parent = isObject(m) && typeof m["$ref"] === "string" ? componentName(m["$ref"]) : undefined;
         // A subtype of a subtype (ImageFromUrl extends Image) takes its parent's fields, not
         // its parent's discriminator value: it fixes its own.
-        const unfixed = parent === undefined ? undefined : withoutDiscriminatorValue(schemas[parent]);
+        const unfixed = parent === undefined || !subtype ? undefined : withoutDiscriminatorValue(schemas[parent]);
         if (unfixed !== undefined) return node(unfixed, ["components", "schemas", parent!]);
         return node(inline ? { ...m, required: [...(Array.isArray(m["required"]) ? m["required"] : []), ...outer] } : m, [...at, "allOf", String(i)]);
       });
