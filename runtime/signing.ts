@@ -4,7 +4,7 @@
  * No I/O here; keys arrive as parsed KeyObjects so the hot path is one hash and one RSA sign.
  */
 import * as nodeCrypto from "node:crypto";
-import { constants, createHash, privateEncrypt, type KeyObject } from "node:crypto";
+import { createHash, sign, type KeyObject } from "node:crypto";
 import { KeyError } from "./errors.js";
 
 /** A request as the signer sees it. Header names are matched case-insensitively. */
@@ -188,25 +188,13 @@ export function keyIdOfAuthorization(authorization: string | undefined): string 
   return authorization === undefined ? undefined : /keyId="([^"]*)"/.exec(authorization)?.[1];
 }
 
-/** DER of DigestInfo for SHA-256 up to the digest itself (RFC 8017 §9.2, note 1). */
-const SHA256_DIGEST_INFO_PREFIX = Buffer.from("3031300d060960864801650304020105000420", "hex");
-/** DigestInfo of the signature being made; filled and consumed within one synchronous call. */
-const digestInfo = Buffer.alloc(SHA256_DIGEST_INFO_PREFIX.length + 32);
-SHA256_DIGEST_INFO_PREFIX.copy(digestInfo);
-
 /**
  * RSASSA-PKCS1-v1_5 with SHA-256 (`rsa-sha256`) over the signing string as UTF-8, base64.
- *
- * The signature is deterministic: type-1 padding around DigestInfo(SHA-256(data)), then the
- * private-key operation. `privateEncrypt` with PKCS#1 padding applies exactly that padding
- * to the DigestInfo given, so this returns the bytes `crypto.sign("sha256", data, key)`
- * returns (tests compare the two), without the digest-sign context `crypto.sign` sets up
- * per call: measured, that set-up is 2–4% of a 1024-bit signature (benchmark figure 1).
+ * `crypto.sign`: a hand-made PKCS#1 padding through `privateEncrypt` measured no gain at the
+ * 2048 bits OCI users' keys have (DECISIONS.md 14; figure 1 still reports it).
  */
 export function rsaSha256(privateKey: KeyObject, data: string): string {
-  // "binary" is latin1: one character per byte, so the digest's 32 bytes land as they are.
-  digestInfo.write(sha256(data, "binary"), SHA256_DIGEST_INFO_PREFIX.length, "binary");
-  return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo).toString("base64");
+  return sign("sha256", Buffer.from(data, "utf8"), privateKey).toString("base64");
 }
 
 export interface SignedRequestParts {

@@ -58,8 +58,9 @@ export async function signingFigure({ smoke, log }: FigureOptions): Promise<Figu
         if (body !== undefined) createHash("sha256").update(body).digest();
         rsaSign("sha256", toSign, keyObject);
       };
-      // The same bare work with the RSA primitive ApiKeySigner uses (privateEncrypt of the
-      // DigestInfo, the same signature bytes): shows how much of the ratio that choice explains.
+      // The same bare work with the alternative RSA call ApiKeySigner once used (privateEncrypt of
+      // the DigestInfo, the same signature bytes): DECISIONS.md 14 takes it back only if it
+      // gains ≥ 3% at 2048 bits.
       const digestInfo = Buffer.concat([SHA256_DIGEST_INFO_PREFIX, Buffer.alloc(32)]);
       const rsaKey = { key: keyObject, padding: constants.RSA_PKCS1_PADDING };
       const barePrimitive = (): void => {
@@ -98,14 +99,13 @@ export async function signingFigure({ smoke, log }: FigureOptions): Promise<Figu
       const commonRate = summarize(commonRuns.ociCommon).median;
       const what = `${method}${body ? " 1 KB body" : ""}, ${key.label}`;
       rows.push(
+        // The 1024-bit test key's goals are retired (DECISIONS.md 14): reported, not judged.
         row(`${what}: ApiKeySigner.sign ÷ bare SHA-256 + crypto.sign`, ratios(bareRuns.ociRaw, bareRuns.bare), "×",
-          `${fmt(rawRate)}/s vs ${fmt(bareRate)}/s`, { op: ">=", value: 0.95 }),
-        row(`${what}: bare work with ApiKeySigner's RSA call (privateEncrypt of the DigestInfo) ÷ with crypto.sign`,
+          `${fmt(rawRate)}/s vs ${fmt(bareRate)}/s`, key.retired ? undefined : { op: ">=", value: 0.95 }),
+        row(`${what}: bare work with privateEncrypt of the DigestInfo (the alternative RSA call) ÷ with crypto.sign`,
           ratios(bareRuns.barePrimitive, bareRuns.bare), "×", `${fmt(summarize(bareRuns.barePrimitive).median)}/s vs ${fmt(bareRate)}/s`),
-        row(`${what}: ApiKeySigner.sign ÷ bare work with its RSA call (the signer's own overhead)`,
-          ratios(bareRuns.ociRaw, bareRuns.barePrimitive), "×", `${fmt(rawRate)}/s vs ${fmt(summarize(bareRuns.barePrimitive).median)}/s`),
         row(`${what}: ApiKeySigner.sign ÷ oci-common DefaultRequestSigner`, ratios(commonRuns.ociRaw, commonRuns.ociCommon), "×",
-          `${fmt(rawRate2)}/s vs ${fmt(commonRate)}/s`, { op: ">=", value: key.pem.length > 1000 ? 2.3 : 7.7 }),
+          `${fmt(rawRate2)}/s vs ${fmt(commonRate)}/s`, key.retired ? undefined : { op: ">=", value: 2.3 }),
       );
     }
   }
@@ -113,7 +113,7 @@ export async function signingFigure({ smoke, log }: FigureOptions): Promise<Figu
     rows,
     notes: [
       "Signing: signatures per CPU-second of the benchmark process, arms interleaved in ~5 ms batches after 5 warm-up rounds; oci-common compared in a separate run so its garbage is not collected on ApiKeySigner's time.",
-      "Signing: ApiKeySigner makes its RSASSA-PKCS1-v1_5 signature with privateEncrypt over the SHA-256 DigestInfo (the same bytes as crypto.sign, which sets up a digest-sign context per call); the row \"bare work with ApiKeySigner's RSA call\" measures that choice alone, and the row \"the signer's own overhead\" what the signer adds to the same RSA call. The goal is the issue's, against crypto.sign.",
+      "Signing: ApiKeySigner signs with crypto.sign (DECISIONS.md 14). The row \"privateEncrypt of the DigestInfo\" measures the alternative it once used (the same signature bytes, without crypto.sign's per-call digest-sign context): worth its code only at ≥ 1.03 with the 2048-bit key. The 1024-bit test key's rows are reported without goals.",
     ],
   };
 }

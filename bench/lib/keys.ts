@@ -5,6 +5,8 @@ import { TEST_PRIVATE_KEY_PEM } from "../../test/vectors/oci-request-signatures.
 export interface BenchKey {
   label: string;
   pem: string;
+  /** A key whose throughput goals are retired (the 1024-bit test key; DECISIONS.md 14). */
+  retired?: boolean;
 }
 
 export function generatedKey(bits = 2048): BenchKey {
@@ -13,7 +15,7 @@ export function generatedKey(bits = 2048): BenchKey {
 }
 
 export function publishedTestKey(): BenchKey {
-  return { label: "1024-bit test key", pem: TEST_PRIVATE_KEY_PEM };
+  return { label: "1024-bit test key", pem: TEST_PRIVATE_KEY_PEM, retired: true };
 }
 
 /** A JSON body of exactly `bytes` bytes. */
