@@ -133,8 +133,29 @@ function balancedInside(expression: string): boolean {
   return true;
 }
 
-/** A boolean expression that is true exactly when zod's schema for `node` accepts `value`. */
-function checkOf(node: SchemaNode, value: string, p: Printing): string {
+/** Whether checking `node` calls another schema's guard on the value itself, which narrows it to that type. */
+function narrows(node: SchemaNode): boolean {
+  switch (node.kind) {
+    case "ref":
+      return true;
+    case "nullable":
+      return narrows(node.inner);
+    case "union":
+      return node.options.some(narrows);
+    case "intersection":
+      return narrows(node.left) || narrows(node.right);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A boolean expression that is true exactly when zod's schema for `node` accepts `value`.
+ * `opaque`: more checks of `value` follow in the same `&&` chain, so guards are called on
+ * `value as unknown`, which TypeScript does not narrow (after `isA(value)`, a member A does not
+ * declare could no longer be read).
+ */
+function checkOf(node: SchemaNode, value: string, p: Printing, opaque = false): string {
   switch (node.kind) {
     case "unknown":
       return "true";
@@ -152,17 +173,17 @@ function checkOf(node: SchemaNode, value: string, p: Printing): string {
     case "otherString":
       return grouped([`typeof ${value} === "string"`, ...node.values.map((v) => `${value} !== ${JSON.stringify(v)}`)], "&&");
     case "nullable":
-      return grouped([`${value} === null`, checkOf(node.inner, value, p)], "||");
+      return grouped([`${value} === null`, checkOf(node.inner, value, p, opaque)], "||");
     case "ref":
-      return `${p.identifiers.get(node.name)!}(${value})`;
+      return `${p.identifiers.get(node.name)!}(${opaque ? `${value} as unknown` : value})`;
     case "union":
-      return grouped(node.options.map((option) => checkOf(option, value, p)), "||");
+      return grouped(node.options.map((option) => checkOf(option, value, p, opaque)), "||");
     case "intersection": {
-      // Other schemas' guards last: each narrows `value` to its type, after which a member the
-      // type does not declare could no longer be read.
+      // The parts that narrow `value` last, so that in the usual `allOf: [$ref: Base, {…}]` the
+      // own properties are read first and the base's guard needs no `as unknown`.
       const parts = intersected(node);
-      const ordered = [...parts.filter((part) => part.kind !== "ref"), ...parts.filter((part) => part.kind === "ref")];
-      return grouped(ordered.map((part) => checkOf(part, value, p)), "&&");
+      const ordered = [...parts.filter((part) => !narrows(part)), ...parts.filter(narrows)];
+      return grouped(ordered.map((part, i) => checkOf(part, value, p, opaque || i < ordered.length - 1)), "&&");
     }
     case "array": {
       const items = checkFunction(node.items, p);
@@ -208,7 +229,9 @@ export function validatorStatements(set: SchemaSet): string[] {
     // An object's checks one per line; anything else is one expression.
     const parts = node.kind === "object" ? operands(objectChecks(node, "value", p), "&&") : [stripParens(checkOf(node, "value", p))];
     const doc = docComment(`Whether \`value\` is ${entry.what}: exactly what {@link ${entry.schema}} accepts.`);
-    return `${doc}export function ${entry.guard}(value: unknown): value is ${entry.alias ?? entry.type} {\n  return ${parts.join(" &&\n    ")};\n}`;
+    // A schema that takes any value (or none) reads no value: `_value`, for noUnusedParameters.
+    const param = parts.some((part) => /\bvalue\b/.test(part)) ? "value" : "_value";
+    return `${doc}export function ${entry.guard}(${param}: unknown): ${param} is ${entry.alias ?? entry.type} {\n  return ${parts.join(" &&\n    ")};\n}`;
   });
   const helpers = (Object.keys(HELPERS) as Helper[]).filter((helper) => p.helpers.has(helper)).map((helper) => HELPERS[helper]);
   return [...helpers, ...guards];

@@ -107,13 +107,14 @@ export function schemaNode(
       // `required` beside `allOf` applies to the members' properties (as openapi-typescript
       // types it): Oracle writes `{ allOf: [$ref: Base, { properties: { values } }], required: [values] }`.
       const outer = Array.isArray(schema["required"]) ? schema["required"] : [];
-      const subtype = allOf.some((m) => withoutDiscriminatorValue({ allOf: [m] }) !== undefined);
+      // The discriminator properties this schema fixes, itself or as the subtype being built.
+      const fixing = [...fixedProperties(allOf), ...(Array.isArray(schema[FIXED_BELOW]) ? schema[FIXED_BELOW].filter((k) => typeof k === "string") : [])];
       const parts = allOf.map((m, i) => {
         const inline = outer.length > 0 && isObject(m) && m["$ref"] === undefined && isObject(m["properties"]);
         const parent = isObject(m) && typeof m["$ref"] === "string" ? componentName(m["$ref"]) : undefined;
-        // A subtype of a subtype (ImageFromUrl extends Image) takes its parent's fields, not
-        // its parent's discriminator value: it fixes its own.
-        const unfixed = parent === undefined || !subtype ? undefined : withoutDiscriminatorValue(schemas[parent]);
+        // A subtype of a subtype (ImageFromUrl extends Image, at any depth) takes its parent's
+        // fields, not the value its parent fixes for the same property: it fixes its own.
+        const unfixed = parent === undefined || fixing.length === 0 ? undefined : withoutFixed(schemas[parent], fixing);
         if (unfixed !== undefined) return node(unfixed, ["components", "schemas", parent!]);
         return node(inline ? { ...m, required: [...(Array.isArray(m["required"]) ? m["required"] : []), ...outer] } : m, [...at, "allOf", String(i)]);
       });
@@ -185,31 +186,41 @@ export function schemaNode(
   return node(schema, at);
 }
 
-/**
- * A subtype's schema without the member that fixes its discriminator value (polymorphism.ts),
- * or undefined when it fixes none.
- */
-function withoutDiscriminatorValue(schema: Json | undefined): JsonObject | undefined {
-  if (!isObject(schema) || !Array.isArray(schema["allOf"])) return undefined;
-  let found = false;
-  const allOf = schema["allOf"].map((member): Json => {
+/** Marks a copy of a subtype's parent taken without the values below it fixes (the property names). */
+const FIXED_BELOW = "x-oci-raw-fixed-below";
+
+/** The properties an `allOf`'s inline members fix to a discriminator value (polymorphism.ts). */
+function fixedProperties(allOf: readonly Json[]): string[] {
+  return allOf.flatMap((member) => {
     const properties = isObject(member) ? member["properties"] : undefined;
-    if (!isObject(member) || !isObject(properties)) return member;
-    const fixed = Object.keys(properties).filter((key) => {
+    if (!isObject(properties)) return [];
+    return Object.keys(properties).filter((key) => {
       const property = properties[key];
       return isObject(property) && property[DISCRIMINATOR_VALUE] === true;
     });
-    if (fixed.length === 0) return member;
-    found = true;
-    const kept: JsonObject = Object.fromEntries(Object.entries(properties).filter(([key]) => !fixed.includes(key)));
+  });
+}
+
+/**
+ * A subtype's `parent` without the values it fixes for `properties`, marked so that its own
+ * parents are taken the same way; undefined when it fixes none of them.
+ */
+function withoutFixed(parent: Json | undefined, properties: readonly string[]): JsonObject | undefined {
+  if (!isObject(parent) || !Array.isArray(parent["allOf"])) return undefined;
+  const fixed = fixedProperties(parent["allOf"]).filter((key) => properties.includes(key));
+  if (fixed.length === 0) return undefined;
+  const allOf = parent["allOf"].map((member): Json => {
+    const own = isObject(member) ? member["properties"] : undefined;
+    if (!isObject(member) || !isObject(own) || !fixed.some((key) => key in own)) return member;
+    const kept: JsonObject = Object.fromEntries(Object.entries(own).filter(([key]) => !fixed.includes(key)));
     const required = Array.isArray(member["required"]) ? member["required"].filter((key) => typeof key !== "string" || !fixed.includes(key)) : undefined;
     return { ...member, properties: kept, ...(required === undefined ? {} : { required }) };
   });
-  return found ? { ...schema, allOf } : undefined;
+  return { ...parent, allOf, [FIXED_BELOW]: [...properties] };
 }
 
 /** `node`, or null: what an optional property of a response may be. */
-export function orNull(node: SchemaNode): SchemaNode {
+function orNull(node: SchemaNode): SchemaNode {
   return node.kind === "unknown" || node.kind === "null" || node.kind === "nullable" ? node : { kind: "nullable", inner: node };
 }
 

@@ -166,18 +166,32 @@ describe("generated schemas at run time", () => {
     const module = (await import(pathToFileURL(join(REPO_ROOT, SNAPSHOTS, "polymorphism", "index.ts")).href)) as typeof polymorphism;
     const strict = (data: unknown): void =>
       validateResponse("strict", "ListSources", ListSourcesResponse as () => ResponseSchema, data, { warned: new Set(), onWarning: assert.fail }, module.isListSourcesResponse);
-    const known = [{ sourceType: "image", imageId: "i" }, { sourceType: "imageFromUrl", imageId: "i", url: "u" }, { sourceType: "bootVolume" }];
+    const known = [
+      { sourceType: "image", imageId: "i" },
+      { sourceType: "imageFromUrl", imageId: "i", url: "u" },
+      { sourceType: "imageFromUrlMirror", imageId: "i", url: "u", mirror: "m" },
+      { sourceType: "bootVolume" },
+    ];
     const newer = [{ sourceType: "snapshot", snapshotId: 7 }];
     assert.doesNotThrow(() => strict([...known, ...newer]));
     assert.deepEqual(ListSourcesResponse!().safeParse([...known, ...newer]).data, [...known, ...newer], "data unchanged");
     // A known subtype with its own field wrong: before, only the base's fields were checked.
-    for (const wrong of [{ sourceType: "image", imageId: 5 }, { sourceType: "image" }, { sourceType: "imageFromUrl", imageId: "i", url: 1 }]) {
+    for (const wrong of [
+      { sourceType: "image", imageId: 5 },
+      { sourceType: "image" },
+      { sourceType: "imageFromUrl", imageId: "i", url: 1 },
+      { sourceType: "imageFromUrlMirror", imageId: "i", url: "u", mirror: 1 },
+      { sourceType: "imageFromUrlMirror", url: "u" },
+    ]) {
       assert.equal(module.isListSourcesResponse([wrong]), false, JSON.stringify(wrong));
       assert.throws(() => strict([wrong]), ResponseValidationError, JSON.stringify(wrong));
     }
-    // The message is the subtype's: where, what was expected, what type arrived.
+    // The message is the subtype's: where, what was expected, what type arrived — also when
+    // the subtype has more wrong fields than the open member has (its one: the discriminator).
     assert.throws(() => strict([{ sourceType: "image", imageId: 5 }]), (e: unknown) =>
       e instanceof ResponseValidationError && e.issues[0]?.path === "$[0].imageId" && e.issues[0].expected === "string" && e.issues[0].received === "number");
+    assert.throws(() => strict([{ sourceType: "imageFromUrl", imageId: 5, url: 6 }]), (e: unknown) =>
+      e instanceof ResponseValidationError && e.issues[0]?.path === "$[0].imageId" && e.issues[0].received === "number");
     // The discriminator is required by the base: without it no subtype, nor the base, matches.
     assert.throws(() => strict([{ imageId: "i" }]), ResponseValidationError);
   });

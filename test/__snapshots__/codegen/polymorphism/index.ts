@@ -16,6 +16,8 @@ export type ImageSourceDetails = components["schemas"]["ImageSourceDetails"];
 export type BootVolumeSourceDetails = components["schemas"]["BootVolumeSourceDetails"];
 /** Two levels down from the base. */
 export type ImageFromUrlSourceDetails = components["schemas"]["ImageFromUrlSourceDetails"];
+/** Three levels down from the base. */
+export type ImageFromUrlMirrorSourceDetails = components["schemas"]["ImageFromUrlMirrorSourceDetails"];
 
 /** The data {@link listSources} resolves to. */
 export type ListSourcesResponse = operations["ListSources"]["responses"][200]["content"]["*/*"];
@@ -120,9 +122,19 @@ export const ImageFromUrlSourceDetailsSchema: () => ResponseSchema<ImageFromUrlS
   sourceType: z.literal("imageFromUrl"),
 })));
 
+/** The zod/mini schema of {@link ImageFromUrlMirrorSourceDetails}. */
+export const ImageFromUrlMirrorSourceDetailsSchema: () => ResponseSchema<ImageFromUrlMirrorSourceDetails> = /* @__PURE__ */ lazySchema(() => z.intersection(z.intersection(z.intersection(SourceDetailsSchema(), z.looseObject({
+  imageId: z.string(),
+})), z.looseObject({
+  url: z.exactOptional(z.nullable(z.string())),
+})), z.looseObject({
+  mirror: z.exactOptional(z.nullable(z.string())),
+  sourceType: z.literal("imageFromUrlMirror"),
+})));
+
 /** The zod/mini schema of the response of {@link listSources}. */
-export const ListSourcesResponseSchema: () => ResponseSchema<operations["ListSources"]["responses"][200]["content"]["*/*"]> = /* @__PURE__ */ lazySchema(() => z.array(z.union([ImageSourceDetailsSchema(), BootVolumeSourceDetailsSchema(), ImageFromUrlSourceDetailsSchema(), z.intersection(SourceDetailsSchema(), z.looseObject({
-  sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume" && value !== "imageFromUrl", { abort: true })),
+export const ListSourcesResponseSchema: () => ResponseSchema<operations["ListSources"]["responses"][200]["content"]["*/*"]> = /* @__PURE__ */ lazySchema(() => z.array(z.union([ImageSourceDetailsSchema(), BootVolumeSourceDetailsSchema(), ImageFromUrlSourceDetailsSchema(), ImageFromUrlMirrorSourceDetailsSchema(), z.intersection(SourceDetailsSchema(), z.looseObject({
+  sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume" && value !== "imageFromUrl" && value !== "imageFromUrlMirror", { abort: true })),
 }))])));
 
 /** What zod's object schemas take: an object that is not null or an array. */
@@ -157,7 +169,12 @@ export function isImageFromUrlSourceDetails(value: unknown): value is ImageFromU
   return (isObject(value) && typeof value["imageId"] === "string") && (isObject(value) && (!("url" in value) || (value["url"] === null || typeof value["url"] === "string")) && value["sourceType"] === "imageFromUrl") && isSourceDetails(value);
 }
 
+/** Whether `value` is {@link ImageFromUrlMirrorSourceDetails}: exactly what {@link ImageFromUrlMirrorSourceDetailsSchema} accepts. */
+export function isImageFromUrlMirrorSourceDetails(value: unknown): value is ImageFromUrlMirrorSourceDetails {
+  return (isObject(value) && typeof value["imageId"] === "string") && (isObject(value) && (!("url" in value) || (value["url"] === null || typeof value["url"] === "string"))) && (isObject(value) && (!("mirror" in value) || (value["mirror"] === null || typeof value["mirror"] === "string")) && value["sourceType"] === "imageFromUrlMirror") && isSourceDetails(value);
+}
+
 /** Whether `value` is the response of {@link listSources}: exactly what {@link ListSourcesResponseSchema} accepts. */
 export function isListSourcesResponse(value: unknown): value is operations["ListSources"]["responses"][200]["content"]["*/*"] {
-  return isArrayOf(value, (v1) => isImageSourceDetails(v1) || isBootVolumeSourceDetails(v1) || isImageFromUrlSourceDetails(v1) || ((isObject(v1) && (typeof v1["sourceType"] === "string" && v1["sourceType"] !== "image" && v1["sourceType"] !== "bootVolume" && v1["sourceType"] !== "imageFromUrl")) && isSourceDetails(v1)));
+  return isArrayOf(value, (v1) => isImageSourceDetails(v1) || isBootVolumeSourceDetails(v1) || isImageFromUrlSourceDetails(v1) || isImageFromUrlMirrorSourceDetails(v1) || ((isObject(v1) && (typeof v1["sourceType"] === "string" && v1["sourceType"] !== "image" && v1["sourceType"] !== "bootVolume" && v1["sourceType"] !== "imageFromUrl" && v1["sourceType"] !== "imageFromUrlMirror")) && isSourceDetails(v1)));
 }

@@ -30,6 +30,15 @@ export const ImageFromUrlSourceDetailsSchema: () => z.ZodMiniType<components["sc
   sourceType: z.literal("imageFromUrl"),
 })));
 
-export const ListSourcesResponseSchema: () => z.ZodMiniType<operations["ListSources"]["responses"][200]["content"]["*/*"]> = lazy(() => z.array(z.union([ImageSourceDetailsSchema(), BootVolumeSourceDetailsSchema(), ImageFromUrlSourceDetailsSchema(), z.intersection(SourceDetailsSchema(), z.looseObject({
-  sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume" && value !== "imageFromUrl", { abort: true })),
+export const ImageFromUrlMirrorSourceDetailsSchema: () => z.ZodMiniType<components["schemas"]["ImageFromUrlMirrorSourceDetails"]> = lazy(() => z.intersection(z.intersection(z.intersection(SourceDetailsSchema(), z.looseObject({
+  imageId: z.string(),
+})), z.looseObject({
+  url: z.exactOptional(z.nullable(z.string())),
+})), z.looseObject({
+  mirror: z.exactOptional(z.nullable(z.string())),
+  sourceType: z.literal("imageFromUrlMirror"),
+})));
+
+export const ListSourcesResponseSchema: () => z.ZodMiniType<operations["ListSources"]["responses"][200]["content"]["*/*"]> = lazy(() => z.array(z.union([ImageSourceDetailsSchema(), BootVolumeSourceDetailsSchema(), ImageFromUrlSourceDetailsSchema(), ImageFromUrlMirrorSourceDetailsSchema(), z.intersection(SourceDetailsSchema(), z.looseObject({
+  sourceType: z.string().check(z.refine((value) => value !== "image" && value !== "bootVolume" && value !== "imageFromUrl" && value !== "imageFromUrlMirror", { abort: true })),
 }))])));

@@ -23,7 +23,7 @@ export interface components {
     schemas: {
         SourceDetails: {
             /** @enum {string} */
-            sourceType: "image" | "bootVolume" | "imageFromUrl" | (string & {});
+            sourceType: "image" | "bootVolume" | "imageFromUrl" | "imageFromUrlMirror" | (string & {});
         };
         ImageSourceDetails: Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
             imageId: string;
@@ -58,6 +58,18 @@ export interface components {
              */
             sourceType: "imageFromUrl" | (string & {});
         };
+        /** @description Three levels down from the base. */
+        ImageFromUrlMirrorSourceDetails: Omit<components["schemas"]["ImageFromUrlSourceDetails"], "sourceType"> & {
+            mirror?: string | null;
+            /** @enum {string} */
+            sourceType: "imageFromUrlMirror";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            sourceType: "imageFromUrlMirror" | (string & {});
+        };
     };
     responses: never;
     parameters: never;
@@ -88,10 +100,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "*/*": (components["schemas"]["ImageSourceDetails"] | components["schemas"]["BootVolumeSourceDetails"] | components["schemas"]["ImageFromUrlSourceDetails"] | (Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
+                    "*/*": (components["schemas"]["ImageSourceDetails"] | components["schemas"]["BootVolumeSourceDetails"] | components["schemas"]["ImageFromUrlSourceDetails"] | components["schemas"]["ImageFromUrlMirrorSourceDetails"] | (Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
                         sourceType: string;
                         imageId?: undefined;
                         url?: undefined;
+                        mirror?: undefined;
                     }))[];
                 };
             };
@@ -106,10 +119,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ImageSourceDetails"] | components["schemas"]["BootVolumeSourceDetails"] | components["schemas"]["ImageFromUrlSourceDetails"] | (Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
+                "application/json": components["schemas"]["ImageSourceDetails"] | components["schemas"]["BootVolumeSourceDetails"] | components["schemas"]["ImageFromUrlSourceDetails"] | components["schemas"]["ImageFromUrlMirrorSourceDetails"] | (Omit<components["schemas"]["SourceDetails"], "sourceType"> & {
                     sourceType: string;
                     imageId?: undefined;
                     url?: undefined;
+                    mirror?: undefined;
                 });
             };
         };
