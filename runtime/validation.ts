@@ -31,15 +31,23 @@ function receivedAt(data: unknown, path: ReadonlyArray<PropertyKey>): string {
   return current === undefined ? "missing" : typeof current;
 }
 
+/** Whether an option of a union was ruled out by a value its schema fixes (a discriminator, a literal) rather than by a wrong field. */
+function ruledOutByValue(option: ReadonlyArray<SchemaIssue>): boolean {
+  return option.some((inner) => inner.path.length <= 1 && (inner.code === "invalid_value" || inner.code === "custom"));
+}
+
 /**
- * The issue that explains a failed union best: the option whose issues are fewest (the one the
- * value came closest to — for a discriminated union, the subtype its discriminator names),
- * followed down to its own first issue. A union that fails at its own level has no better one.
+ * The issue that explains a failed union best: among the options not ruled out by a fixed
+ * value (for a discriminated union, the subtype its discriminator names), the one with the
+ * fewest issues, followed down to its own first issue. A union that fails at its own level
+ * has no better one.
  */
 function explain(issue: SchemaIssue): SchemaIssue {
   if (issue.code !== "invalid_union" || !issue.errors || issue.errors.length === 0) return issue;
-  const options = issue.errors.filter((option) => option.length > 0);
-  if (options.length === 0 || options.some((option) => option.every((inner) => inner.path.length === 0))) return issue;
+  const failed = issue.errors.filter((option) => option.length > 0);
+  if (failed.length === 0 || failed.some((option) => option.every((inner) => inner.path.length === 0))) return issue;
+  const candidates = failed.filter((option) => !ruledOutByValue(option));
+  const options = candidates.length > 0 ? candidates : failed;
   const closest = options.reduce((best, option) => (option.length < best.length ? option : best));
   const inner = explain(closest[0]!);
   return { ...inner, path: [...issue.path, ...inner.path] };
