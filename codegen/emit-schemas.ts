@@ -179,11 +179,6 @@ export function responseType(op: OperationModel): string {
 }
 
 /**
- * The component schemas reachable from the operations' responses (in document order), plus a
- * schema of its own for each response that is not simply a named one; warnings are added to
- * the model's for what gets emitted, in that order.
- */
-/**
  * `<Name>Schema` and `is<Name>` for a schema named `<Name>`, claimed together in `scope` so
  * that one can be found from the other (`UserSchema` ↔ `isUser`; on a collision `User_Schema`
  * ↔ `isUser_`).
@@ -197,7 +192,12 @@ function claimPair(scope: NameScope, name: string): { schema: string; guard: str
   }
 }
 
-/** `scope` holds the other top-level names of the service's module; the schemas' are claimed in it. */
+/**
+ * The component schemas reachable from the operations' responses (in document order), plus a
+ * schema of its own for each response that is not simply a named one; warnings are added to
+ * the model's for what gets emitted, in that order.
+ * `scope` holds the other top-level names of the service's module; the schemas' are claimed in it.
+ */
 export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: NameScope): SchemaSet {
   const schemas = componentSchemas(doc);
   const known = new Set(model.schemaNames.keys());
@@ -288,7 +288,7 @@ export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: Name
 }
 
 /** The type-only import of types.ts that declarations of `entries` need, if any. */
-export function typesImportFor(entries: readonly SchemaEntry[]): StatementStructures[] {
+function typesImportFor(entries: readonly SchemaEntry[]): StatementStructures[] {
   return typesImport({
     components: entries.some((e) => e.type.startsWith("components[")),
     operations: entries.some((e) => e.type.startsWith("operations[")),

@@ -94,7 +94,7 @@ function inResponse(pointer: string | undefined, responseSchemas: ReadonlySet<st
     const name = pointer.slice(COMPONENT_POINTER.length).split("/")[0]!.replace(/~1/g, "/").replace(/~0/g, "~");
     return responseSchemas.has(name);
   }
-  return pointer.startsWith("#/paths/") && pointer.includes("/responses/");
+  return (pointer.startsWith("#/paths/") && pointer.includes("/responses/")) || pointer.startsWith("#/components/responses/");
 }
 
 /** `components["schemas"]["name"]`, as openapi-typescript writes references. */
@@ -198,14 +198,10 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
           if (property.questionToken === undefined || !inResponse(options.path, responseSchemas)) return undefined;
           return ts.factory.updatePropertySignature(property, property.modifiers, property.name, property.questionToken, orNull(property.type!));
         }
-        const literal = typeof fixed === "string" ? ts.factory.createStringLiteral(fixed) : ts.factory.createNumericLiteral(fixed);
-        return ts.factory.updatePropertySignature(
-          property,
-          property.modifiers,
-          property.name,
-          property.questionToken,
-          ts.factory.createLiteralTypeNode(literal),
-        );
+        const literal = ts.factory.createLiteralTypeNode(typeof fixed === "string" ? ts.factory.createStringLiteral(fixed) : ts.factory.createNumericLiteral(fixed));
+        // An optional `const` of a response may be null like any optional property.
+        const type = property.questionToken !== undefined && inResponse(options.path, responseSchemas) ? orNull(literal) : literal;
+        return ts.factory.updatePropertySignature(property, property.modifiers, property.name, property.questionToken, type);
       },
     });
   } catch (cause) {

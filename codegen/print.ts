@@ -41,7 +41,7 @@ export function printFile(name: string, structure: OptionalKind<SourceFileStruct
   let text: string;
   if (context?.structurePrinterFactory && typeof context.createWriter === "function") {
     const writer = context.createWriter();
-    context.structurePrinterFactory.forSourceFile({ isAmbient: name.endsWith(".d.ts") }).printText(writer, structure);
+    context.structurePrinterFactory.forSourceFile({ isAmbient: false }).printText(writer, structure);
     text = writer.toString();
   } else text = printFileParsed(name, structure);
   return text.endsWith("\n") ? text : text + "\n";

@@ -88,7 +88,7 @@ export async function* paginatePages<F extends OperationFunction>(
     if (!next) return;
     if (seen.has(next)) {
       throw new OciRawError(
-        `Pagination stopped: the service returned page token "${next.slice(0, 40)}" twice (for \`${param}\`), which would loop forever.`,
+        `Pagination stopped: the service returned the same page token twice (for \`${param}\`), which would loop forever.`,
         { code: "PAGINATION_LOOP" },
       );
     }
