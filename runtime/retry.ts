@@ -4,8 +4,11 @@
  * re-signing per attempt) is in http.ts; nothing here touches a timer except `sleep`.
  *
  * Defaults follow the OCI SDKs: 8 attempts, exponential backoff capped at 30 s with full
- * jitter; retried are network errors, 429, 5xx except 501, and 409 IncorrectState /
- * LockConflict (Python); POST and PATCH only when they carry an `opc-retry-token`.
+ * jitter; retried are network errors that can go away on another try (a reset or refused
+ * connection, a timeout, a temporary DNS failure — as undici's retry handler lists them; never a
+ * TLS or certificate failure, nor a name that does not resolve), 429, 5xx except 501, and 409
+ * IncorrectState / LockConflict (Python); POST and PATCH only when they carry an
+ * `opc-retry-token`.
  */
 
 /** What the policy sees about an attempt that just finished. */
@@ -41,6 +44,39 @@ export interface RetryStrategy {
   readonly shouldRetry: RetryPolicy;
 }
 
+/**
+ * Error codes of failures that another attempt can get past: undici's retry handler's list
+ * (less ENOTFOUND: a name that does not resolve will not resolve in a second), Node's temporary
+ * DNS failure, and undici's and this runtime's timeouts.
+ */
+const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENETDOWN",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "REQUEST_TIMEOUT",
+]);
+
+/** Whether an attempt's failure, or one of its causes, is one another attempt can get past. */
+export function isTransientError(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== null && typeof current === "object" && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && TRANSIENT_ERROR_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 const RETRYABLE_409_CODES: ReadonlySet<string> = new Set(["IncorrectState", "LockConflict"]);
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
@@ -49,7 +85,7 @@ export function isRetryable(attempt: RetryAttempt): boolean {
   const method = attempt.method.toUpperCase();
   if (!IDEMPOTENT_METHODS.has(method) && !attempt.hasRetryToken) return false;
   const status = attempt.status;
-  if (status === undefined) return attempt.error !== undefined;
+  if (status === undefined) return isTransientError(attempt.error);
   if (status === 429) return true;
   if (status === 409) return attempt.errorCode !== undefined && RETRYABLE_409_CODES.has(attempt.errorCode);
   return status >= 500 && status !== 501;

@@ -204,6 +204,34 @@ describe("signedFetch against the emulator", () => {
     emulator.faults.clear();
   });
 
+  test("a TLS failure is not retried (it would fail the same way), a refused connection is", async () => {
+    // The emulator's HTTPS certificate comes from its own CA, which this process does not trust.
+    const tls = await startEmulator({ https: true });
+    try {
+      const notices: unknown[] = [];
+      const counter = counting(signer);
+      await assert.rejects(
+        signedFetch(`${tls.url}/echo/tls`, { signer: counter, retry: retryStrategy({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }), onRetry: (n) => notices.push(n) }),
+        (error: unknown) => error instanceof OciRawError && error.code === "NETWORK_ERROR",
+      );
+      assert.equal(counter.calls, 1, "signed once: no retry");
+      assert.deepEqual(notices, []);
+      assert.equal(tls.requests.length, 0);
+    } finally {
+      await tls.stop();
+    }
+    // A port nobody listens on any more: ECONNREFUSED, which another attempt may get past.
+    const gone = await startEmulator();
+    const url = gone.url;
+    await gone.stop();
+    const counter = counting(signer);
+    await assert.rejects(
+      signedFetch(`${url}/echo/refused`, { signer: counter, retry: retryStrategy({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }) }),
+      (error: unknown) => error instanceof OciRawError && error.code === "NETWORK_ERROR",
+    );
+    assert.equal(counter.calls, 3, "three attempts");
+  });
+
   test("an already-aborted signal rejects without sending", async () => {
     emulator.clearRequests();
     const reason = new Error("never");
