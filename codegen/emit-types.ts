@@ -17,6 +17,7 @@ import { GenerateError } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
 import { isObject, type JsonObject } from "./load.js";
 import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
+import { componentName } from "./schema-node.js";
 
 function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
   return ts.factory.createParenthesizedType(
@@ -164,10 +165,9 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
   const bases = options.bases ?? new Map<string, DiscriminatedBase>();
   const polymorphicRef = (schema: unknown): ts.TypeNode | undefined => {
     const ref = isObject(schema) ? schema["$ref"] : undefined;
-    if (typeof ref !== "string" || !ref.startsWith(COMPONENT_POINTER)) return undefined;
-    const name = decodeURIComponent(ref.slice(COMPONENT_POINTER.length).replace(/~1/g, "/").replace(/~0/g, "~"));
-    const base = bases.get(name);
-    return base && polymorphicType(name, base);
+    const name = typeof ref === "string" ? componentName(ref) : undefined;
+    const base = name === undefined ? undefined : bases.get(name);
+    return name !== undefined && base ? polymorphicType(name, base) : undefined;
   };
   let ast: ts.Node[];
   try {
