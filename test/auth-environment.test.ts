@@ -19,10 +19,10 @@ import {
   authFromEnvironment,
   chooseAuthMode,
 } from "../runtime/auth/index.js";
-import { startEmulator, type Emulator } from "./emulator/index.js";
-import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
-import type { MountedFederation } from "./emulator/federation.js";
-import { makeJwt } from "./emulator/session-tokens.js";
+import { startEmulator, type Emulator } from "../emulator/index.js";
+import { mountInstancePrincipals, type MountedImds } from "../emulator/imds.js";
+import type { MountedFederation } from "../emulator/federation.js";
+import { makeJwt } from "../emulator/session-tokens.js";
 import { watchProcess } from "./support/hygiene.js";
 
 const hygiene = watchProcess();

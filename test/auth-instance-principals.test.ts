@@ -22,9 +22,9 @@ import {
   decodeJwtPayload,
 } from "../runtime/auth/index.js";
 import { getMetadataFromFirst, hasIpv4Route, metadataBaseUrls } from "../runtime/auth/imds.js";
-import { startEmulator, type Emulator } from "./emulator/index.js";
-import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
-import type { MountedFederation } from "./emulator/federation.js";
+import { startEmulator, type Emulator } from "../emulator/index.js";
+import { mountInstancePrincipals, type MountedImds } from "../emulator/imds.js";
+import type { MountedFederation } from "../emulator/federation.js";
 import { watchProcess } from "./support/hygiene.js";
 
 const hygiene = watchProcess();

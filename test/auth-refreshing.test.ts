@@ -14,7 +14,7 @@ import {
   tenancyFromCertificate,
   type ExpiringCredentials,
 } from "../runtime/auth/index.js";
-import { createTestCa, issueCertificate } from "./emulator/index.js";
+import { createTestCa, issueCertificate } from "../emulator/index.js";
 import { watchProcess } from "./support/hygiene.js";
 
 const hygiene = watchProcess();

@@ -11,10 +11,10 @@ import { after, before, describe, test } from "node:test";
 import { AuthError } from "../runtime/errors.js";
 import { signedFetch } from "../runtime/http.js";
 import { ResourcePrincipalsNotConfiguredError, resourcePrincipalsSigner, type ResourcePrincipalsSigner } from "../runtime/auth/index.js";
-import { startEmulator, type Emulator } from "./emulator/index.js";
-import { mountInstancePrincipals, type MountedImds } from "./emulator/imds.js";
-import type { MountedFederation } from "./emulator/federation.js";
-import { mountResourcePrincipals, type MountedResourcePrincipals } from "./emulator/resource-principals.js";
+import { startEmulator, type Emulator } from "../emulator/index.js";
+import { mountInstancePrincipals, type MountedImds } from "../emulator/imds.js";
+import type { MountedFederation } from "../emulator/federation.js";
+import { mountResourcePrincipals, type MountedResourcePrincipals } from "../emulator/resource-principals.js";
 import { watchProcess } from "./support/hygiene.js";
 
 const hygiene = watchProcess();

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, EMULATOR_TENANCY_ID, type Emulator } from "./emulator/index.js";
-import { startForwardProxy } from "./forward-proxy.js";
+import { startEmulator, EMULATOR_TENANCY_ID, type Emulator } from "../emulator/index.js";
+import { startForwardProxy } from "./support/forward-proxy.js";
 import { redactHeader } from "../bin/commands/raw-request.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

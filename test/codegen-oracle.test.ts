@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
 import YAML from "yaml";
 import { generateService, writeService } from "../codegen/generate.js";
-import { REPO_ROOT } from "../codegen/generate-all.js";
+import { REPO_ROOT } from "./support/repo.js";
 import { isObject, loadSpec, type Json, type JsonObject } from "../codegen/load.js";
 import { buildModel, deref, type OperationModel } from "../codegen/model.js";
 import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";

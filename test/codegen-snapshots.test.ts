@@ -1,10 +1,8 @@
 /**
- * Generated code for small focused specs (test/fixtures/codegen), compared with the committed
- * snapshots in test/__snapshots__/codegen/<fixture>/ — which this project's tsc also
- * type-checks (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, and the
- * schemas.check.ts agreement proofs). Update after reviewing a change with:
- *   UPDATE_SNAPSHOTS=1 node --conditions=source --import tsx --test test/codegen-snapshots.test.ts
- * The schemas are also loaded and run here: forward compatibility is behaviour, not text.
+ * Generated code for small focused specs (test/fixtures/codegen): what its text must say, and
+ * how its schemas behave when run. The committed snapshots (test/__snapshots__/codegen, which
+ * this project's tsc type-checks with the schemas.check.ts agreement proofs) are refreshed by
+ * `npm run generate` and compared by codegen-staleness.test.ts.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,54 +12,22 @@ import { describe, test } from "node:test";
 import * as z from "zod/mini";
 import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";
 import { generateService } from "../codegen/generate.js";
-import { REPO_ROOT } from "../codegen/generate-all.js";
+import { SNAPSHOT_FIXTURES, SNAPSHOTS_DIR } from "../scripts/generate.js";
+import { REPO_ROOT } from "./support/repo.js";
 import type * as polymorphism from "./__snapshots__/codegen/polymorphism/index.js";
 
-const SNAPSHOTS = "test/__snapshots__/codegen";
-const UPDATE = process.env["UPDATE_SNAPSHOTS"] === "1";
-
-const FIXTURES: ReadonlyArray<readonly [name: string, spec: string]> = [
-  ["params", "test/fixtures/codegen/params.yaml"],
-  ["polymorphism", "test/fixtures/codegen/polymorphism.swagger.yaml"],
-  ["composition", "test/fixtures/codegen/composition.yaml"],
-  ["openapi31", "test/fixtures/codegen/openapi31.yaml"],
-  ["external", "test/fixtures/codegen/external/main.yaml"],
-  ["tags", "test/fixtures/codegen/tags.swagger.yaml"],
-];
+const SNAPSHOTS = SNAPSHOTS_DIR;
 
 const generated = new Map<string, Map<string, string>>();
 async function files(name: string): Promise<Map<string, string>> {
   let found = generated.get(name);
   if (!found) {
-    const spec = FIXTURES.find(([n]) => n === name)![1];
-    // With the check files: this project's tsc proves each snapshot's schemas agree with its types.
+    const spec = SNAPSHOT_FIXTURES.find(([n]) => n === name)![1];
     found = (await generateService(spec, { outDir: SNAPSHOTS, name, cwd: REPO_ROOT, checks: true })).files;
     generated.set(name, found);
   }
   return found;
 }
-
-describe("snapshots", () => {
-  for (const [name] of FIXTURES) {
-    test(name, async () => {
-      for (const [file, content] of await files(name)) {
-        const path = join(REPO_ROOT, SNAPSHOTS, name, file);
-        if (UPDATE) {
-          mkdirSync(join(REPO_ROOT, SNAPSHOTS, name), { recursive: true });
-          writeFileSync(path, content);
-          continue;
-        }
-        let expected: string;
-        try {
-          expected = readFileSync(path, "utf8");
-        } catch {
-          assert.fail(`no snapshot ${path}; review the output and run with UPDATE_SNAPSHOTS=1`);
-        }
-        assert.equal(content, expected, `${name}/${file} differs from its snapshot; review, then UPDATE_SNAPSHOTS=1`);
-      }
-    });
-  }
-});
 
 describe("generated operation code", () => {
   test("serialises parameters the spec's way", async () => {
@@ -81,7 +47,7 @@ describe("generated operation code", () => {
   });
 
   test("imports only oci-raw, zod/mini and its own files", async () => {
-    for (const [name] of FIXTURES) {
+    for (const [name] of SNAPSHOT_FIXTURES) {
       for (const [file, content] of await files(name)) {
         const specifiers = [...content.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
         for (const specifier of specifiers) {

@@ -22,8 +22,8 @@ import {
   issueCertificate,
   json,
   startEmulator,
-} from "./emulator/index.js";
-import type { ApiKey, Emulator } from "./emulator/index.js";
+} from "../emulator/index.js";
+import type { ApiKey, Emulator } from "../emulator/index.js";
 import * as vector from "./vectors/oci-request-signatures.js";
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, json, type ApiKey, type Emulator } from "./emulator/index.js";
+import { startEmulator, json, type ApiKey, type Emulator } from "../emulator/index.js";
 import { signedFetch } from "../runtime/http.js";
 import { errorFromResponse } from "../runtime/service-error.js";
 import { retryStrategy } from "../runtime/retry.js";
@@ -9,7 +9,7 @@ import { ApiKeySigner, SecurityTokenSigner, type RequestSigner } from "../runtim
 import type { SignableRequest } from "../runtime/signing.js";
 import { OciRawError, OciServiceError } from "../runtime/errors.js";
 import { envProxyTransport, proxyFromEnvironment, undiciTransport } from "../runtime/undici.js";
-import { startForwardProxy } from "./forward-proxy.js";
+import { startForwardProxy } from "./support/forward-proxy.js";
 
 let emulator: Emulator;
 let key: ApiKey;

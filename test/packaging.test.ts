@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { delimiter, join, relative, sep } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { PACKAGING_SPEC, USER_SCRIPT, USER_CJS_SCRIPT, USER_CTS_CHECK } from "./packaging/user-project.js";
-import { readmeBlocks } from "./readme-blocks.js";
+import { PACKAGING_SPEC, USER_SCRIPT, USER_CJS_SCRIPT, USER_CTS_CHECK } from "./support/user-project.js";
+import { readmeBlocks } from "./support/readme-blocks.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const repoPackage = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
@@ -92,6 +92,8 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
       );
       assert.ok(!/\.ts$/.test(path) || path.endsWith(".d.ts"), `TypeScript source shipped: ${path}`);
       assert.ok(!/\.test\./.test(path), `test file shipped: ${path}`);
+      // Only the product's folders: nothing from test/, scripts/ or bench/.
+      assert.ok(!path.startsWith("dist/") || /^dist\/(runtime|codegen|emulator|bin)\//.test(path), `not a shipped folder: ${path}`);
     }
     for (const needed of ["README.md", "LICENSE", "dist/bin/oci-raw.js", "dist/runtime/index.js", "dist/runtime/index.d.ts"]) {
       assert.ok(shipped.includes(needed), `${needed} missing from the tarball`);
@@ -201,7 +203,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     const [main, emulator, codegen, undici, zod] = stdout.trim().split("\n");
     const pkg = join(project, "node_modules/oci-raw");
     assert.equal(main, join(pkg, "dist/runtime/index.js"));
-    assert.equal(emulator, join(pkg, "dist/test/emulator/index.js"));
+    assert.equal(emulator, join(pkg, "dist/emulator/index.js"));
     assert.equal(codegen, join(pkg, "dist/codegen/index.js"));
     assert.equal(undici, join(pkg, "dist/runtime/undici.js"));
     assert.ok(zod);
@@ -231,7 +233,7 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
 const [service] = await generate({ specs: ["identity.yaml"], outDir: "gen-check" });
 console.log(JSON.stringify({ dir: service?.dir, operations: service?.operations }));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], project);
-    assert.deepEqual(JSON.parse(stdout.trim()), { dir: "gen-check/identity", operations: 3 });
+    assert.deepEqual(JSON.parse(stdout.trim()), { dir: "gen-check/identity", operations: 5 });
     const index = await readFile(join(project, "gen-check/identity/index.ts"), "utf8");
     assert.match(index, /export async function listUsers\(/);
     assert.ok(!(await readdir(join(project, "gen-check/identity"))).includes("schemas.check.ts"), "no check file without checks: true");

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { ApiKeySigner, ResponseValidationError, createClient, noRetry, type Client, type OciResponse } from "oci-raw";
-import { REPO_ROOT } from "../codegen/generate-all.js";
+import { REPO_ROOT } from "./support/repo.js";
 import { generateService, serviceNameOf, writeService } from "../codegen/generate.js";
 import { loadSpec } from "../codegen/load.js";
 import { buildModel, type OperationModel } from "../codegen/model.js";

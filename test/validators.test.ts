@@ -9,7 +9,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ResponseValidationError, validateResponse, type ResponseSchema } from "oci-raw";
-import { REPO_ROOT } from "../codegen/generate-all.js";
+import { REPO_ROOT } from "./support/repo.js";
 import * as composition from "./__snapshots__/codegen/composition/index.js";
 import { compareWithZod } from "./support/validator-agreement.js";
 

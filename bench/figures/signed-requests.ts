@@ -15,7 +15,7 @@ import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signa
 import { ensureGenerated } from "../lib/generated.js";
 import { generatedKey } from "../lib/keys.js";
 import { startLoopbackServer, type LoopbackServer } from "../lib/loopback-server.js";
-import { listUsers as exampleListUsers } from "../../examples/oci/identity/index.js";
+import { listUsers as exampleListUsers } from "../../generated/identity/index.js";
 import { ROOT, missingSpecMessage, oracleSpec } from "../lib/paths.js";
 import { fmt, row, type FigureOptions, type FigureOutcome, type Row } from "../lib/results.js";
 import { interleaveOps, ratios, summarize } from "../lib/stats.js";
@@ -127,13 +127,13 @@ export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promi
       // sends); the smoke run and machines without ../shared use the committed example client.
       const spec = smoke ? undefined : oracleSpec("identity.swagger.yaml");
       let listUsers: ListUsers = exampleListUsers;
-      let dir = join(ROOT, "examples", "oci", "identity");
+      let dir = join(ROOT, "generated", "identity");
       if (spec) {
         dir = await ensureGenerated(spec, "identity", "fig2", log);
         listUsers = ((await import(pathToFileURL(join(dir, "index.ts")).href)) as { listUsers: ListUsers }).listUsers;
         notes.push("Typed call: listUsers generated from Oracle's identity spec.");
       } else {
-        notes.push(`Typed call: listUsers of the committed example client (examples/oci/identity)${smoke ? "" : `; ${missingSpecMessage("identity.swagger.yaml")}`}.`);
+        notes.push(`Typed call: listUsers of the committed client (generated/identity)${smoke ? "" : `; ${missingSpecMessage("identity.swagger.yaml")}`}.`);
       }
       const identity = { listUsers };
       const usersServer = await startLoopbackServer({ body: usersBody(100) });

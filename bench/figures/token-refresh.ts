@@ -7,7 +7,7 @@
 import { InstancePrincipalsSigner, signedFetch } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
 import { undiciTransport } from "oci-raw/undici";
-import { mountInstancePrincipals } from "../../test/emulator/imds.js";
+import { mountInstancePrincipals } from "oci-raw/emulator";
 import { fmt, row, type FigureOptions, type FigureOutcome } from "../lib/results.js";
 import { interleave, percentile, ratios, summarize } from "../lib/stats.js";
 

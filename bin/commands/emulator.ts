@@ -1,5 +1,5 @@
 /**
- * `oci-raw emulator`: run the loopback OCI emulator (test/emulator) for manual tries and
+ * `oci-raw emulator`: run the loopback OCI emulator (emulator/) for manual tries and
  * demos. Prints its URL and a ready-made config file, runs until Ctrl-C (SIGINT/SIGTERM).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -60,7 +60,7 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo): Promi
     const host = flags.values["host"] ?? "127.0.0.1";
     if (!["127.0.0.1", "::1", "localhost"].includes(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), got ${host}.`);
 
-    const { startEmulator } = await import("../../test/emulator/index.js");
+    const { startEmulator } = await import("../../emulator/index.js");
     const emulator = await startEmulator({ port, host, https: flags.switches.has("https") });
     const dir = flags.values["config-dir"] ?? (created = mkdtempSync(join(tmpdir(), "oci-raw-emulator-")));
     const configFile = await emulator.writeConfigFile(dir);

@@ -7,8 +7,8 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiKeySigner, OciServiceError, createClient, paginate, signedFetch } from "oci-raw";
-import { generateAll } from "../codegen/generate-all.js";
 import { summaryLine, writeService } from "../codegen/generate.js";
+import { generateClients } from "./generate.js";
 import { EMULATOR_COMPARTMENT_ID, EMULATOR_NAMESPACE, startEmulator } from "oci-raw/emulator";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,7 +19,7 @@ const step = (s: string) => say(`\n== ${s}`);
 async function main(): Promise<void> {
   step("1. Generate typed clients from specs/");
   // The same generation as `npm run generate`: committed output stays byte-identical.
-  for (const service of await generateAll(root)) {
+  for (const service of await generateClients(root)) {
     writeService(service, root);
     say(`   ${summaryLine(service).trimEnd()}`);
   }

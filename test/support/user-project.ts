@@ -5,7 +5,7 @@
  */
 
 /** The spec the user project generates from (copied in as `identity.yaml`). */
-export const PACKAGING_SPEC = "examples/identity.yaml";
+export const PACKAGING_SPEC = "specs/identity.yaml";
 
 /** src/main.ts: a generated call, a raw signedFetch and a typed service error, against the emulator. */
 export const USER_SCRIPT = `import { mkdtemp, rm } from "node:fs/promises";
