@@ -5,7 +5,8 @@
 import type { KeyObject } from "node:crypto";
 import { loadPrivateKey } from "./keys.js";
 import {
-  SigningContext,
+  checkSigningKey,
+  signRequest,
   type SignableRequest,
   type SignatureHeaderLists,
   type SigningCredentials,
@@ -42,18 +43,21 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
 
 /** Signs every request with one fixed credentials value (API keys, a given security token). */
 class FixedCredentialsSigner implements RequestSigner {
-  readonly #context: SigningContext;
+  readonly #credentials: SigningCredentials;
+  readonly #lists: SignatureHeaderLists;
 
   protected constructor(keyId: string, privateKey: KeyObject, lists: SignatureHeaderLists) {
-    this.#context = new SigningContext(Object.freeze({ keyId, privateKey }), lists);
+    checkSigningKey(privateKey);
+    this.#credentials = Object.freeze({ keyId, privateKey });
+    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
   }
 
   async sign(request: SignableRequest): Promise<Record<string, string>> {
-    return this.#context.sign(request).headers;
+    return signRequest(request, this.#credentials, this.#lists).headers;
   }
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
-    return this.#context.sign(request);
+    return signRequest(request, this.#credentials, this.#lists);
   }
 }
 
@@ -110,8 +114,6 @@ export class SecurityTokenSigner extends FixedCredentialsSigner {
  */
 export class CredentialsSigner implements RequestSigner {
   readonly #lists: SignatureHeaderLists;
-  /** Precomputed signing parts for the credentials value last used; replaced with it. */
-  #context: SigningContext | undefined;
 
   constructor(
     private readonly source: {
@@ -128,10 +130,7 @@ export class CredentialsSigner implements RequestSigner {
   }
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
-    const credentials = await this.source.credentials();
-    let context = this.#context;
-    if (context?.credentials !== credentials) this.#context = context = new SigningContext(credentials, this.#lists);
-    return context.sign(request);
+    return signRequest(request, await this.source.credentials(), this.#lists);
   }
 
   async refresh(rejected?: { keyId: string }): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * OCI request signing (HTTP Signatures, draft-cavage, rsa-sha256) as pure functions:
- * request → headers to sign → signing string → authorization header.
+ * OCI request signing (HTTP Signatures, draft-cavage, rsa-sha256) as pure functions, in the
+ * order `signRequest` runs them: headers to sign → signing string → signature → authorization
+ * header.
  * No I/O here; keys arrive as parsed KeyObjects so the hot path is one hash and one RSA sign.
  */
 import * as nodeCrypto from "node:crypto";
@@ -47,12 +48,6 @@ const EMPTY_BODY = new Uint8Array(0);
 export function methodHasBody(method: string): boolean {
   const m = method.toUpperCase();
   return m === "POST" || m === "PUT" || m === "PATCH";
-}
-
-/** The body as the bytes that go on the wire (strings as UTF-8). */
-export function bodyBytes(body: string | Uint8Array | null | undefined): Uint8Array {
-  if (body == null) return EMPTY_BODY;
-  return typeof body === "string" ? Buffer.from(body, "utf8") : body;
 }
 
 /**
@@ -102,18 +97,22 @@ export function requestTarget(method: string, url: URL): string {
   return `${method.toLowerCase()} ${url.pathname}${url.search}`;
 }
 
-/** Fill in date/host/body headers; says which date header is signed and whether the body is. */
-function fillHeaders(
+/**
+ * Step 1 — the headers to send and the names to sign. Fills in what OCI needs (date, host, and
+ * for POST/PUT/PATCH content-type, content-length, x-content-sha256); headers the caller set are
+ * kept, as the Python SDK keeps them. A caller's `x-date` (browsers cannot set `date`) is signed
+ * in place of `date`.
+ */
+export function headersToSign(
   request: SignableRequest,
   url: URL,
-  now: () => string,
-): { headers: Record<string, string>; dateName: "date" | "x-date"; bodySigned: boolean } {
+  lists: SignatureHeaderLists = {},
+): { headers: Record<string, string>; signedNames: string[] } {
   const headers = lowerCaseHeaders(request.headers);
-  // A caller-set `date` or `x-date` is kept (browsers cannot set `date`; tests need fixed dates).
   let dateName: "date" | "x-date" = "date";
   if (headers["date"] === undefined) {
     if (headers["x-date"] !== undefined) dateName = "x-date";
-    else headers["date"] = now();
+    else headers["date"] = new Date().toUTCString();
   }
   headers["host"] = url.host;
 
@@ -130,32 +129,12 @@ function fillHeaders(
       headers["content-length"] = String(byteLength(body));
     }
   }
-  return { headers, dateName, bodySigned };
+  const signedNames = (lists.genericHeaders ?? DEFAULT_GENERIC_HEADERS).map((name) => (name === "date" ? dateName : name));
+  if (bodySigned) signedNames.push(...(lists.bodyHeaders ?? DEFAULT_BODY_HEADERS));
+  return { headers, signedNames };
 }
 
-function signedNamesFor(lists: SignatureHeaderLists, dateName: string, bodySigned: boolean): string[] {
-  const names = (lists.genericHeaders ?? DEFAULT_GENERIC_HEADERS).map((name) => (name === "date" ? dateName : name));
-  if (bodySigned) names.push(...(lists.bodyHeaders ?? DEFAULT_BODY_HEADERS));
-  return names;
-}
-
-const httpDate = (): string => new Date().toUTCString();
-
-/**
- * Fill in the headers OCI needs (date, host, and for POST/PUT/PATCH content-length,
- * content-type, x-content-sha256) and return them with the list of names to sign.
- * Headers the caller set are kept, as the Python SDK keeps them.
- */
-export function prepareHeaders(
-  request: SignableRequest,
-  url: URL,
-  lists: SignatureHeaderLists = {},
-): { headers: Record<string, string>; signedNames: string[] } {
-  const { headers, dateName, bodySigned } = fillHeaders(request, url, httpDate);
-  return { headers, signedNames: signedNamesFor(lists, dateName, bodySigned) };
-}
-
-/** The signing string: one `name: value` line per signed header, joined by `\n`. */
+/** Step 2 — the signing string: one `name: value` line per signed header, joined by `\n`. */
 export function signingString(
   method: string,
   url: URL,
@@ -175,7 +154,17 @@ export function signingString(
   return out;
 }
 
-/** The `authorization` header value for a signature over `signedNames`. */
+/**
+ * Step 3 — the signature: RSASSA-PKCS1-v1_5 with SHA-256 (`rsa-sha256`) over the signing string
+ * as UTF-8, base64.
+ * `crypto.sign`: a hand-made PKCS#1 padding through `privateEncrypt` measured no gain at the
+ * 2048 bits OCI users' keys have (DECISIONS.md 14; figure 1 still reports it).
+ */
+export function rsaSha256(privateKey: KeyObject, data: string): string {
+  return sign("sha256", Buffer.from(data, "utf8"), privateKey).toString("base64");
+}
+
+/** Step 4 — the `authorization` header value for a signature over `signedNames`. */
 export function authorizationHeader(keyId: string, signedNames: readonly string[], signature: string): string {
   return (
     `Signature version="1",headers="${signedNames.join(" ")}",keyId="${keyId}",` +
@@ -188,15 +177,6 @@ export function keyIdOfAuthorization(authorization: string | undefined): string 
   return authorization === undefined ? undefined : /keyId="([^"]*)"/.exec(authorization)?.[1];
 }
 
-/**
- * RSASSA-PKCS1-v1_5 with SHA-256 (`rsa-sha256`) over the signing string as UTF-8, base64.
- * `crypto.sign`: a hand-made PKCS#1 padding through `privateEncrypt` measured no gain at the
- * 2048 bits OCI users' keys have (DECISIONS.md 14; figure 1 still reports it).
- */
-export function rsaSha256(privateKey: KeyObject, data: string): string {
-  return sign("sha256", Buffer.from(data, "utf8"), privateKey).toString("base64");
-}
-
 export interface SignedRequestParts {
   /** Every header to send, names lower-case, `authorization` included. */
   headers: Record<string, string>;
@@ -206,65 +186,31 @@ export interface SignedRequestParts {
 }
 
 /**
- * Signing with one credentials value: what every signature repeats is computed once — the
- * signed-header lists with their `authorization` prefix, and the date string for the current
- * second — so a signature costs little more than its hash and RSA operation.
+ * Refuses a key OCI cannot sign with. Keys from loadPrivateKey are checked there; a KeyObject
+ * given directly is checked here, since OpenSSL's own error for, say, an EC key under PKCS#1
+ * padding says nothing useful.
  */
-export class SigningContext {
-  readonly credentials: SigningCredentials;
-  readonly #lists: SignatureHeaderLists;
-  readonly #variants = new Map<string, { readonly names: readonly string[]; readonly prefix: string }>();
-  #second = Number.NaN;
-  #date = "";
-
-  constructor(credentials: SigningCredentials, lists: SignatureHeaderLists = {}) {
-    // Keys from loadPrivateKey are checked there; a KeyObject given directly is checked here,
-    // since OpenSSL's own error for, say, an EC key under PKCS#1 padding says nothing useful.
-    const key = credentials.privateKey;
-    if (key?.type !== "private" || key.asymmetricKeyType !== "rsa") {
-      const what = key?.type === "private" ? `of type ${key.asymmetricKeyType ?? "unknown"}` : `not a private key (${key?.type ?? typeof key})`;
-      throw new KeyError(`The signing key is ${what}; OCI signs with RSA private keys (rsa-sha256).`, { code: "KEY_NOT_RSA" });
-    }
-    this.credentials = credentials;
-    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
-  }
-
-  readonly #now = (): string => {
-    const second = Math.floor(Date.now() / 1000);
-    if (second !== this.#second) {
-      this.#second = second;
-      this.#date = new Date(second * 1000).toUTCString();
-    }
-    return this.#date;
-  };
-
-  #variant(dateName: string, bodySigned: boolean): { readonly names: readonly string[]; readonly prefix: string } {
-    const key = `${dateName}${bodySigned ? "+body" : ""}`;
-    let variant = this.#variants.get(key);
-    if (!variant) {
-      const names = Object.freeze(signedNamesFor(this.#lists, dateName, bodySigned));
-      const prefix = authorizationHeader(this.credentials.keyId, names, "");
-      variant = { names, prefix: prefix.slice(0, -1) }; // up to `signature="`
-      this.#variants.set(key, variant);
-    }
-    return variant;
-  }
-
-  sign(request: SignableRequest): SignedRequestParts {
-    const url = typeof request.url === "string" ? new URL(request.url) : request.url;
-    const { headers, dateName, bodySigned } = fillHeaders(request, url, this.#now);
-    const { names, prefix } = this.#variant(dateName, bodySigned);
-    const toSign = signingString(request.method, url, headers, names);
-    headers["authorization"] = `${prefix}${rsaSha256(this.credentials.privateKey, toSign)}"`;
-    return { headers, signingString: toSign, signedNames: names };
+export function checkSigningKey(key: KeyObject): void {
+  if (key?.type !== "private" || key.asymmetricKeyType !== "rsa") {
+    const what = key?.type === "private" ? `of type ${key.asymmetricKeyType ?? "unknown"}` : `not a private key (${key?.type ?? typeof key})`;
+    throw new KeyError(`The signing key is ${what}; OCI signs with RSA private keys (rsa-sha256).`, { code: "KEY_NOT_RSA" });
   }
 }
 
-/** Sign one request: the complete, pure signing pipeline (for many requests, keep a SigningContext). */
-export function signRequestParts(
+/**
+ * Signs one request: the whole pipeline, each step one of the functions above — the per-step
+ * vectors test them, and every signer calls this. Returns the headers to send, `authorization`
+ * included.
+ */
+export function signRequest(
   request: SignableRequest,
   credentials: SigningCredentials,
   lists: SignatureHeaderLists = {},
 ): SignedRequestParts {
-  return new SigningContext(credentials, lists).sign(request);
+  const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+  const { headers, signedNames } = headersToSign(request, url, lists);
+  const toSign = signingString(request.method, url, headers, signedNames);
+  const signature = rsaSha256(credentials.privateKey, toSign);
+  headers["authorization"] = authorizationHeader(credentials.keyId, signedNames, signature);
+  return { headers, signingString: toSign, signedNames };
 }

@@ -3,7 +3,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ver
 import { describe, test } from "node:test";
 import { KeyError } from "../runtime/errors.js";
 import { ApiKeySigner, SecurityTokenSigner } from "../runtime/signers.js";
-import { prepareHeaders, rsaSha256, sha256, sha256WithHashObject, signRequestParts, signingString } from "../runtime/signing.js";
+import { authorizationHeader, headersToSign, rsaSha256, sha256, sha256WithHashObject, signingString, signRequest } from "../runtime/signing.js";
 import * as v from "./vectors/oci-request-signatures.js";
 
 const testKey = createPrivateKey(v.TEST_PRIVATE_KEY_PEM);
@@ -17,39 +17,57 @@ function parseAuthorization(header: string): Record<string, string> {
   return out;
 }
 
-describe("OCI's published test vector (Request Signatures page)", () => {
-  test("GET: signing string, headers list and signature match byte for byte", () => {
-    const signed = signRequestParts({ method: "GET", url: v.GET_URL, headers: { date: v.DATE } }, credentials);
+describe("OCI's published test vector (Request Signatures page), step by step", () => {
+  const getUrl = new URL(v.GET_URL);
+  const getSigningString = [
+    `date: ${v.DATE}`,
+    "(request-target): get /20160918/instances?availabilityDomain=Pjwf%3A%20PHX-AD-1" +
+      "&compartmentId=ocid1.compartment.oc1..aaaaaaaam3we6vgnherjq5q2idnccdflvjsnog7mlr6rtdb25gilchfeyjxa" +
+      "&displayName=TeamXInstances" +
+      "&volumeId=ocid1.volume.oc1.phx.abyhqljrgvttnlx73nmrwfaux7kcvzfs3s66izvxf2h4lgvyndsdsnoiwr5q",
+    "host: iaas.us-phoenix-1.oraclecloud.com",
+  ].join("\n");
+
+  test("1. headers to sign: GET signs date, (request-target), host; POST adds the body's length, type and hash", () => {
+    const get = headersToSign({ method: "GET", url: getUrl, headers: { date: v.DATE } }, getUrl);
+    assert.equal(get.signedNames.join(" "), v.GET_SIGNED_HEADERS);
+    assert.equal(get.headers["host"], "iaas.us-phoenix-1.oraclecloud.com");
+    const postUrl = new URL(v.POST_URL);
+    const post = headersToSign({ method: "POST", url: postUrl, headers: { date: v.DATE }, body: v.POST_BODY }, postUrl);
+    assert.equal(post.signedNames.join(" "), v.POST_SIGNED_HEADERS);
+    assert.equal(post.headers["x-content-sha256"], v.POST_CONTENT_SHA256);
+    assert.equal(post.headers["content-length"], v.POST_CONTENT_LENGTH);
+    assert.equal(post.headers["content-type"], "application/json");
+  });
+
+  test("2. signing string: byte for byte", () => {
+    const { headers, signedNames } = headersToSign({ method: "GET", url: getUrl, headers: { date: v.DATE } }, getUrl);
+    assert.equal(signingString("GET", getUrl, headers, signedNames), getSigningString);
+  });
+
+  test("3. signature: rsa-sha256 of the published signing string is the published signature", () => {
+    assert.equal(rsaSha256(testKey, getSigningString), v.GET_SIGNATURE);
+  });
+
+  test("4. authorization header: the published fields, in the published order", () => {
     assert.equal(
-      signed.signingString,
-      [
-        `date: ${v.DATE}`,
-        "(request-target): get /20160918/instances?availabilityDomain=Pjwf%3A%20PHX-AD-1" +
-          "&compartmentId=ocid1.compartment.oc1..aaaaaaaam3we6vgnherjq5q2idnccdflvjsnog7mlr6rtdb25gilchfeyjxa" +
-          "&displayName=TeamXInstances" +
-          "&volumeId=ocid1.volume.oc1.phx.abyhqljrgvttnlx73nmrwfaux7kcvzfs3s66izvxf2h4lgvyndsdsnoiwr5q",
-        "host: iaas.us-phoenix-1.oraclecloud.com",
-      ].join("\n"),
+      authorizationHeader(v.KEY_ID, v.GET_SIGNED_HEADERS.split(" "), v.GET_SIGNATURE),
+      `Signature version="1",headers="${v.GET_SIGNED_HEADERS}",keyId="${v.KEY_ID}",algorithm="rsa-sha256",signature="${v.GET_SIGNATURE}"`,
     );
-    const auth = parseAuthorization(signed.headers["authorization"]!);
-    assert.deepEqual(auth, {
+  });
+
+  test("signRequest runs the four steps: GET and POST signatures match byte for byte", () => {
+    const get = signRequest({ method: "GET", url: v.GET_URL, headers: { date: v.DATE } }, credentials);
+    assert.equal(get.signingString, getSigningString);
+    assert.deepEqual(parseAuthorization(get.headers["authorization"]!), {
       version: "1",
       headers: v.GET_SIGNED_HEADERS,
       keyId: v.KEY_ID,
       algorithm: "rsa-sha256",
       signature: v.GET_SIGNATURE,
     });
-  });
-
-  test("POST: body hash, content-length and signature match byte for byte", () => {
-    const signed = signRequestParts(
-      { method: "POST", url: v.POST_URL, headers: { date: v.DATE }, body: v.POST_BODY },
-      credentials,
-    );
-    assert.equal(signed.headers["x-content-sha256"], v.POST_CONTENT_SHA256);
-    assert.equal(signed.headers["content-length"], v.POST_CONTENT_LENGTH);
-    assert.equal(signed.headers["content-type"], "application/json");
-    const auth = parseAuthorization(signed.headers["authorization"]!);
+    const post = signRequest({ method: "POST", url: v.POST_URL, headers: { date: v.DATE }, body: v.POST_BODY }, credentials);
+    const auth = parseAuthorization(post.headers["authorization"]!);
     assert.equal(auth["headers"], v.POST_SIGNED_HEADERS);
     assert.equal(auth["signature"], v.POST_SIGNATURE);
   });
@@ -153,7 +171,7 @@ describe("rsa-sha256", () => {
 describe("edge cases that break other OCI signers", () => {
   const dateHeaders = { date: v.DATE };
   const target = (url: string, method = "GET") =>
-    signRequestParts({ method, url, headers: dateHeaders }, credentials).signingString.split("\n")[1];
+    signRequest({ method, url, headers: dateHeaders }, credentials).signingString.split("\n")[1];
 
   test("reserved and non-ASCII characters are signed as sent, percent-encoded exactly once", () => {
     assert.equal(target("https://h/n/ns/b/a+b@c(1)/o/x y?prefix=a b&q=é"), "(request-target): get /n/ns/b/a+b@c(1)/o/x%20y?prefix=a%20b&q=%C3%A9");
@@ -165,7 +183,7 @@ describe("edge cases that break other OCI signers", () => {
   });
 
   test("host: default ports dropped, others kept (equal to the Host header fetch sends)", () => {
-    const host = (url: string) => signRequestParts({ method: "GET", url, headers: dateHeaders }, credentials).headers["host"];
+    const host = (url: string) => signRequest({ method: "GET", url, headers: dateHeaders }, credentials).headers["host"];
     assert.equal(host("https://h.example.com:443/x"), "h.example.com");
     assert.equal(host("http://127.0.0.1:80/x"), "127.0.0.1");
     assert.equal(host("https://h.example.com:8443/x"), "h.example.com:8443");
@@ -174,7 +192,7 @@ describe("edge cases that break other OCI signers", () => {
 
   test("content-length and hash are over UTF-8 bytes, not characters", () => {
     const body = '{"name":"Zoë 日本"}';
-    const signed = signRequestParts({ method: "PUT", url: "https://h/x", headers: dateHeaders, body }, credentials);
+    const signed = signRequest({ method: "PUT", url: "https://h/x", headers: dateHeaders, body }, credentials);
     assert.equal(signed.headers["content-length"], String(Buffer.byteLength(body)));
     assert.notEqual(signed.headers["content-length"], String(body.length));
     assert.equal(signed.headers["x-content-sha256"], createHash("sha256").update(body, "utf8").digest("base64"));
@@ -184,7 +202,7 @@ describe("edge cases that break other OCI signers", () => {
     const emptyHash = createHash("sha256").update("").digest("base64");
     for (const method of ["POST", "PUT", "PATCH"]) {
       for (const body of [undefined, null, "", new Uint8Array(0)]) {
-        const { headers } = signRequestParts({ method, url: "https://h/x", headers: dateHeaders, body }, credentials);
+        const { headers } = signRequest({ method, url: "https://h/x", headers: dateHeaders, body }, credentials);
         assert.equal(headers["content-length"], "0");
         assert.equal(headers["x-content-sha256"], emptyHash);
       }
@@ -192,7 +210,7 @@ describe("edge cases that break other OCI signers", () => {
   });
 
   test("excludeBody signs only the generic headers and computes no hash", () => {
-    const signed = signRequestParts(
+    const signed = signRequest(
       { method: "PUT", url: "https://h/n/ns/b/b/o/o", headers: dateHeaders, body: new Uint8Array(5), excludeBody: true },
       credentials,
     );
@@ -202,19 +220,19 @@ describe("edge cases that break other OCI signers", () => {
   });
 
   test("a caller's x-date is signed instead of date, and no date is added", () => {
-    const signed = signRequestParts({ method: "GET", url: "https://h/x", headers: { "X-Date": v.DATE } }, credentials);
+    const signed = signRequest({ method: "GET", url: "https://h/x", headers: { "X-Date": v.DATE } }, credentials);
     assert.equal(signed.signedNames[0], "x-date");
     assert.equal(signed.headers["date"], undefined);
   });
 
   test("without a date, the current time is signed in RFC 7231 form", () => {
-    const { headers } = signRequestParts({ method: "GET", url: "https://h/x" }, credentials);
+    const { headers } = signRequest({ method: "GET", url: "https://h/x" }, credentials);
     assert.match(headers["date"]!, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     assert.ok(Math.abs(Date.parse(headers["date"]!) - Date.now()) < 5_000);
   });
 
   test("caller headers are kept (lower-cased) and Headers objects work", () => {
-    const { headers } = signRequestParts(
+    const { headers } = signRequest(
       { method: "GET", url: "https://h/x", headers: new Headers({ "Opc-Request-Id": "abc", date: v.DATE }) },
       credentials,
     );
@@ -222,7 +240,7 @@ describe("edge cases that break other OCI signers", () => {
   });
 
   test("custom header lists (Python's generic_headers/body_headers) are honoured", () => {
-    const signed = signRequestParts({ method: "POST", url: "https://h/x", headers: dateHeaders, body: "{}" }, credentials, {
+    const signed = signRequest({ method: "POST", url: "https://h/x", headers: dateHeaders, body: "{}" }, credentials, {
       genericHeaders: ["date", "(request-target)"],
     });
     assert.equal(signed.signedNames.join(" "), "date (request-target) content-length content-type x-content-sha256");
@@ -235,9 +253,9 @@ describe("edge cases that break other OCI signers", () => {
     );
   });
 
-  test("prepareHeaders does not touch the caller's object", () => {
+  test("headersToSign does not touch the caller's object", () => {
     const mine = { date: v.DATE };
-    prepareHeaders({ method: "POST", url: "https://h/x", headers: mine, body: "{}" }, new URL("https://h/x"));
+    headersToSign({ method: "POST", url: "https://h/x", headers: mine, body: "{}" }, new URL("https://h/x"));
     assert.deepEqual(mine, { date: v.DATE });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { AuthError } from "../errors.js";
 import { decideRetry, retryStrategy, sleep, type RetryStrategy } from "../retry.js";
-import { SigningContext, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
+import { signRequest, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
 import { describeNetworkError, transportFetch, type TransportOptions } from "../transport.js";
 
 export interface AuthHttpOptions extends TransportOptions {
@@ -88,11 +88,10 @@ export function signedRequestWithRetry(
   what: string,
   options: AuthHttpOptions,
 ): Promise<HttpAnswer> {
-  const context = new SigningContext(credentials, lists);
   return requestWithRetry(
     request.url,
     () => {
-      const init: RequestInit = { method: request.method, headers: wireHeaders(context.sign(request).headers) };
+      const init: RequestInit = { method: request.method, headers: wireHeaders(signRequest(request, credentials, lists).headers) };
       if (request.body !== undefined) init.body = request.body;
       return init;
     },
