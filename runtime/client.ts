@@ -40,6 +40,11 @@ export interface Client {
   readonly options: Readonly<ClientOptions>;
   /** Operations already warned about in "warn" mode (one warning each, per client). */
   readonly warnedOperations: Set<string>;
+  /**
+   * The base URL per service, worked out on the first call: the options are frozen, and a region
+   * outside the built-in table is looked up in ~/.oci/regions-config.json.
+   */
+  readonly baseUrls: WeakMap<ServiceInfo, string>;
 }
 
 export function createClient(options: ClientOptions): Client {
@@ -48,7 +53,7 @@ export function createClient(options: ClientOptions): Client {
   }
   // Lower-cased once, so they meet the request's own (lower-case) headers under one name.
   const headers = options.headers === undefined ? undefined : Object.freeze(lowerCaseHeaders(options.headers));
-  return { options: Object.freeze({ ...options, headers }), warnedOperations: new Set() };
+  return { options: Object.freeze({ ...options, headers }), warnedOperations: new Set(), baseUrls: new WeakMap() };
 }
 
 function defaultWarning(message: string): void {
@@ -129,17 +134,9 @@ function encodeBody(request: OperationRequest, headers: Record<string, string>):
   throw new TypeError(`${request.operationId}: a binary body must be a string, Uint8Array, ArrayBuffer or ReadableStream`);
 }
 
-/**
- * Each client's base URL per service, worked out on its first call: a client's options are
- * frozen, and a region outside the built-in table is looked up in ~/.oci/regions-config.json.
- */
-const baseUrls = new WeakMap<Client, WeakMap<ServiceInfo, string>>();
-
 function cachedBaseUrl(client: Client, request: OperationRequest): string {
-  let perService = baseUrls.get(client);
-  if (!perService) baseUrls.set(client, (perService = new WeakMap()));
-  let url = perService.get(request.service);
-  if (url === undefined) perService.set(request.service, (url = serviceBaseUrl(client, request)));
+  let url = client.baseUrls.get(request.service);
+  if (url === undefined) client.baseUrls.set(request.service, (url = serviceBaseUrl(client, request)));
   return url;
 }
 
