@@ -7,7 +7,7 @@
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import { typesImport, type TypesUsed } from "./emit-types.js";
-import { componentSchemas, isObject, type JsonObject } from "./load.js";
+import { componentSchemas, isObject, type JsonObject } from "./json.js";
 import { BODY_KEY, RESERVED_TOP_LEVEL, type OperationModel, type PagingModel, type ParamModel, type ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, docComment, docText, printFile, spaced } from "./print.js";

@@ -19,7 +19,7 @@
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import type { GenerateWarning } from "./errors.js";
 import { typesImport } from "./emit-types.js";
-import { componentSchemas, type JsonObject } from "./load.js";
+import { componentSchemas, type JsonObject } from "./json.js";
 import type { OperationModel, ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, printFile, spaced } from "./print.js";

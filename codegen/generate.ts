@@ -10,8 +10,10 @@ import { emitOperations, topLevelScope } from "./emit-operations.js";
 import { collectSchemas, emitSchemaChecks, responseType } from "./emit-schemas.js";
 import { emitTypes } from "./emit-types.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
-import { isObject, loadSpec } from "./load.js";
+import { isObject } from "./json.js";
+import { readSpec } from "./load.js";
 import { buildModel } from "./model.js";
+import { normalizeSpec } from "./normalize.js";
 import { generatorVersion } from "./version.js";
 
 export interface GenerateOptions {
@@ -102,7 +104,11 @@ export async function generateService(
   const dir = posix(relative(cwd, resolve(cwd, options.outDir, service))) || ".";
   const progress = options.onProgress ?? (() => {});
 
-  const loaded = await loadSpec(resolve(cwd, spec)).catch((error: unknown) => {
+  // Load, then normalize (Oracle's polymorphism and nulls; Swagger 2.0 → OpenAPI 3).
+  const loaded = await (async () => {
+    const read = readSpec(resolve(cwd, spec));
+    return { ...read, ...(await normalizeSpec(read.doc, read.format, read.file)) };
+  })().catch((error: unknown) => {
     // Name the spec as the user wrote it, not by its absolute path.
     if (error instanceof GenerateError && error.file !== specLabel) {
       throw new GenerateError(error.problem, {

@@ -4,7 +4,7 @@
  * unsigned bodies) decided. Pure: document in, model out.
  */
 import { GenerateError, pointerOf, type GenerateWarning } from "./errors.js";
-import { componentSchemas, isObject, resolvePointer, type Json, type JsonObject } from "./load.js";
+import { componentSchemas, isObject, resolvePointer, type Json, type JsonObject } from "./json.js";
 import { camelCase, deriveOperationId, NameScope, pascalCase } from "./names.js";
 import { simpleType } from "./simple-type.js";
 
