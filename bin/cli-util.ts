@@ -2,11 +2,9 @@
  * What every oci-raw command shares: flag parsing with "did you mean" suggestions, exit
  * codes, colour only on a TTY without NO_COLOR, and one clean line for expected errors.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { AuthError, ConfigError, KeyError, OciRawError, OciServiceError } from "../runtime/errors.js";
 import { closest } from "../runtime/suggest.js";
+import { packageVersion as readPackageVersion } from "../codegen/version.js";
 
 /** Exit codes (documented in `oci-raw --help`). */
 export const EXIT = Object.freeze({
@@ -152,17 +150,7 @@ export function reportError(error: unknown, io: CliIo, options: { debug?: boolea
   return EXIT.serviceError;
 }
 
-/** The package version, from the nearest package.json named oci-raw (works from sources and dist/). */
+/** The package version (codegen/version.ts reads it for the generator's headers too). */
 export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "oci-raw" && pkg.version) return pkg.version;
-    } catch {
-      // keep looking upwards
-    }
-    dir = dirname(dir);
-  }
-  return "unknown";
+  return readPackageVersion() ?? "unknown";
 }

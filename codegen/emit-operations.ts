@@ -6,13 +6,13 @@
  * stripping cannot map `./x.js` to `./x.ts` —; types.ts is imported for types only (erased).
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
+import { schemaStatements } from "./emit-schemas.js";
 import { typesImport, type TypesUsed } from "./emit-types.js";
-import { componentSchemas, isObject, type JsonObject } from "./load.js";
-import { BODY_KEY, RESERVED_TOP_LEVEL, type OperationModel, type PagingModel, type ParamModel, type ServiceModel } from "./model.js";
+import { validatorStatements } from "./emit-validators.js";
+import { BODY_KEY, type OperationModel, type PagingModel, type ParamModel, type SchemaModel, type ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
 import { constStatement, docComment, docText, printFile, spaced } from "./print.js";
-import { schemaStatements, type SchemaSet } from "./emit-schemas.js";
-import { validatorStatements } from "./emit-validators.js";
+import { responseType, topLevelNames } from "./schema-model.js";
 import { simpleType, type SimpleTypeContext } from "./simple-type.js";
 
 export interface ServiceDescription {
@@ -21,11 +21,9 @@ export interface ServiceDescription {
   /** Why there is no template: the service has per-resource endpoints, or none is known. */
   perResource: boolean;
   basePath: string;
-  title: string | undefined;
 }
 
 interface TypeContext extends SimpleTypeContext {
-  doc: JsonObject;
   /** Set when a type falls back to openapi-typescript's `operations[…]` (so it is imported). */
   uses: TypesUsed;
   /** Top-level names, for the aliases of types only openapi-typescript can spell. */
@@ -98,7 +96,7 @@ function describe(op: OperationModel): string[] {
   return [docText(text)];
 }
 
-function returnType(op: OperationModel, ctx: TypeContext, responseType: (op: OperationModel) => string): string {
+function returnType(op: OperationModel, ctx: TypeContext): string {
   if (op.response.kind === "none") return "undefined";
   if (op.response.kind === "binary") return "Response";
   const simple = simpleType(op.response.schema, { ...ctx, acceptDates: false });
@@ -118,8 +116,7 @@ function bodyType(op: OperationModel, ctx: TypeContext): string {
 function operationStatements(
   op: OperationModel,
   ctx: TypeContext,
-  responseSchemas: SchemaSet["responseSchemas"],
-  responseType: (op: OperationModel) => string,
+  responseSchemas: SchemaModel["responseSchemas"],
 ): Array<StatementStructures | WriterFunction> {
   ctx.aliases = [];
   const properties = op.params.map((param) => {
@@ -169,7 +166,7 @@ function operationStatements(
   if (op.paging) request.push(`paging: ${pagingLiteral(op.paging)}`);
 
   // A paginated operation's response type says so, and where its items are: `OciResponse<T, Paged<"items">>`.
-  const result = returnType(op, ctx, responseType) + (op.paging ? `, Paged${op.paging.items === undefined ? "" : `<${JSON.stringify(op.paging.items)}>`}` : "");
+  const result = returnType(op, ctx) + (op.paging ? `, Paged${op.paging.items === undefined ? "" : `<${JSON.stringify(op.paging.items)}>`}` : "");
   // The type argument is given, not inferred from the request and the return type: the same
   // checks, and tsc spends about 9% less time on a large client (measured on core-iaas).
   const body: WriterFunction = (writer) => {
@@ -204,36 +201,20 @@ function operationStatements(
   ];
 }
 
-/** The names index.ts defines or imports, before the schemas' and the aliases' are claimed. */
-export function topLevelScope(model: ServiceModel): NameScope {
-  return new NameScope([
-    ...RESERVED_TOP_LEVEL,
-    ...model.schemaNames.values(),
-    ...model.operations.flatMap((op) => [op.functionName, op.paramsTypeName]),
-  ]);
-}
-
-export function emitOperations(
-  model: ServiceModel,
-  doc: JsonObject,
-  service: ServiceDescription,
-  schemaSet: SchemaSet,
-  responseType: (op: OperationModel) => string,
-  header: string,
-  scope: NameScope,
-): string {
+/** index.ts, printed from the model alone. */
+export function emitOperations(model: ServiceModel, service: ServiceDescription, header: string): string {
+  const schemaSet = model.schemas;
   const ctx: TypeContext = {
-    doc,
     schemaNames: model.schemaNames,
     acceptDates: false,
     polymorphic: new Set(schemaSet.bases.keys()),
     uses: { operations: false, components: model.schemaNames.size > 0 },
-    scope,
+    // The aliases' names come after every name the model gave out.
+    scope: new NameScope([...topLevelNames(model), ...schemaSet.entries.flatMap((entry) => [entry.schema, entry.guard])]),
     aliases: [],
   };
-  const specSchemas = componentSchemas(doc);
 
-  const operationStructures = model.operations.flatMap((op) => operationStatements(op, ctx, schemaSet.responseSchemas, responseType));
+  const operationStructures = model.operations.flatMap((op) => operationStatements(op, ctx, schemaSet.responseSchemas));
   const schemas = schemaStatements(schemaSet);
   if (schemaSet.entries.some((entry) => entry.type.startsWith("operations["))) ctx.uses.operations = true;
   const usesBinary = model.operations.some((op) => op.body?.kind === "binary");
@@ -256,7 +237,7 @@ export function emitOperations(
       name: "service",
       type: "ServiceInfo",
       docs:
-        `${service.title ?? service.name}: where requests go.` +
+        `${model.title ?? service.name}: where requests go.` +
         (service.endpointTemplate
           ? ""
           : service.perResource
@@ -275,9 +256,7 @@ export function emitOperations(
     aliases.push(constLikeAlias("BinaryBody", "string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>", "A request body sent as is (not JSON)."));
   }
   for (const [name, identifier] of model.schemaNames) {
-    const schema = specSchemas[name];
-    const description = isObject(schema) && typeof schema["description"] === "string" ? schema["description"] : undefined;
-    aliases.push(constLikeAlias(identifier, `components["schemas"][${JSON.stringify(name)}]`, description));
+    aliases.push(constLikeAlias(identifier, `components["schemas"][${JSON.stringify(name)}]`, model.schemaDescriptions.get(name)));
   }
   if (aliases.length) statements.push(spaced(aliases.join("\n")));
   statements.push(...operationStructures);

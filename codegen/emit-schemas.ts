@@ -17,14 +17,12 @@
  * compile every schema that is not recursive.
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
-import type { GenerateWarning } from "./errors.js";
 import { typesImport } from "./emit-types.js";
-import { componentSchemas, type JsonObject } from "./load.js";
-import type { OperationModel, ServiceModel } from "./model.js";
-import { NameScope, pascalCase, propertyKey } from "./names.js";
+import type { SchemaEntry, SchemaModel, ServiceModel } from "./model.js";
+import { propertyKey } from "./names.js";
 import { constStatement, printFile, spaced } from "./print.js";
-import { discriminatedBases, type DiscriminatedBase } from "./polymorphism.js";
-import { refsOf, schemaNode, type SchemaNode } from "./schema-node.js";
+import { leadsBack } from "./schema-model.js";
+import type { SchemaNode } from "./schema-node.js";
 
 interface Printing {
   /** Component name → its schema's identifier. */
@@ -37,46 +35,6 @@ interface Printing {
   cycles: ReadonlyMap<string, number>;
   /** The component schema being written, if any. */
   current?: string | undefined;
-  /** Collects the refs written directly (not inside a getter), for cycle detection. */
-  direct?: Set<string> | undefined;
-}
-
-/** Whether a reference to `name` from the schema being written can lead back to it. */
-function leadsBack(p: Printing, name: string): boolean {
-  if (p.current === undefined) return false;
-  return name === p.current || (p.cycles.get(name) !== undefined && p.cycles.get(name) === p.cycles.get(p.current));
-}
-
-/** Strongly connected components (Tarjan): schemas in one group refer to each other round and round. */
-function cycleGroups(edges: ReadonlyMap<string, ReadonlySet<string>>): Map<string, number> {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const group = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  let groups = 0;
-  const visit = (v: string): void => {
-    index.set(v, index.size);
-    low.set(v, index.get(v)!);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) !== index.get(v)) return;
-    let w: string;
-    do {
-      w = stack.pop()!;
-      onStack.delete(w);
-      group.set(w, groups);
-    } while (w !== v);
-    groups++;
-  };
-  for (const v of edges.keys()) if (!index.has(v)) visit(v);
-  return group;
 }
 
 /** Indents every line but the first by two spaces (for text nested one level deeper). */
@@ -109,7 +67,6 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
     case "nullable":
       return `${zf(p, "nullable")}(${zodOf(node.inner, p, inGetter)})`;
     case "ref": {
-      if (!inGetter) p.direct?.add(node.name);
       const identifier = p.identifiers.get(node.name)!;
       return p.lazyRefs.has(node.name) && !inGetter ? `${zf(p, "lazy")}(() => ${identifier}())` : `${identifier}()`;
     }
@@ -125,7 +82,7 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
       const entries = node.properties.map(({ key, node: value, required }) => {
         // A property that can lead back to this schema is a getter, read once the schemas
         // exist; any other reference is a plain call.
-        const getter = [...refsOf(value)].some((name) => leadsBack(p, name));
+        const getter = leadsBack(value, p.current, p.cycles);
         let expression = zodOf(value, p, getter || inGetter);
         if (!required) expression = `${zf(p, "exactOptional")}(${expression})`;
         return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
@@ -134,157 +91,6 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
       return node.rest ? `${zf(p, "catchall")}(${zf(p, "object")}(${shape}), ${zodOf(node.rest, p, inGetter)})` : `${zf(p, "looseObject")}(${shape})`;
     }
   }
-}
-
-/** One schema to emit: a component, or the response of an operation that is not simply one. */
-export interface SchemaEntry {
-  /** The zod/mini schema's identifier (`UserSchema`). */
-  schema: string;
-  /** The validator's identifier (`isUser`). */
-  guard: string;
-  /** What it validates, for doc comments: `{@link User}`, `the response of {@link listUsers}`. */
-  what: string;
-  /** The component schema it is, if it is one. */
-  component?: string | undefined;
-  node: SchemaNode;
-  /** Its TypeScript type, in terms of types.ts. */
-  type: string;
-  /** The same type as index.ts names it (`User`), where it has a name. */
-  alias?: string | undefined;
-}
-
-/** The schemas a service's responses need, read once, for every printer. */
-export interface SchemaSet {
-  entries: SchemaEntry[];
-  /** Operation id → the entry its response uses. */
-  responseSchemas: Map<string, SchemaEntry>;
-  /** Component name → its schema's identifier. */
-  identifiers: ReadonlyMap<string, string>;
-  /** Component name → its validator's identifier. */
-  guards: ReadonlyMap<string, string>;
-  /** The polymorphic bases: a use of one is a choice of its subtypes, in types and in validation. */
-  bases: ReadonlyMap<string, DiscriminatedBase>;
-  /** Refs that must be lazy in zod (a direct cycle). */
-  lazyRefs: ReadonlySet<string>;
-  cycles: ReadonlyMap<string, number>;
-}
-
-function typeOfComponent(name: string): string {
-  return `components["schemas"][${JSON.stringify(name)}]`;
-}
-
-export function responseType(op: OperationModel): string {
-  const status = /^\d+$/.test(op.response.status) ? op.response.status : JSON.stringify(op.response.status);
-  return `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(op.response.mediaType)}]`;
-}
-
-/**
- * `<Name>Schema` and `is<Name>` for a schema named `<Name>`, claimed together in `scope` so
- * that one can be found from the other (`UserSchema` ↔ `isUser`; on a collision `User_Schema`
- * ↔ `isUser_`).
- */
-function claimPair(scope: NameScope, name: string): { schema: string; guard: string } {
-  for (let i = 1; ; i++) {
-    const base = i === 1 ? name : i === 2 ? `${name}_` : `${name}_${i - 1}`;
-    const schema = `${base}Schema`;
-    const guard = `is${base}`;
-    if (!scope.has(schema) && !scope.has(guard)) return { schema: scope.claim(schema), guard: scope.claim(guard) };
-  }
-}
-
-/**
- * The component schemas reachable from the operations' responses (in document order), plus a
- * schema of its own for each response that is not simply a named one; warnings are added to
- * the model's for what gets emitted, in that order.
- * `scope` holds the other top-level names of the service's module; the schemas' are claimed in it.
- */
-export function collectSchemas(model: ServiceModel, doc: JsonObject, scope: NameScope): SchemaSet {
-  const schemas = componentSchemas(doc);
-  const known = new Set(model.schemaNames.keys());
-  const bases = discriminatedBases(doc);
-  interface Component {
-    node: SchemaNode;
-    refs: Set<string>;
-    warnings: GenerateWarning[];
-  }
-  const read = new Map<string, Component>();
-  const component = (name: string): Component => {
-    let entry = read.get(name);
-    if (!entry) {
-      const warnings: GenerateWarning[] = [];
-      const node = schemaNode(schemas[name], known, warnings, ["components", "schemas", name], bases, schemas);
-      entry = { node, refs: refsOf(node), warnings };
-      read.set(name, entry);
-    }
-    return entry;
-  };
-  const responses = model.operations
-    .filter((op) => op.response.kind === "json")
-    .map((op) => {
-      const warnings: GenerateWarning[] = [];
-      return { op, node: schemaNode(op.response.schema, known, warnings, op.response.at, bases, schemas), warnings };
-    });
-
-  const seen = new Set<string>();
-  const queue = responses.flatMap((r) => [...refsOf(r.node)]);
-  while (queue.length) {
-    const name = queue.shift()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    queue.push(...component(name).refs);
-  }
-  const names = Object.keys(schemas).filter((name) => seen.has(name));
-
-  // Which schemas are recursive, and with which others: their properties need getters.
-  const cycles = cycleGroups(new Map(names.map((name) => [name, component(name).refs])));
-  const identifiers = new Map<string, string>();
-  const guards = new Map<string, string>();
-  for (const name of names) {
-    const pair = claimPair(scope, model.schemaNames.get(name)!);
-    identifiers.set(name, pair.schema);
-    guards.set(name, pair.guard);
-  }
-  // A ref written directly (not in a getter) that leads back to itself must be lazy.
-  const directEdges = new Map<string, Set<string>>();
-  for (const name of names) {
-    const direct = new Set<string>();
-    zodOf(component(name).node, { identifiers, lazyRefs: new Set(), cycles, current: name, direct });
-    directEdges.set(name, direct);
-  }
-  // A direct edge from → to closes a cycle exactly when both are in one group of the direct graph.
-  const directCycles = cycleGroups(directEdges);
-  const lazyRefs = new Set<string>();
-  for (const [from, targets] of directEdges) for (const to of targets) if (directCycles.get(to) === directCycles.get(from)) lazyRefs.add(to);
-
-  const entries: SchemaEntry[] = names.map((name) => {
-    const { node, warnings } = component(name);
-    model.warnings.push(...warnings);
-    return {
-      schema: identifiers.get(name)!,
-      guard: guards.get(name)!,
-      what: `{@link ${model.schemaNames.get(name)!}}`,
-      component: name,
-      node,
-      type: typeOfComponent(name),
-      alias: model.schemaNames.get(name)!,
-    };
-  });
-
-  // Responses that are not simply a named schema get a schema of their own.
-  const responseSchemas = new Map<string, SchemaEntry>();
-  const byComponent = new Map(entries.map((entry) => [entry.component, entry]));
-  for (const { op, node, warnings } of responses) {
-    // A nullable reference is a `nullable` node, so a `ref` node is the named schema itself.
-    if (node.kind === "ref") {
-      responseSchemas.set(op.operationId, byComponent.get(node.name)!);
-      continue;
-    }
-    model.warnings.push(...warnings);
-    const entry: SchemaEntry = { ...claimPair(scope, pascalCase(op.operationId) + "Response"), what: `the response of {@link ${op.functionName}}`, node, type: responseType(op) };
-    responseSchemas.set(op.operationId, entry);
-    entries.push(entry);
-  }
-  return { entries, responseSchemas, identifiers, guards, bases, lazyRefs, cycles };
 }
 
 /** The type-only import of types.ts that declarations of `entries` need, if any. */
@@ -296,7 +102,7 @@ function typesImportFor(entries: readonly SchemaEntry[]): StatementStructures[] 
 }
 
 /** The module-level statements that give index.ts its schemas, with what they need from zod/mini. */
-export function schemaStatements(set: SchemaSet): { statements: string[]; builders: Set<string> } {
+export function schemaStatements(set: SchemaModel): { statements: string[]; builders: Set<string> } {
   const builders = new Set<string>();
   const statements = set.entries.map((entry) => {
     const p: Printing = { identifiers: set.identifiers, builders, lazyRefs: set.lazyRefs, cycles: set.cycles, current: entry.component };
@@ -310,7 +116,9 @@ export function schemaStatements(set: SchemaSet): { statements: string[]; builde
   return { statements, builders };
 }
 
-export function emitSchemaChecks(set: SchemaSet, header: string): string {
+/** schemas.check.ts: the schemas typed by zod itself, each assigned to its declared type. */
+export function emitSchemaChecks(model: ServiceModel, header: string): string {
+  const set = model.schemas;
   const statements: Array<StatementStructures | WriterFunction> = [
     { kind: StructureKind.ImportDeclaration, namespaceImport: "z", moduleSpecifier: "zod/mini" },
     ...typesImportFor(set.entries),

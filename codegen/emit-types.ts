@@ -15,9 +15,8 @@ import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
 import ts from "typescript";
 import { GenerateError } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
-import { isObject, type JsonObject } from "./load.js";
+import { componentName, isObject, type JsonObject } from "./json.js";
 import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
-import { componentName } from "./schema-node.js";
 
 function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
   return ts.factory.createParenthesizedType(

@@ -13,7 +13,7 @@
  * (`noPropertyAccessFromIndexSignature`), values are `unknown` until checked, no helper is
  * written that the file does not use (`noUnusedLocals`).
  */
-import type { SchemaSet } from "./emit-schemas.js";
+import type { SchemaModel } from "./model.js";
 import { docComment } from "./print.js";
 import type { PropertyNode, SchemaNode } from "./schema-node.js";
 
@@ -222,7 +222,7 @@ function propertyCheck({ key, node, required }: PropertyNode, value: string, p: 
 }
 
 /** The module-level statements that give index.ts its validators: the helpers they use, then one guard per schema. */
-export function validatorStatements(set: SchemaSet): string[] {
+export function validatorStatements(set: SchemaModel): string[] {
   const p: Printing = { identifiers: set.guards, helpers: new Set(), depth: 0 };
   const guards = set.entries.map((entry) => {
     const { node } = entry;

@@ -5,7 +5,7 @@
  * (`{"Operations": {"CostCenter": "42"}}`). So such a node means "any value": `z.unknown()` in
  * the schemas and `unknown` in types.ts, the two kept in step (schemas.check.ts proves it).
  */
-import { isObject, type Json } from "./load.js";
+import { isObject, type Json } from "./json.js";
 
 const SAYS_WHAT_IS_INSIDE = ["additionalProperties", "patternProperties", "allOf", "oneOf", "anyOf", "enum", "const", "items", "discriminator"];
 

@@ -1,45 +1,37 @@
 /**
  * Reading specs: YAML or JSON, OpenAPI 3.0 / 3.1 or Swagger 2.0, with cross-file `$ref`s
- * pulled into the one document. Swagger 2.0 is converted to OpenAPI 3 (after rewriting
- * Oracle-style polymorphism, which the converter would otherwise mangle).
+ * pulled into the one document and every local `$ref` checked (`readSpec`). normalize.ts then
+ * makes it the OpenAPI 3 the model reads; `loadSpec` does both.
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import YAML from "yaml";
 import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
+import { isObject, resolvePointer, walkObjects, type Json, type JsonObject, type SpecFormat } from "./json.js";
 import { pascalCase } from "./names.js";
-import { applyDiscriminatorMappings, rewriteOraclePolymorphism } from "./polymorphism.js";
+import { normalizeSpec } from "./normalize.js";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+// Kept here for the callers that read specs through the loader.
+export { componentSchemas, isObject, resolvePointer, walkObjects, type Json, type JsonObject, type SpecFormat } from "./json.js";
 
-export type SpecFormat = "swagger-2.0" | "openapi-3.0" | "openapi-3.1";
-
-export interface LoadedSpec {
+/** A spec as read: one document, bundled and checked, in its own format. */
+export interface ReadSpec {
   /** The file as given. */
   file: string;
-  /** The OpenAPI 3 document (converted from Swagger 2.0 when needed). */
+  /** The document as read: Swagger 2.0 until normalized. */
   doc: JsonObject;
   format: SpecFormat;
   /** Swagger's `host` or the first server's host, when the spec has one. */
   host: string | undefined;
   /** Swagger's `basePath` or the first server's path, without a trailing slash ("" for `/`). */
   basePath: string;
+}
+
+/** A spec read and normalized. */
+export interface LoadedSpec extends ReadSpec {
+  /** The OpenAPI 3 document (converted from Swagger 2.0 when needed). */
+  doc: JsonObject;
   warnings: GenerateWarning[];
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * An OpenAPI 3 document's `components.schemas`, or an empty object when it has none. Read
- * only: the empty object belongs to no document (`schemaContainer` creates the real one).
- * It lives here, beside `isObject`, because the loader's polymorphism pass needs it too.
- */
-export function componentSchemas(doc: JsonObject): JsonObject {
-  const components = doc["components"];
-  return isObject(components) && isObject(components["schemas"]) ? components["schemas"] : {};
 }
 
 /** Reads and parses one file into plain JSON values. */
@@ -83,45 +75,7 @@ export function formatOf(doc: Json, file: string): SpecFormat {
   throw new GenerateError("neither `openapi` nor `swagger` is set; is this an OpenAPI spec?", { file });
 }
 
-/** The value at a JSON pointer, or undefined. */
-export function resolvePointer(doc: Json, pointer: string): Json | undefined {
-  let node: Json | undefined = doc;
-  for (const segment of segmentsOf(pointer)) {
-    if (Array.isArray(node)) node = node[Number(segment)];
-    else if (isObject(node)) node = Object.prototype.hasOwnProperty.call(node, segment) ? node[segment] : undefined;
-    else return undefined;
-  }
-  return node;
-}
 
-/** Visits every object in the document once (YAML aliases share objects); `path()` builds its location on demand. */
-export function walkObjects(root: Json, visit: (node: JsonObject, path: () => string[]) => void): void {
-  interface Frame {
-    node: Json;
-    parent: Frame | undefined;
-    key: string;
-  }
-  const pathOf = (frame: Frame): string[] => {
-    const segments: string[] = [];
-    for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.key);
-    return segments.reverse();
-  };
-  const seen = new Set<object>();
-  const stack: Frame[] = [{ node: root, parent: undefined, key: "" }];
-  while (stack.length) {
-    const frame = stack.pop()!;
-    const node = frame.node;
-    if (typeof node !== "object" || node === null || seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i]!, parent: frame, key: String(i) });
-    } else {
-      visit(node, () => pathOf(frame));
-      const keys = Object.keys(node);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ node: node[keys[i]!]!, parent: frame, key: keys[i]! });
-    }
-  }
-}
 
 /**
  * Pulls `$ref`s to other files into the document: schemas become named schemas of the root
@@ -234,73 +188,33 @@ export function checkLocalRefs(doc: JsonObject, file: string): void {
   });
 }
 
-/** Oracle writes `properties: null` in some subtypes (core, database): treat as no properties. */
-function dropNullProperties(doc: JsonObject, warnings: GenerateWarning[]): void {
-  walkObjects(doc, (node, path) => {
-    if (node["properties"] === null && Object.prototype.hasOwnProperty.call(node, "properties")) {
-      const where = path();
-      if (where.at(-1) === "properties") return; // a property named "properties"
-      delete node["properties"];
-      warnings.push({ pointer: pointerOf([...where, "properties"]), message: "`properties: null` read as no properties" });
-    }
-  });
-}
-
 function basePathOf(path: string | undefined): string {
   if (!path) return "";
   return path.replace(/\/+$/, "");
 }
 
-/** Loads, bundles, checks and (for Swagger 2.0) converts a spec. */
-export async function loadSpec(file: string): Promise<LoadedSpec> {
+/** Reads, bundles and checks a spec; normalize it (normalize.ts) before modelling. */
+export function readSpec(file: string): ReadSpec {
   const raw = parseFile(file);
   const format = formatOf(raw, file);
   const doc = raw as JsonObject;
-  const warnings: GenerateWarning[] = [];
   bundleExternalRefs(doc, file, format);
-  dropNullProperties(doc, warnings);
   checkLocalRefs(doc, file);
   if (!isObject(doc["paths"]) && format !== "openapi-3.1") {
     throw new GenerateError("the spec has no `paths` object.", { file, pointer: "/paths" });
   }
-  const mappings = rewriteOraclePolymorphism(doc, format, warnings);
-
-  if (format !== "swagger-2.0") {
-    applyDiscriminatorMappings(doc, mappings);
-    const servers = doc["servers"];
-    const url = Array.isArray(servers) && isObject(servers[0]) && typeof servers[0]["url"] === "string" ? servers[0]["url"] : undefined;
-    const parsed = url === undefined ? undefined : /^(?:[a-z]+:\/\/([^/]*))?(\/.*)?$/i.exec(url);
-    return { file, doc, format, host: parsed?.[1] || undefined, basePath: basePathOf(parsed?.[2]), warnings };
+  if (format === "swagger-2.0") {
+    const host = typeof doc["host"] === "string" ? doc["host"] : undefined;
+    return { file, doc, format, host, basePath: basePathOf(typeof doc["basePath"] === "string" ? doc["basePath"] : undefined) };
   }
-
-  const host = typeof doc["host"] === "string" ? doc["host"] : undefined;
-  const basePath = basePathOf(typeof doc["basePath"] === "string" ? doc["basePath"] : undefined);
-  const converted = await convertSwagger(doc, file);
-  applyDiscriminatorMappings(converted, mappings);
-  return { file, doc: converted, format, host, basePath, warnings };
+  const servers = doc["servers"];
+  const url = Array.isArray(servers) && isObject(servers[0]) && typeof servers[0]["url"] === "string" ? servers[0]["url"] : undefined;
+  const parsed = url === undefined ? undefined : /^(?:[a-z]+:\/\/([^/]*))?(\/.*)?$/i.exec(url);
+  return { file, doc, format, host: parsed?.[1] || undefined, basePath: basePathOf(parsed?.[2]) };
 }
 
-async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject> {
-  const { default: swagger2openapi } = await import("swagger2openapi");
-  try {
-    const result = await swagger2openapi.convertObj(doc, {
-      patch: true,
-      warnOnly: true,
-      // YAML aliases make shared objects; the converter must accept them.
-      anchors: true,
-      resolveInternal: false,
-      // Without `text` the converter re-serialises the whole spec to YAML (seconds on core-iaas)
-      // only to keep it beside the result; we never read it.
-      text: "-",
-    });
-    return result.openapi as JsonObject;
-  } catch (cause) {
-    // The converter's error carries the whole document in `options`; keep only its message.
-    const message = String((cause as Error).message ?? cause);
-    const at = /at (#\/\S*)/.exec(message)?.[1];
-    throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${message}`, {
-      file,
-      ...(at ? { pointer: at.slice(1) } : {}),
-    });
-  }
+/** `readSpec` then `normalizeSpec`: the OpenAPI 3 document the model reads. */
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  const read = readSpec(file);
+  return { ...read, ...(await normalizeSpec(read.doc, read.format, file)) };
 }

@@ -10,7 +10,7 @@
  * later gets `discriminator: { propertyName, mapping: { VALUE: Subtype } }`.
  */
 import { pointerOf, type GenerateWarning } from "./errors.js";
-import { componentSchemas, isObject, type JsonObject, type SpecFormat } from "./load.js";
+import { componentName, componentRef, componentSchemas, isObject, type Json, type JsonObject, type SpecFormat } from "./json.js";
 
 /** base schema name → (discriminator value → subtype schema name) */
 export type DiscriminatorMappings = Map<string, { propertyName: string; mapping: Map<string, string> }>;
@@ -111,7 +111,7 @@ export function applyDiscriminatorMappings(doc: JsonObject, mappings: Discrimina
     if (!isObject(base)) continue;
     const existing = isObject(base["discriminator"]) && isObject(base["discriminator"]["mapping"]) ? base["discriminator"]["mapping"] : {};
     const merged: JsonObject = { ...existing };
-    for (const [value, subtype] of mapping) merged[value] ??= "#/components/schemas/" + subtype.replace(/~/g, "~0").replace(/\//g, "~1");
+    for (const [value, subtype] of mapping) merged[value] ??= componentRef(subtype);
     base["discriminator"] = { propertyName, mapping: merged };
   }
 }
@@ -130,11 +130,9 @@ export interface DiscriminatedBase {
   readonly subtypeOnly: readonly string[];
 }
 
-const COMPONENTS = "#/components/schemas/";
-
-function refTarget(member: unknown): string | undefined {
-  const ref = isObject(member) ? member["$ref"] : undefined;
-  return typeof ref === "string" && ref.startsWith(COMPONENTS) ? decodeURIComponent(ref.slice(COMPONENTS.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
+/** The component an `allOf` member refers to, if it is a reference. */
+function referenced(member: Json): string | undefined {
+  return isObject(member) && typeof member["$ref"] === "string" ? componentName(member["$ref"]) : undefined;
 }
 
 /**
@@ -150,7 +148,7 @@ export function discriminatedBases(doc: JsonObject): Map<string, DiscriminatedBa
   const parents = new Map<string, string[]>();
   for (const [name, schema] of Object.entries(schemas)) {
     const allOf = isObject(schema) && Array.isArray(schema["allOf"]) ? schema["allOf"] : [];
-    parents.set(name, allOf.flatMap((member) => refTarget(member) ?? []));
+    parents.set(name, allOf.flatMap((member) => referenced(member) ?? []));
   }
   const extendsBase = (name: string, base: string, depth = 0): boolean =>
     depth < 20 && (parents.get(name) ?? []).some((parent) => parent === base || extendsBase(parent, base, depth + 1));
@@ -163,7 +161,7 @@ export function discriminatedBases(doc: JsonObject): Map<string, DiscriminatedBa
     };
     own(schema);
     for (const member of Array.isArray(schema["allOf"]) ? schema["allOf"] : []) {
-      const target = refTarget(member);
+      const target = referenced(member);
       if (target !== undefined) propertiesOf(target, stop, into, depth + 1);
       else if (isObject(member)) own(member);
     }
@@ -178,7 +176,7 @@ export function discriminatedBases(doc: JsonObject): Map<string, DiscriminatedBa
     const subtypes = new Map<string, string>();
     if (mapping) {
       for (const [value, ref] of Object.entries(mapping)) {
-        const target = typeof ref === "string" ? (refTarget({ $ref: ref }) ?? (ref in schemas ? ref : undefined)) : undefined;
+        const target = typeof ref === "string" ? (componentName(ref) ?? (ref in schemas ? ref : undefined)) : undefined;
         if (target !== undefined && target !== name && target in schemas) subtypes.set(value, target);
       }
     } else {

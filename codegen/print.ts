@@ -1,13 +1,13 @@
 /**
- * Printing generated files from ts-morph structures (never by gluing whole files together):
- * one in-memory project, no formatting pass.
+ * Printing generated files from ts-morph structures (never by gluing whole files together),
+ * through ts-morph's public API only: a project of its own per file printed, in memory, no
+ * formatting pass, so no state outlives a call.
  */
 import { IndentationText, NewLineKind, Project, QuoteKind, type OptionalKind, type SourceFileStructure, type WriterFunction } from "ts-morph";
 
-let project: Project | undefined;
-
-function sharedProject(): Project {
-  project ??= new Project({
+/** The text of a file built from `structure`, ending in a newline. */
+export function printFile(name: string, structure: OptionalKind<SourceFileStructure>): string {
+  const project = new Project({
     useInMemoryFileSystem: true,
     skipLoadingLibFiles: true,
     manipulationSettings: {
@@ -17,42 +17,8 @@ function sharedProject(): Project {
       useTrailingCommas: true,
     },
   });
-  return project;
-}
-
-/** ts-morph's own structure printer, reached without creating (and re-parsing) a source file. */
-interface StructurePrinting {
-  _context?: {
-    createWriter(): { toString(): string };
-    structurePrinterFactory?: {
-      forSourceFile(options: { isAmbient: boolean }): { printText(writer: unknown, structure: unknown): void };
-    };
-  };
-}
-
-/**
- * The text of a file built from `structure`. ts-morph's `createSourceFile` prints the
- * structure and then parses the result into a syntax tree we never use — a second or more on
- * core-iaas — so when ts-morph's printer is reachable we print only; otherwise (another
- * ts-morph version) the public route gives the same text.
- */
-export function printFile(name: string, structure: OptionalKind<SourceFileStructure>): string {
-  const context = (sharedProject() as unknown as StructurePrinting)._context;
-  let text: string;
-  if (context?.structurePrinterFactory && typeof context.createWriter === "function") {
-    const writer = context.createWriter();
-    context.structurePrinterFactory.forSourceFile({ isAmbient: false }).printText(writer, structure);
-    text = writer.toString();
-  } else text = printFileParsed(name, structure);
+  const text = project.createSourceFile(`/${name}`, structure).getFullText();
   return text.endsWith("\n") ? text : text + "\n";
-}
-
-/** The public route: create the source file (printed, then parsed) and take its text. */
-export function printFileParsed(name: string, structure: OptionalKind<SourceFileStructure>): string {
-  const file = sharedProject().createSourceFile(`/${name}`, structure, { overwrite: true });
-  const text = file.getFullText();
-  file.forget();
-  return text;
 }
 
 /** A JSDoc body that cannot end the comment early. */

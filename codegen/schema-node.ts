@@ -12,7 +12,7 @@
  */
 import { pointerOf, type GenerateWarning } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
-import { isObject, type Json, type JsonObject } from "./load.js";
+import { componentName, isObject, type Json, type JsonObject } from "./json.js";
 import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
 
 export type SchemaNode =
@@ -35,12 +35,6 @@ export interface PropertyNode {
   readonly key: string;
   readonly node: SchemaNode;
   readonly required: boolean;
-}
-
-const COMPONENT_PREFIX = "#/components/schemas/";
-
-export function componentName(ref: string): string | undefined {
-  return ref.startsWith(COMPONENT_PREFIX) ? decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
 }
 
 const UNKNOWN: SchemaNode = { kind: "unknown" };

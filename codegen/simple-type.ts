@@ -4,8 +4,7 @@
  * `operations[…]` paths. Its own module because two places ask: the emitter prints these
  * types, and the model (model.ts) sends a parameter that has none as JSON text.
  */
-import { isObject, type Json, type JsonObject } from "./load.js";
-import { componentName } from "./schema-node.js";
+import { componentName, isObject, type Json, type JsonObject } from "./json.js";
 
 export interface SimpleTypeContext {
   /** Component schema name → identifier used for it in generated code. */

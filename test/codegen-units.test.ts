@@ -12,9 +12,12 @@ import { chooseEndpoint, templateFromHost } from "../codegen/endpoints.js";
 import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "../codegen/errors.js";
 import { generateService } from "../codegen/generate.js";
 import { loadSpec, type JsonObject } from "../codegen/load.js";
-import { BODY_KEY, buildModel, type OperationModel } from "../codegen/model.js";
+import { emitOperations } from "../codegen/emit-operations.js";
+import { emitSchemaChecks } from "../codegen/emit-schemas.js";
+import { BODY_KEY, buildModel, type OperationModel, type SchemaEntry, type ServiceModel } from "../codegen/model.js";
+import type { SchemaNode } from "../codegen/schema-node.js";
 import { camelCase, deriveOperationId, NameScope, pascalCase, safeIdentifier } from "../codegen/names.js";
-import { constStatement, printFile, printFileParsed, spaced } from "../codegen/print.js";
+import { constStatement, printFile, spaced } from "../codegen/print.js";
 import { StructureKind, type OptionalKind, type SourceFileStructure } from "ts-morph";
 import { applyDiscriminatorMappings, DISCRIMINATOR_VALUE, rewriteOraclePolymorphism } from "../codegen/polymorphism.js";
 
@@ -383,15 +386,20 @@ describe("input formats", () => {
     }
   });
 
-  test("printing structures without a parse gives what ts-morph's public route gives", async () => {
+  test("printFile prints structures and statement text, each call on its own", async () => {
     const structure: OptionalKind<SourceFileStructure> = {
+      leadingTrivia: "// header\n",
       statements: [
         { kind: StructureKind.Interface, name: "P", isExported: true, properties: [{ name: "a", type: "string", hasQuestionToken: true }] },
         spaced(constStatement({ name: "x", docs: "Two\nlines", initializer: "{\n  a: 1,\n}" })),
         { kind: StructureKind.Function, name: "f", isAsync: true, parameters: [{ name: "p", type: "P" }], statements: ["return p;"] },
       ],
     };
-    assert.equal(printFile("a.ts", structure), printFileParsed("a.ts", structure));
+    const expected =
+      "// header\n\nexport interface P {\n  a?: string;\n}\n\n/**\n * Two\n * lines\n */\nexport const x = {\n  a: 1,\n};\n\nasync function f(p: P) {\n  return p;\n}\n";
+    assert.equal(printFile("a.ts", structure), expected);
+    // The same name again: nothing is left over from the first call.
+    assert.equal(printFile("a.ts", structure), expected);
   });
 });
 
@@ -483,5 +491,81 @@ paths:
     );
     assert.match(error.message, /cannot load the \$ref target gone\.yaml/);
     assert.equal(error.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema");
+  });
+});
+
+describe("printing from a model built by hand", () => {
+  // No spec: the printers read only the model, so a model written out here is enough.
+  const thingNode: SchemaNode = {
+    kind: "object",
+    properties: [
+      { key: "id", node: { kind: "string" }, required: true },
+      { key: "parent", node: { kind: "ref", name: "Thing" }, required: false },
+    ],
+  };
+  const thing: SchemaEntry = { schema: "ThingSchema", guard: "isThing", what: "{@link Thing}", component: "Thing", node: thingNode, type: `components["schemas"]["Thing"]`, alias: "Thing" };
+  const getThing: OperationModel = {
+    operationId: "GetThing",
+    functionName: "getThing",
+    paramsTypeName: "GetThingParams",
+    method: "GET",
+    path: "/things/{thingId}",
+    pointer: "/paths/~1things~1{thingId}/get",
+    summary: "Gets a thing",
+    description: undefined,
+    deprecated: false,
+    params: [{ name: "thingId", key: "thingId", in: "path", required: true, description: "The thing.", deprecated: false, schema: { type: "string" }, serialisation: "value", pointer: "" }],
+    body: undefined,
+    response: { kind: "json", status: "200", mediaType: "application/json", schema: { $ref: "#/components/schemas/Thing" }, at: [] },
+    paging: undefined,
+    notPaginated: undefined,
+    retryByDefault: true,
+    excludeBodyFromSignature: false,
+    acceptsRetryToken: false,
+  };
+  const model: ServiceModel = {
+    operations: [getThing],
+    schemaNames: new Map([["Thing", "Thing"]]),
+    warnings: [],
+    title: "Things",
+    schemaDescriptions: new Map([["Thing", "A thing, maybe in another."]]),
+    schemas: {
+      entries: [thing],
+      responseSchemas: new Map([["GetThing", thing]]),
+      identifiers: new Map([["Thing", "ThingSchema"]]),
+      guards: new Map([["Thing", "isThing"]]),
+      bases: new Map(),
+      lazyRefs: new Set(),
+      cycles: new Map([["Thing", 0]]),
+      warnings: [],
+    },
+  };
+
+  test("index.ts: the operation, its request, the alias with its description, the schema and its guard", () => {
+    const index = emitOperations(model, { name: "things", endpointTemplate: "https://things.{region}.{domain}", perResource: false, basePath: "/v1" }, "// header\n");
+    assert.ok(index.startsWith("// header\nimport { invoke, lazySchema, type CallOptions,"), index.slice(0, 200));
+    assert.match(index, /\/\*\* Things: where requests go\. \*\/\nexport const service: ServiceInfo = \{\n {2}name: "things",\n {2}endpointTemplate: "https:\/\/things\.\{region\}\.\{domain\}",\n {2}basePath: "\/v1",\n\};/);
+    assert.match(index, /\/\*\* A thing, maybe in another\. \*\/\nexport type Thing = components\["schemas"\]\["Thing"\];/);
+    assert.match(index, /export async function getThing\(client: Client, params: GetThingParams, options\?: CallOptions\): Promise<OciResponse<Thing>> \{/);
+    assert.match(index, /pathParams: \{\n\s+thingId: params\.thingId,\n\s+\}/);
+    assert.match(index, /schema: ThingSchema,\n\s+isValid: isThing,\n\s+retryByDefault: true,/);
+    // The model says Thing is in a cycle with itself: its `parent` is read through a getter.
+    assert.match(index, /export const ThingSchema: \(\) => ResponseSchema<Thing> = \/\* @__PURE__ \*\/ lazySchema\(\(\) => z\.looseObject\(\{\n {2}id: z\.string\(\),\n {2}get parent\(\) \{\n {4}return z\.exactOptional\(ThingSchema\(\)\);\n {2}\},\n\}\)\);/);
+    assert.match(index, /export function isThing\(value: unknown\): value is Thing \{/);
+    assert.doesNotMatch(index, /prefixHeaders|Paged/);
+  });
+
+  test("a reference outside the schema's cycle group is a plain property", () => {
+    const owner: SchemaEntry = { ...thing, schema: "OwnerSchema", guard: "isOwner", what: "{@link Owner}", component: "Owner", node: { kind: "object", properties: [{ key: "thing", node: { kind: "ref", name: "Thing" }, required: true }] }, alias: "Owner" };
+    const schemas = { ...model.schemas, entries: [thing, owner], identifiers: new Map([["Thing", "ThingSchema"], ["Owner", "OwnerSchema"]]), guards: new Map([["Thing", "isThing"], ["Owner", "isOwner"]]), cycles: new Map([["Thing", 0], ["Owner", 1]]) };
+    const plain = emitOperations({ ...model, schemas }, { name: "things", endpointTemplate: undefined, perResource: false, basePath: "" }, "");
+    assert.match(plain, /lazySchema\(\(\) => z\.looseObject\(\{\n {2}thing: ThingSchema\(\),\n\}\)\);/);
+    assert.match(plain, /Things: where requests go\. No endpoint is known for it: create the client with `endpoint`\./);
+  });
+
+  test("schemas.check.ts from the same model", () => {
+    const check = emitSchemaChecks(model, "// header\n");
+    assert.match(check, /^\/\/ header\n\/\/ Compile-time proof/);
+    assert.match(check, /export const ThingSchema: \(\) => z\.ZodMiniType<components\["schemas"\]\["Thing"\]> = lazy\(\(\) =>/);
   });
 });
