@@ -12,10 +12,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { packageUnderTest } from "../lib/build.js";
 import { jsonStdout, runChild } from "../lib/child.js";
-import { generatedKey } from "../lib/keys.js";
+import { TENANCY, USER, generatedKey } from "../lib/keys.js";
 import { startLoopbackServer } from "../lib/loopback-server.js";
 import { ROOT, WORK } from "../lib/paths.js";
 import { fmt, row, type FigureOptions, type FigureOutcome, type Row } from "../lib/results.js";
@@ -43,8 +42,8 @@ interface ChildReport {
 // Plain ESM against dist/: what a user's long-running process does.
 const PROGRAM = `import { readFileSync } from "node:fs";
 import { ApiKeySigner, signedFetch } from "oci-raw";
-const [url, keyFile, kind, warmup, first, total, giveUpMs] = process.argv.slice(2);
-const tenancy = ${JSON.stringify(TENANCY)}, user = ${JSON.stringify(USER)}, fingerprint = ${JSON.stringify(FINGERPRINT)};
+const [url, keyFile, fingerprint, kind, warmup, first, total, giveUpMs] = process.argv.slice(2);
+const tenancy = ${JSON.stringify(TENANCY)}, user = ${JSON.stringify(USER)};
 const gcNow = () => { globalThis.gc(); globalThis.gc(); };
 // Immediates are queued callbacks, not things left open; stdout is opened before the baseline.
 const resources = () => process.getActiveResourcesInfo().filter((r) => r !== "Immediate").sort();
@@ -116,7 +115,8 @@ export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<
   const file = join(dir, "client.mjs");
   writeFileSync(file, PROGRAM);
   const keyFile = join(dir, "key.pem");
-  writeFileSync(keyFile, generatedKey(2048).pem, { mode: 0o600 });
+  const key = generatedKey(2048);
+  writeFileSync(keyFile, key.pem, { mode: 0o600 });
   const [first, total] = smoke ? [16, 64] : [1000, 10_000];
   // Not counted: the JIT, V8's young generation and the connection pool settle in these.
   const warmup = smoke ? 16 : 1000;
@@ -137,7 +137,7 @@ export async function steadyStateFigure({ smoke, log }: FigureOptions): Promise<
         reports.push(await runChild({
           nodeArgs: ["--expose-gc", ...built.nodeArgs],
           script: file,
-          args: [url, keyFile, kind, String(warmup), String(first), String(total), String(giveUpMs)],
+          args: [url, keyFile, key.fingerprint, kind, String(warmup), String(first), String(total), String(giveUpMs)],
           cwd: ROOT,
           read: jsonStdout<ChildReport>,
         }));
