@@ -2,7 +2,10 @@
  * `npm run bench`: runs every figure, prints the table, writes bench/results.json and the
  * README table (between the bench markers). Options:
  *   --smoke          tiny iteration counts (what test/bench-smoke.test.ts runs); writes nothing
- *   --only=1,3       run only these figures (prints the table; writes nothing)
+ *                    but what --json asks for
+ *   --only=1,3       run only these figures (prints the table; writes nothing but --json)
+ *   --json=FILE      also write this run's results (as bench/results.json has them, plus the
+ *                    Markdown table) to FILE, whatever the run
  *   --no-readme      don't touch README.md
  */
 import { writeFile } from "node:fs/promises";
@@ -49,9 +52,11 @@ async function main(): Promise<void> {
   const table = markdownTable(figures);
   const notes = noteLines(figures);
   process.stdout.write(`\n${table}\n\n${notes.join("\n")}\n\nMachine: ${machineLine(machine)}\n`);
-  // A partial or smoke run prints only: results.json and the README hold whole runs.
-  if (smoke || only) return;
   const seconds = (performance.now() - started) / 1000;
+  const jsonArg = args.find((a) => a.startsWith("--json="));
+  if (jsonArg) await writeFile(jsonArg.slice("--json=".length), JSON.stringify({ ...resultsFile(figures, machine, seconds, smoke), table }, null, 2) + "\n");
+  // A partial or smoke run writes nothing else: results.json and the README hold whole runs.
+  if (smoke || only) return;
   const resultsPath = `${ROOT}bench/results.json`;
   await writeFile(resultsPath, JSON.stringify(resultsFile(figures, machine, seconds, smoke), null, 2) + "\n");
   process.stdout.write(`Wrote ${resultsPath} (${seconds.toFixed(0)} s)\n`);

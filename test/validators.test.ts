@@ -71,6 +71,20 @@ describe("the runtime asks the validator first", () => {
     );
   });
   test("where the validator is stricter than zod, zod's yes stands", () => {
-    validateResponse("strict", "ListForest", composition.ForestSchema, [{ name: "a" }], context(), () => false);
+    // A validator that says no to everything: the runtime must then ask zod, and zod's yes
+    // means no error in "strict" and no warning in "warn".
+    let asked = 0;
+    let built = 0;
+    const stricter = (): boolean => (asked++, false);
+    const schema = () => (built++, composition.ForestSchema());
+    const data = [{ name: "a" }];
+    assert.equal(schema().safeParse(data).success, true, "zod accepts the value");
+    built = 0;
+    assert.doesNotThrow(() => validateResponse("strict", "ListForest", schema, data, context(), stricter));
+    const warnings: string[] = [];
+    validateResponse("warn", "ListForest", schema, data, { warned: new Set<string>(), onWarning: (m) => warnings.push(m) }, stricter);
+    assert.deepEqual(warnings, []);
+    assert.equal(asked, 2, "the validator was asked first, each time");
+    assert.equal(built, 2, "zod was asked after the validator's no, each time");
   });
 });

@@ -11,11 +11,9 @@ import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { ApiKeySigner, createClient, signedFetch, type CallOptions, type Client, type FetchFunction, type OciResponse } from "oci-raw";
 import { undiciTransport } from "oci-raw/undici";
-import { FINGERPRINT, TENANCY, USER } from "../../test/vectors/oci-request-signatures.js";
 import { ensureGenerated } from "../lib/generated.js";
-import { generatedKey } from "../lib/keys.js";
+import { TENANCY, generatedKey, identityOf } from "../lib/keys.js";
 import { startLoopbackServer, type LoopbackServer } from "../lib/loopback-server.js";
-import { listUsers as exampleListUsers } from "../../generated/identity/index.js";
 import { ROOT, missingSpecMessage, oracleSpec } from "../lib/paths.js";
 import { fmt, row, type FigureOptions, type FigureOutcome, type Row } from "../lib/results.js";
 import { interleaveOps, ratios, summarize } from "../lib/stats.js";
@@ -87,7 +85,7 @@ export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promi
   const s = settings(smoke);
   const key = generatedKey(2048);
   const keyObject = createPrivateKey(key.pem);
-  const signer = new ApiKeySigner({ tenancy: TENANCY, user: USER, fingerprint: FINGERPRINT, privateKeyContent: key.pem });
+  const signer = new ApiKeySigner({ ...identityOf(key), privateKeyContent: key.pem });
   const rows: Row[] = [];
   const notes: string[] = [];
   const servers: LoopbackServer[] = [];
@@ -124,17 +122,15 @@ export async function signedRequestsFigure({ smoke, log }: FigureOptions): Promi
 
     {
       // Oracle's full identity spec when it is there (its User has every field the service
-      // sends); the smoke run and machines without ../shared use the committed example client.
-      const spec = smoke ? undefined : oracleSpec("identity.swagger.yaml");
-      let listUsers: ListUsers = exampleListUsers;
-      let dir = join(ROOT, "generated", "identity");
-      if (spec) {
-        dir = await ensureGenerated(spec, "identity", "fig2", log);
-        listUsers = ((await import(pathToFileURL(join(dir, "index.ts")).href)) as { listUsers: ListUsers }).listUsers;
-        notes.push("Typed call: listUsers generated from Oracle's identity spec.");
-      } else {
-        notes.push(`Typed call: listUsers of the committed client (generated/identity)${smoke ? "" : `; ${missingSpecMessage("identity.swagger.yaml")}`}.`);
-      }
+      // sends); the smoke run and machines without ../shared generate from this repo's trimmed
+      // specs/identity.yaml. Either way through oci-raw/codegen into bench/.work/, as a user would.
+      const oracle = smoke ? undefined : oracleSpec("identity.swagger.yaml");
+      const spec = oracle ?? join(ROOT, "specs", "identity.yaml");
+      const dir = await ensureGenerated(spec, "identity", oracle ? "fig2" : "fig2-repo-spec", log);
+      const { listUsers } = (await import(pathToFileURL(join(dir, "index.ts")).href)) as { listUsers: ListUsers };
+      notes.push(oracle
+        ? "Typed call: listUsers generated from Oracle's identity spec."
+        : `Typed call: listUsers generated from this repo's specs/identity.yaml${smoke ? "" : `; ${missingSpecMessage("identity.swagger.yaml")}`}.`);
       const identity = { listUsers };
       const usersServer = await startLoopbackServer({ body: usersBody(100) });
       servers.push(usersServer);
