@@ -9,7 +9,7 @@ import { AuthError } from "../errors.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
 import type { RetryStrategy } from "../retry.js";
 import type { FetchFunction } from "../transport.js";
-import { okText, requestWithRetry } from "./fetch-util.js";
+import { authRequest, okText } from "./fetch-util.js";
 
 export interface CertificateRetriever {
   /** Fetch or re-read the certificate (and key). */
@@ -181,32 +181,30 @@ export class UrlBasedCertificateRetriever extends HeldCertificate {
   /**
    * Fetch the certificate and key; the held value changes only when both arrived, parse, and
    * belong together. They are two requests, so a rotation between them can pair a new
-   * certificate with the old key: then fetch both once more.
+   * certificate with the old key: that is a `CERTIFICATE_KEY_MISMATCH` AuthError, and the
+   * next `refresh()` (the federation client's next token request) fetches both again. The
+   * retrying of requests themselves is the one HTTP path's (request.ts).
    */
   async refresh(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const [pem, keyPem] = await Promise.all([
-        this.#get(this.#options.certificateUrl, "the certificate"),
-        this.#options.privateKeyUrl === undefined ? undefined : this.#get(this.#options.privateKeyUrl, "the certificate's private key"),
-      ]);
-      const x509 = parseCertificate(pem, `The certificate from ${this.#options.certificateUrl}`);
-      const privateKey =
-        keyPem === undefined ? undefined : parseKey(keyPem, this.#options.passphrase, `the private key from ${this.#options.privateKeyUrl}`);
-      if (privateKey === undefined || x509.checkPrivateKey(privateKey)) {
-        this.held = Object.freeze({ pem, x509, privateKey });
-        return;
-      }
-      if (attempt === 2) {
-        throw new AuthError(
-          `The private key from ${this.#options.privateKeyUrl} does not belong to the certificate from ${this.#options.certificateUrl}, twice in a row.`,
-          { code: "CERTIFICATE_KEY_MISMATCH" },
-        );
-      }
+    const [pem, keyPem] = await Promise.all([
+      this.#get(this.#options.certificateUrl, "the certificate"),
+      this.#options.privateKeyUrl === undefined ? undefined : this.#get(this.#options.privateKeyUrl, "the certificate's private key"),
+    ]);
+    const x509 = parseCertificate(pem, `The certificate from ${this.#options.certificateUrl}`);
+    const privateKey =
+      keyPem === undefined ? undefined : parseKey(keyPem, this.#options.passphrase, `the private key from ${this.#options.privateKeyUrl}`);
+    if (privateKey !== undefined && !x509.checkPrivateKey(privateKey)) {
+      throw new AuthError(
+        `The private key from ${this.#options.privateKeyUrl} does not belong to the certificate from ${this.#options.certificateUrl} ` +
+          `(a rotation between the two requests?); refresh again.`,
+        { code: "CERTIFICATE_KEY_MISMATCH" },
+      );
     }
+    this.held = Object.freeze({ pem, x509, privateKey });
   }
 
   async #get(url: string, what: string): Promise<string> {
-    const answer = await requestWithRetry(url, () => ({ method: "GET", headers: this.#headers }), `the instance metadata service (${what})`, this.#options);
+    const answer = await authRequest({ method: "GET", url, headers: this.#headers }, `the instance metadata service (${what})`, this.#options);
     return okText(answer, `The instance metadata service (${what})`, url);
   }
 }

@@ -6,10 +6,10 @@
 import { AuthError } from "../errors.js";
 import type { RetryStrategy } from "../retry.js";
 import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
-import type { SignatureHeaderLists } from "../signing.js";
+import { SigningContext, type SignableRequest, type SignatureHeaderLists } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { tenancyFromCertificate, type CertificateRetriever } from "./certificates.js";
-import { okText, parseJsonObject, pemBody, signedRequestWithRetry, stringField } from "./fetch-util.js";
+import { authRequest, okText, parseJsonObject, pemBody, stringField } from "./fetch-util.js";
 import { jwtExpiresAt } from "./jwt.js";
 import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
 import type { SessionKeySupplier } from "./session-key.js";
@@ -112,13 +112,10 @@ export class X509FederationClient {
 
     const url = this.federationEndpoint;
     const what = "The federation endpoint";
-    const answer = await signedRequestWithRetry(
-      { method: "POST", url, body },
-      { keyId, privateKey: leafKey },
-      { genericHeaders: FEDERATION_GENERIC_HEADERS },
-      "the federation endpoint",
-      options,
-    );
+    // Signed with the leaf's key, which no refresh can replace: a 401 is final here.
+    const context = new SigningContext({ keyId, privateKey: leafKey }, { genericHeaders: FEDERATION_GENERIC_HEADERS });
+    const signer = { sign: async (request: SignableRequest) => context.sign(request).headers };
+    const answer = await authRequest({ method: "POST", url, body, signer }, "the federation endpoint", options);
     const hint = answer.status === 401 ? "The instance's certificate was refused; check the dynamic group and that the clock is right." : "";
     const token = stringField(what, url, parseJsonObject(what, url, okText(answer, what, url, hint)), "token");
     const expiresAt = jwtExpiresAt(token, `The token from ${url}`);

@@ -4,7 +4,7 @@
  * or at the IPv6 one on hosts with no IPv4 route to it (the Python SDK's order).
  */
 import { AuthError } from "../errors.js";
-import { okText, requestWithRetry, type AuthHttpOptions } from "./fetch-util.js";
+import { authRequest, okText, type AuthHttpOptions } from "./fetch-util.js";
 
 export const DEFAULT_METADATA_BASE_URL = "http://169.254.169.254/opc/v2";
 export const DEFAULT_METADATA_BASE_URL_IPV6 = "http://[fd00:c1::a9fe:a9fe]/opc/v2";
@@ -122,5 +122,5 @@ export async function getMetadataFrom(endpoint: MetadataEndpoint, path: string, 
 
 function getFrom(endpoint: MetadataEndpoint, path: string, options: AuthHttpOptions) {
   const url = `${endpoint.baseUrl}/${path}`;
-  return requestWithRetry(url, () => ({ method: "GET", headers: { ...endpoint.headers } }), "the instance metadata service", options);
+  return authRequest({ method: "GET", url, headers: { ...endpoint.headers } }, "the instance metadata service", options);
 }

@@ -17,11 +17,11 @@ import { AuthError } from "../errors.js";
 import { loadPrivateKey } from "../keys.js";
 import { regionName } from "../regions.js";
 import type { RetryStrategy } from "../retry.js";
-import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
+import { CredentialsSigner, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
 import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
 import { ResourcePrincipalsNotConfiguredError } from "./errors.js";
-import { okText, parseJsonObject, pemBody, signedRequestWithRetry, stringField, type AuthHttpOptions } from "./fetch-util.js";
+import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthHttpOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
 import { InstancePrincipalsSigner } from "./instance-principals.js";
 import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
@@ -191,20 +191,16 @@ async function loadKey(env: NodeJS.ProcessEnv, keyVar: string, passVar: string):
 
 // ---- signed calls to the token endpoints --------------------------------------------------
 
-/**
- * One signed JSON request with pinned credentials. Returns the parsed body and headers, or
- * `"unauthenticated"` on 401 so the caller can refresh and redo the whole exchange.
- */
+/** One signed JSON request; a 401 refreshes the signer once and resends it (the one HTTP path's rule). */
 async function signedJson(
   method: "GET" | "POST",
   url: string,
-  credentials: SigningCredentials,
+  signer: RequestSigner,
   body: string | undefined,
   what: string,
   transport: AuthHttpOptions,
-): Promise<{ body: Record<string, unknown>; headers: Headers } | "unauthenticated"> {
-  const answer = await signedRequestWithRetry({ method, url, body }, credentials, {}, what, transport);
-  if (answer.status === 401) return "unauthenticated";
+): Promise<{ body: Record<string, unknown>; headers: Headers }> {
+  const answer = await authRequest({ method, url, body, signer }, what, transport);
   const subject = capitalise(what);
   return { body: parseJsonObject(subject, url, okText(answer, subject, url)), headers: answer.headers };
 }
@@ -222,41 +218,33 @@ interface TokenExchange {
 
 /**
  * GET the RPT (and service principal session token), POST them with the session public key
- * for a session token. Both requests are signed with `signing`; one 401 refreshes it and
- * redoes the exchange.
+ * for a session token. Both requests are signed with `source`'s credentials.
  */
 async function exchangeTokens(
   exchange: TokenExchange,
-  signer: { credentials(): Promise<SigningCredentials>; refresh(): Promise<SigningCredentials> },
+  source: { credentials(): Promise<SigningCredentials>; refresh(): Promise<unknown> },
   sessionPublicKey: (signing: SigningCredentials) => Promise<KeyObject>,
   transport: AuthHttpOptions,
 ): Promise<{ token: string; signing: SigningCredentials; parentRptUrl: string | undefined }> {
-  let signing = await signer.credentials();
-  for (let attempt = 1; ; attempt++) {
-    const rpt = await signedJson("GET", exchange.rptUrl, signing, undefined, "the resource principal token endpoint", transport);
-    if (rpt !== "unauthenticated") {
-      const what = "The resource principal token endpoint";
-      const publicKey = await sessionPublicKey(signing);
-      const payload = JSON.stringify({
-        resourcePrincipalToken: stringField(what, exchange.rptUrl, rpt.body, "resourcePrincipalToken"),
-        servicePrincipalSessionToken: stringField(what, exchange.rptUrl, rpt.body, "servicePrincipalSessionToken"),
-        sessionPublicKey: pemBody(publicKey.export({ type: "spki", format: "pem" }).toString()),
-      });
-      const url = `${exchange.rpstEndpoint.replace(/\/+$/, "")}${RPST_PATH}`;
-      const rpst = await signedJson("POST", url, signing, payload, "the resource principal session token endpoint", transport);
-      if (rpst !== "unauthenticated") {
-        return {
-          token: stringField("The resource principal session token endpoint", url, rpst.body, "token"),
-          signing,
-          parentRptUrl: rpt.headers.get(PARENT_HEADER) ?? undefined,
-        };
-      }
-      if (attempt >= 2) throw new AuthError(`The resource principal session token endpoint at ${url} answered HTTP 401 twice.`, { code: "AUTH_NOT_AUTHENTICATED" });
-    } else if (attempt >= 2) {
-      throw new AuthError(`The resource principal token endpoint at ${exchange.rptUrl} answered HTTP 401 twice.`, { code: "AUTH_NOT_AUTHENTICATED" });
-    }
-    signing = await signer.refresh();
-  }
+  const signer = new CredentialsSigner(source);
+  const rpt = await signedJson("GET", exchange.rptUrl, signer, undefined, "the resource principal token endpoint", transport);
+  // Read after the GET, which may have refreshed them: the session public key sent is this
+  // value's, so the token that comes back is bound to it whichever credentials sign the POST.
+  const signing = await source.credentials();
+  const what = "The resource principal token endpoint";
+  const publicKey = await sessionPublicKey(signing);
+  const payload = JSON.stringify({
+    resourcePrincipalToken: stringField(what, exchange.rptUrl, rpt.body, "resourcePrincipalToken"),
+    servicePrincipalSessionToken: stringField(what, exchange.rptUrl, rpt.body, "servicePrincipalSessionToken"),
+    sessionPublicKey: pemBody(publicKey.export({ type: "spki", format: "pem" }).toString()),
+  });
+  const url = `${exchange.rpstEndpoint.replace(/\/+$/, "")}${RPST_PATH}`;
+  const rpst = await signedJson("POST", url, signer, payload, "the resource principal session token endpoint", transport);
+  return {
+    token: stringField("The resource principal session token endpoint", url, rpst.body, "token"),
+    signing,
+    parentRptUrl: rpt.headers.get(PARENT_HEADER) ?? undefined,
+  };
 }
 
 // ---- 1.1: instance principals → RPT → RPST --------------------------------------------------
