@@ -8,7 +8,7 @@ import { X509Certificate } from "node:crypto";
 import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { AuthError } from "../runtime/errors.js";
+import { AuthError, OciRawError } from "../runtime/errors.js";
 import { signedFetch } from "../runtime/http.js";
 import { noRetry } from "../runtime/retry.js";
 import { Agent, fetch as undiciFetch } from "undici";
@@ -284,8 +284,15 @@ describe("instance principals", () => {
     const port = await closedPort();
     await assert.rejects(
       create({ metadataBaseUrl: `http://127.0.0.1:${port}/opc/v2`, retry: noRetry }),
-      (err: unknown) =>
-        err instanceof AuthError && err.code === "AUTH_ENDPOINT_UNREACHABLE" && err.message.includes(`127.0.0.1:${port}/opc/v2/instance/region`),
+      (err: unknown) => {
+        assert.ok(err instanceof AuthError);
+        assert.equal(err.code, "AUTH_ENDPOINT_UNREACHABLE");
+        assert.ok(err.message.includes(`127.0.0.1:${port}/opc/v2/instance/region`));
+        // The transport's failure is kept, down to the refused connection.
+        assert.ok(err.cause instanceof OciRawError && err.cause.code === "NETWORK_ERROR");
+        assert.match(String((err.cause.cause as Error).cause), /ECONNREFUSED/);
+        return true;
+      },
     );
   });
 

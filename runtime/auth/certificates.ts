@@ -6,6 +6,7 @@
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { AuthError } from "../errors.js";
+import { whyUnreadable } from "../files.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
 import type { RetryStrategy } from "../retry.js";
 import type { FetchFunction } from "../transport.js";
@@ -39,6 +40,7 @@ function parseCertificate(pem: string, where: string): X509Certificate {
   } catch (cause) {
     throw new AuthError(`${where} could not be parsed as an X.509 certificate: ${(cause as Error).message}.`, {
       code: "CERTIFICATE_INVALID",
+      cause,
     });
   }
 }
@@ -135,9 +137,7 @@ export class FileBasedCertificateRetriever extends HeldCertificate {
     try {
       pem = readFileSync(certFile, "utf8");
     } catch (cause) {
-      throw new AuthError(`The certificate file ${certFile} cannot be read (${(cause as NodeJS.ErrnoException).code ?? "error"}).`, {
-        code: "CERTIFICATE_UNREADABLE",
-      });
+      throw new AuthError(`The certificate file ${certFile} ${whyUnreadable(cause)}.`, { code: "CERTIFICATE_UNREADABLE", cause });
     }
     const keyFile = this.#options.privateKeyFile === undefined ? undefined : expandHome(this.#options.privateKeyFile);
     return Object.freeze({

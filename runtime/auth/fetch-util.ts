@@ -100,6 +100,7 @@ export function parseJsonObject(what: string, url: string, text: string): Record
   try {
     value = JSON.parse(text);
   } catch {
+    // No cause: JSON.parse's message quotes the body, which can carry a token.
     throw new AuthError(`${what} at ${url} answered with a body that is not JSON (${text.length} bytes).`, {
       code: "AUTH_BAD_RESPONSE",
     });

@@ -1,5 +1,5 @@
 /** Auth providers: everything token-based, and choosing a signer from the environment. */
-export { ResourcePrincipalsNotConfiguredError } from "./errors.js";
+export { ResourcePrincipalsNotConfiguredError } from "../errors.js";
 export { RefreshingCredentials, DEFAULT_REFRESH_WINDOW_MS } from "./refreshing.js";
 export type { ExpiringCredentials, RefreshingCredentialsOptions } from "./refreshing.js";
 export { decodeJwtPayload, jwtExpiresAt } from "./jwt.js";

@@ -4,7 +4,7 @@
  * token signed with a session key.
  */
 import { AuthError } from "../errors.js";
-import { federationEndpoint as federationEndpointFor, regionName } from "../regions.js";
+import { federationEndpoint as federationEndpointFor, regionNameOrAsGiven } from "../regions.js";
 import type { RetryStrategy } from "../retry.js";
 import type { SignatureHeaderLists } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
@@ -113,14 +113,11 @@ function canonicalRegion(raw: string, baseUrl: string, endpointGiven: boolean): 
   if (raw === "") {
     throw new AuthError(`The instance metadata service at ${baseUrl} returned an empty region.`, { code: "IMDS_BAD_REGION" });
   }
-  try {
-    return regionName(raw);
-  } catch (cause) {
-    if (endpointGiven) return raw.toLowerCase();
-    throw new AuthError(
-      `The instance metadata service at ${baseUrl} returned region "${raw.slice(0, 64)}", which oci-raw does not know. ` +
-        `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,
-      { code: "IMDS_BAD_REGION", cause },
-    );
-  }
+  const { name, unknown } = regionNameOrAsGiven(raw);
+  if (unknown === undefined || endpointGiven) return name;
+  throw new AuthError(
+    `The instance metadata service at ${baseUrl} returned region "${raw.slice(0, 64)}", which oci-raw does not know. ` +
+      `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,
+    { code: "IMDS_BAD_REGION", cause: unknown },
+  );
 }

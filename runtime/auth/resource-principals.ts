@@ -13,14 +13,14 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute } from "node:path";
-import { AuthError } from "../errors.js";
+import { AuthError, ResourcePrincipalsNotConfiguredError } from "../errors.js";
+import { whyUnreadable } from "../files.js";
 import { loadPrivateKey } from "../keys.js";
-import { regionName } from "../regions.js";
+import { regionNameOrAsGiven } from "../regions.js";
 import type { RetryStrategy } from "../retry.js";
 import { CredentialsSigner, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
 import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
-import { ResourcePrincipalsNotConfiguredError } from "./errors.js";
 import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthHttpOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
 import { InstancePrincipalsSigner } from "./instance-principals.js";
@@ -127,12 +127,7 @@ function requireVars(env: NodeJS.ProcessEnv, names: readonly string[], detail: s
 }
 
 function canonical(region: string | undefined): string | undefined {
-  if (!region) return undefined;
-  try {
-    return regionName(region);
-  } catch {
-    return region.trim().toLowerCase();
-  }
+  return region ? regionNameOrAsGiven(region).name : undefined;
 }
 
 /** A variable's value: the file's contents when it is an absolute path, else the value itself. */
@@ -142,10 +137,7 @@ async function valueOf(env: NodeJS.ProcessEnv, name: string): Promise<{ value: s
   try {
     return { value: (await readFile(raw, "utf8")).trim(), file: raw };
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new AuthError(`${name} names the file ${raw}, which ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}.`, {
-      code: "RESOURCE_PRINCIPALS_FILE_UNREADABLE",
-    });
+    throw new AuthError(`${name} names the file ${raw}, which ${whyUnreadable(cause)}.`, { code: "RESOURCE_PRINCIPALS_FILE_UNREADABLE", cause });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { AuthError } from "../errors.js";
+import { whyUnreadable } from "../files.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
 import { CredentialsSigner } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
@@ -61,11 +62,10 @@ async function readSessionCredentials(
   try {
     token = (await readFile(watched.path, "utf8")).trim();
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
     throw new AuthError(
-      `The session token file ${watched.path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}. ` +
+      `The session token file ${watched.path} ${whyUnreadable(cause)}. ` +
         `Create a session with \`oci session authenticate\`${options.profile ? ` --profile-name ${options.profile}` : ""}.`,
-      { code: "SESSION_TOKEN_UNREADABLE" },
+      { code: "SESSION_TOKEN_UNREADABLE", cause },
     );
   }
   if (token === "") {
