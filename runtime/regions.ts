@@ -117,11 +117,6 @@ export function knownRegions(): RegionInfo[] {
   return [...BUILT_IN.byName.values()];
 }
 
-/** Realm key → domain, e.g. `realmDomainOf("oc19")` → `oraclecloud.eu`. */
-export function realmDomainOf(realm: string): string | undefined {
-  return REALM_DOMAINS[realm.toLowerCase()];
-}
-
 function regionFromMetadata(value: unknown): RegionInfo | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const m = value as Record<string, unknown>;

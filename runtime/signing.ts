@@ -49,12 +49,6 @@ export function methodHasBody(method: string): boolean {
   return m === "POST" || m === "PUT" || m === "PATCH";
 }
 
-/** The body as the bytes that go on the wire (strings as UTF-8). */
-export function bodyBytes(body: string | Uint8Array | null | undefined): Uint8Array {
-  if (body == null) return EMPTY_BODY;
-  return typeof body === "string" ? Buffer.from(body, "utf8") : body;
-}
-
 /**
  * SHA-256 of bytes, or of a string as UTF-8, encoded as a string: one-shot `crypto.hash` where
  * the runtime has it (Node ≥ 20.12). A string result, because a Buffer result costs as much

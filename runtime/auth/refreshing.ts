@@ -107,11 +107,6 @@ export class RefreshingCredentials {
   refresh(): Promise<ExpiringCredentials> {
     return this.#refresh.start();
   }
-
-  /** The held value without refreshing (undefined before the first fetch). */
-  peek(): ExpiringCredentials | undefined {
-    return this.#held?.value;
-  }
 }
 
 function checkCredentials(value: ExpiringCredentials, description: string): ExpiringCredentials {
