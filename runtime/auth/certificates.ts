@@ -8,9 +8,7 @@ import { readFileSync } from "node:fs";
 import { AuthError } from "../errors.js";
 import { whyUnreadable } from "../files.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
-import type { RetryStrategy } from "../retry.js";
-import type { FetchFunction } from "../transport.js";
-import { authRequest, okText } from "./fetch-util.js";
+import { authRequest, okText, type AuthTransportOptions } from "./fetch-util.js";
 
 export interface CertificateRetriever {
   /** Fetch or re-read the certificate (and key). */
@@ -148,7 +146,7 @@ export class FileBasedCertificateRetriever extends HeldCertificate {
   }
 }
 
-export interface UrlBasedCertificateRetrieverOptions {
+export interface UrlBasedCertificateRetrieverOptions extends AuthTransportOptions {
   certificateUrl: string;
   privateKeyUrl?: string | undefined;
   passphrase?: string | undefined;
@@ -157,11 +155,6 @@ export interface UrlBasedCertificateRetrieverOptions {
    * v2 URLs (path containing `/opc/v2/`), none otherwise.
    */
   headers?: Record<string, string> | undefined;
-  /** Default: 3 attempts. */
-  retry?: RetryStrategy | undefined;
-  timeoutMs?: number | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
 }
 
 /** A certificate (and key) fetched from URLs — instance metadata's `identity/cert.pem` and friends. */

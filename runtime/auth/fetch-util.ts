@@ -11,7 +11,8 @@ import { retryStrategy, type RetryStrategy } from "../retry.js";
 import type { RequestSigner } from "../signers.js";
 import { describeNetworkError, type TransportOptions } from "../transport.js";
 
-export interface AuthHttpOptions extends TransportOptions {
+/** What every auth provider takes for its own requests: the one transport shape, plus retry and timeout. */
+export interface AuthTransportOptions extends TransportOptions {
   /** Retries of network errors, 429 and 5xx. Default `DEFAULT_AUTH_RETRY` (3 attempts, short backoff). */
   retry?: RetryStrategy | undefined;
   /** Per-attempt timeout in ms. Default 10 000. */
@@ -40,7 +41,7 @@ export const DEFAULT_AUTH_TIMEOUT_MS = 10_000;
 export async function authRequest(
   request: { method: "GET" | "POST"; url: string; headers?: Record<string, string> | undefined; body?: string | undefined; signer?: RequestSigner | undefined },
   what: string,
-  options: AuthHttpOptions = {},
+  options: AuthTransportOptions = {},
 ): Promise<HttpAnswer> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
   const unreachable = (reason: string, cause: unknown): AuthError =>

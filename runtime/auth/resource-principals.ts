@@ -17,33 +17,25 @@ import { AuthError, ResourcePrincipalsNotConfiguredError } from "../errors.js";
 import { whyUnreadable } from "../files.js";
 import { loadPrivateKey } from "../keys.js";
 import { regionNameOrAsGiven } from "../regions.js";
-import type { RetryStrategy } from "../retry.js";
 import { CredentialsSigner, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
 import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
-import type { FetchFunction } from "../transport.js";
-import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthHttpOptions } from "./fetch-util.js";
+import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthTransportOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
-import { InstancePrincipalsSigner } from "./instance-principals.js";
+import { instancePrincipalsSigner } from "./instance-principals.js";
 import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
-import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials, type RefreshOptions } from "./refreshing.js";
 import { SessionKeySupplier } from "./session-key.js";
 import { rereadOnChange, WatchedFile } from "./watched-file.js";
 
-export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists {
+export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions {
   /** Environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv | undefined;
   /** v1.1: instance metadata base URL (default `OCI_METADATA_BASE_URL`, then the link-local v2 URL). */
   metadataBaseUrl?: string | undefined;
   /** v1.1: the instance principals federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
   federationEndpoint?: string | undefined;
-  retry?: RetryStrategy | undefined;
-  timeoutMs?: number | undefined;
-  /** Refresh tokens this long before they expire. Default 300 (half the lifetime for short tokens). */
-  refreshWindowSeconds?: number | undefined;
   /** v1.1: session key size, default 2048. */
   sessionKeySize?: number | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
 }
 
 export type ResourcePrincipalVersion = "1.1" | "2.2" | "3.0";
@@ -113,11 +105,7 @@ export async function resourcePrincipalsSigner(options: ResourcePrincipalsSigner
   return new ResourcePrincipalsSigner(version, source, options);
 }
 
-function refreshWindowMs(options: ResourcePrincipalsSignerOptions): number | undefined {
-  return options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000;
-}
-
-function transportOf(options: ResourcePrincipalsSignerOptions): AuthHttpOptions {
+function transportOf(options: ResourcePrincipalsSignerOptions): AuthTransportOptions {
   return { fetch: options.fetch, dispatcher: options.dispatcher, retry: options.retry, timeoutMs: options.timeoutMs };
 }
 
@@ -153,13 +141,14 @@ function ephemeralSource(env: NodeJS.ProcessEnv, suffix: string, options: Resour
 
   const refreshing = new RefreshingCredentials({
     description: "the resource principal session token",
-    refreshWindowMs: refreshWindowMs(options),
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     fetchCredentials: async () => {
       await watched?.mark();
       const token = await valueOf(env, tokenVar);
       const where = token.file ? `The resource principal session token in ${token.file}` : `The resource principal session token in ${tokenVar}`;
       const expiresAt = jwtExpiresAt(token.value, where);
-      if (expiresAt <= Date.now()) {
+      if (expiresAt <= (options.now ?? Date.now)()) {
         throw new AuthError(
           `${where} expired at ${new Date(expiresAt).toISOString()}${token.file ? "; the service that injects it has not replaced it" : ""}.`,
           { code: "RESOURCE_PRINCIPALS_TOKEN_EXPIRED" },
@@ -190,7 +179,7 @@ async function signedJson(
   signer: RequestSigner,
   body: string | undefined,
   what: string,
-  transport: AuthHttpOptions,
+  transport: AuthTransportOptions,
 ): Promise<{ body: Record<string, unknown>; headers: Headers }> {
   const answer = await authRequest({ method, url, body, signer }, what, transport);
   const subject = capitalise(what);
@@ -216,7 +205,7 @@ async function exchangeTokens(
   exchange: TokenExchange,
   source: { credentials(): Promise<SigningCredentials>; refresh(): Promise<unknown> },
   sessionPublicKey: (signing: SigningCredentials) => Promise<KeyObject>,
-  transport: AuthHttpOptions,
+  transport: AuthTransportOptions,
 ): Promise<{ token: string; signing: SigningCredentials; parentRptUrl: string | undefined }> {
   const signer = new CredentialsSigner(source);
   const rpt = await signedJson("GET", exchange.rptUrl, signer, undefined, "the resource principal token endpoint", transport);
@@ -246,11 +235,13 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
   const rpstVar = `OCI_RESOURCE_PRINCIPAL_RPST_ENDPOINT${suffix}`;
   requireVars(env, [rptVar], `version ${suffix ? "1.1 for the leaf resource" : "1.1"}`);
   const transport = transportOf(options);
-  const instance = await InstancePrincipalsSigner.create({
+  const instance = await instancePrincipalsSigner({
     env,
     metadataBaseUrl: options.metadataBaseUrl,
     federationEndpoint: options.federationEndpoint,
     sessionKeySize: options.sessionKeySize,
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     ...transport,
   });
   // Default: the Auth service itself (the federation endpoint's origin, https://auth.<region>.<domain>).
@@ -263,7 +254,8 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
 
   const refreshing = new RefreshingCredentials({
     description: "the resource principal session token",
-    refreshWindowMs: refreshWindowMs(options),
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     fetchCredentials: async () => {
       const pair = await sessionKeys.generate();
       const { token } = await exchangeTokens(exchange, client, async () => pair.publicKey, transport);
@@ -286,7 +278,8 @@ function nestedSource(sub: Source, exchange: TokenExchange, options: ResourcePri
   let parentRptUrl: string | undefined;
   const refreshing = new RefreshingCredentials({
     description: "the parent resource principal session token",
-    refreshWindowMs: refreshWindowMs(options),
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     fetchCredentials: async () => {
       // The parent's token is bound to the leaf's session key, so it signs with that key.
       const result = await exchangeTokens(exchange, sub, async (signing) => createPublicKey(signing.privateKey), transport);
