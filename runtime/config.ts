@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
+import { isMissingFile, whyUnreadable } from "./files.js";
 import { expandHome, loadPrivateKey } from "./keys.js";
 import { ApiKeySigner } from "./signers.js";
 
@@ -183,15 +184,14 @@ export function loadConfig(options: LoadConfigOptions = {}): OciConfig {
   try {
     text = readFileSync(file, "utf8");
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
+    if (isMissingFile(cause)) {
       throw new ConfigError(
         `Config file ${file} does not exist. Create it (e.g. with "oci setup config"), or point to another one with --config-file / OCI_CLI_CONFIG_FILE / OCI_CONFIG_FILE.`,
         { file, profile, code: "CONFIG_FILE_NOT_FOUND", cause },
       );
     }
     throw new ConfigError(
-      `Config file ${file} cannot be read (${code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? "error"}). Check the path and its permissions.`,
+      `Config file ${file} ${whyUnreadable(cause)}. Check the path and its permissions.`,
       { file, profile, code: "CONFIG_FILE_UNREADABLE", cause },
     );
   }

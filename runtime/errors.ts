@@ -1,22 +1,108 @@
 /**
- * Every error oci-raw throws is an OciRawError with a stable `code`, a message that says
- * what happened, where, and what to do — and never a secret (key, pass phrase, token).
+ * Every failure oci-raw reports is an OciRawError with a stable `code`, a message that says
+ * what happened, where, and what to do — and never a secret (key, pass phrase, token). A
+ * programming mistake (a missing required option, a body a GET cannot have) is a TypeError.
+ *
+ * Two kinds of code share the `code` field, told apart by `source`:
+ * - `source: "oci-raw"`: the failure is oci-raw's own finding, `code` is an `OciRawErrorCode`;
+ * - `source: "service"`: an OciServiceError, `code` is OCI's own (`NotAuthorizedOrNotFound`),
+ *   as the Python SDK's `ServiceError.code` is.
+ * `hasOciRawCode(error)` narrows to the first kind.
  */
 
+/** Every code oci-raw gives its own errors (OciServiceError carries OCI's instead). */
+export type OciRawErrorCode =
+  // Generic, and the defaults of the base classes
+  | "OCI_RAW_ERROR"
+  | "CONFIG_ERROR"
+  | "KEY_ERROR"
+  | "AUTH_ERROR"
+  // Sending a request (signedFetch, generated functions)
+  | "NETWORK_ERROR"
+  | "REQUEST_TIMEOUT"
+  | "ENDPOINT_REQUIRED"
+  | "REGION_REQUIRED"
+  | "UNKNOWN_REGION"
+  | "RESPONSE_NOT_JSON"
+  | "RESPONSE_VALIDATION_FAILED"
+  | "PAGINATION_LOOP"
+  | "PAGINATION_NOT_A_LIST"
+  // ConfigError
+  | "CONFIG_DUPLICATE_KEY"
+  | "CONFIG_DUPLICATE_PROFILE"
+  | "CONFIG_FILE_NOT_FOUND"
+  | "CONFIG_FILE_UNREADABLE"
+  | "CONFIG_KEY_MISSING"
+  | "CONFIG_PARSE_ERROR"
+  | "CONFIG_PROFILE_NOT_FOUND"
+  // KeyError
+  | "KEY_FILE_NOT_FOUND"
+  | "KEY_FILE_UNREADABLE"
+  | "KEY_INVALID"
+  | "KEY_IS_PUBLIC"
+  | "KEY_NOT_PEM"
+  | "KEY_NOT_PRIVATE"
+  | "KEY_NOT_RSA"
+  | "KEY_PASSPHRASE_MISSING"
+  | "KEY_PASSPHRASE_WRONG"
+  // AuthError: choosing a mode, auth endpoints, certificates, tokens
+  | "AUTH_BAD_RESPONSE"
+  | "AUTH_ENDPOINT_ERROR"
+  | "AUTH_ENDPOINT_UNREACHABLE"
+  | "AUTH_MODE_NOT_SUPPORTED"
+  | "AUTH_MODE_UNKNOWN"
+  | "AUTH_NOT_AUTHENTICATED"
+  | "CERTIFICATE_INVALID"
+  | "CERTIFICATE_KEY_INVALID"
+  | "CERTIFICATE_KEY_MISMATCH"
+  | "CERTIFICATE_NOT_LOADED"
+  | "CERTIFICATE_UNREADABLE"
+  | "CREDENTIALS_INVALID"
+  | "FEDERATION_NO_LEAF_KEY"
+  | "FEDERATION_TENANCY_CHANGED"
+  | "IMDS_BAD_REGION"
+  | "IMDS_URL_INVALID"
+  | "INSTANCE_CERTIFICATE_NO_TENANCY"
+  | "SESSION_TOKEN_EXPIRED"
+  | "SESSION_TOKEN_UNREADABLE"
+  | "TOKEN_NOT_JWT"
+  | "TOKEN_NO_EXPIRY"
+  // AuthError: resource principals
+  | "RESOURCE_PRINCIPALS_FILE_UNREADABLE"
+  | "RESOURCE_PRINCIPALS_KEY_INVALID"
+  | "RESOURCE_PRINCIPALS_NESTING"
+  | "RESOURCE_PRINCIPALS_NOT_CONFIGURED"
+  | "RESOURCE_PRINCIPALS_TOKEN_EXPIRED"
+  | "RESOURCE_PRINCIPALS_VERSION_UNSUPPORTED"
+  // The CLI and the code generator (bin/, codegen/)
+  | "USAGE_ERROR"
+  | "GENERATE_ERROR";
+
 export interface OciRawErrorOptions {
-  code?: string;
+  code?: OciRawErrorCode | undefined;
+  /** The error that led to this one; kept whenever it cannot quote a secret. */
   cause?: unknown;
 }
 
 export class OciRawError extends Error {
   override name = "OciRawError";
-  /** A stable identifier for the failure kind (for OciServiceError: OCI's own error code). */
+  /**
+   * A stable identifier for the failure kind: an `OciRawErrorCode`, except on OciServiceError,
+   * where it is OCI's own error code (see `source`).
+   */
   readonly code: string;
+  /** Who named `code`: oci-raw ("oci-raw") or the OCI service that answered ("service"). */
+  readonly source: "oci-raw" | "service" = "oci-raw";
 
   constructor(message: string, options: OciRawErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code ?? "OCI_RAW_ERROR";
   }
+}
+
+/** An OciRawError whose `code` is oci-raw's own (not an OciServiceError's OCI code). */
+export function hasOciRawCode(error: unknown): error is OciRawError & { readonly code: OciRawErrorCode; readonly source: "oci-raw" } {
+  return error instanceof OciRawError && error.source === "oci-raw";
 }
 
 /** Where in a config file a problem is. */
@@ -65,9 +151,14 @@ export class AuthError extends OciRawError {
   }
 }
 
-/** An answer from an OCI service with a non-2xx status. */
+/**
+ * An answer from an OCI service with a non-2xx status. `code` is OCI's own error code
+ * (`NotAuthorizedOrNotFound`, or one made from the status text when the body has none), not an
+ * `OciRawErrorCode`; `source` is "service".
+ */
 export class OciServiceError extends OciRawError {
   override name = "OciServiceError";
+  override readonly source = "service" as const;
   readonly status: number;
   readonly opcRequestId: string | undefined;
   readonly method: string;
@@ -85,7 +176,9 @@ export class OciServiceError extends OciRawError {
     clockSkew?: { serverDate: string; localDate: string; skewSeconds: number } | undefined;
     cause?: unknown;
   }) {
-    super(init.message, { code: init.code, cause: init.cause });
+    super(init.message, { cause: init.cause });
+    // OCI's code, outside the OciRawErrorCode union the base constructor takes.
+    (this as { code: string }).code = init.code;
     this.status = init.status;
     this.opcRequestId = init.opcRequestId;
     this.method = init.method;
@@ -108,6 +201,25 @@ export interface ValidationIssue {
   received: string;
   /** `expected string, received null`. */
   message: string;
+}
+
+/**
+ * The process is not set up for resource principals: `OCI_RESOURCE_PRINCIPAL_VERSION` or a
+ * variable its version needs is missing. `missing` names the variables.
+ */
+export class ResourcePrincipalsNotConfiguredError extends AuthError {
+  override name = "ResourcePrincipalsNotConfiguredError";
+  readonly missing: readonly string[];
+
+  constructor(missing: readonly string[], detail?: string) {
+    super(
+      `This process is not configured for resource principals: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set` +
+        `${detail ? ` (${detail})` : ""}. Resource principals work inside OCI Functions, Data Flow and other services that ` +
+        `set these variables; elsewhere use --auth api_key, security_token or instance_principal.`,
+      { code: "RESOURCE_PRINCIPALS_NOT_CONFIGURED" },
+    );
+    this.missing = Object.freeze([...missing]);
+  }
 }
 
 /** A response body did not match the operation's schema (validation "strict"). */

@@ -6,6 +6,7 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { KeyError } from "./errors.js";
+import { isMissingFile, whyUnreadable } from "./files.js";
 
 export interface LoadPrivateKeyOptions {
   /** Called with a warning that needs no action to keep working (e.g. an unneeded pass phrase). */
@@ -49,12 +50,10 @@ export function loadPrivateKey(
     try {
       pem = readFileSync(file, "utf8");
     } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code ?? "error"})`;
       throw new KeyError(
-        `Private key file ${file}${options.source ? ` (${options.source})` : ""} ${why}. ` +
+        `Private key file ${file}${options.source ? ` (${options.source})` : ""} ${whyUnreadable(cause)}. ` +
           `Point key_file at the PEM file of your API signing key.`,
-        { file, code: code === "ENOENT" ? "KEY_FILE_NOT_FOUND" : "KEY_FILE_UNREADABLE", cause },
+        { file, code: isMissingFile(cause) ? "KEY_FILE_NOT_FOUND" : "KEY_FILE_UNREADABLE", cause },
       );
     }
   }
@@ -102,7 +101,7 @@ export function loadPrivateKey(
     }
     throw new KeyError(`${where}${source} could not be parsed as a PEM private key; the file may be truncated or corrupt.`, {
       code: "KEY_INVALID",
-      cause: new Error((cause as Error).message),
+      cause,
       ...(file ? { file } : {}),
     });
   }

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { OciRawError } from "./errors.js";
+import { isMissingFile, whyUnreadable } from "./files.js";
 import { expandHome } from "./keys.js";
 
 /** Realm key → second-level domain. */
@@ -116,11 +117,6 @@ export function knownRegions(): RegionInfo[] {
   return [...BUILT_IN.byName.values()];
 }
 
-/** Realm key → domain, e.g. `realmDomainOf("oc19")` → `oraclecloud.eu`. */
-export function realmDomainOf(realm: string): string | undefined {
-  return REALM_DOMAINS[realm.toLowerCase()];
-}
-
 function regionFromMetadata(value: unknown): RegionInfo | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const m = value as Record<string, unknown>;
@@ -139,8 +135,7 @@ function extraRegions(options: RegionLookupOptions): { regions: RegionInfo[]; pr
   try {
     text = readFileSync(file, "utf8");
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") problems.push(`${file} cannot be read (${code ?? "error"})`);
+    if (!isMissingFile(cause)) problems.push(`${file} ${whyUnreadable(cause)}`);
   }
   if (text !== undefined) {
     try {
@@ -209,6 +204,20 @@ export function regionName(region: string, options: RegionLookupOptions = {}): s
   } catch (err) {
     if (looksLikeRegionName(key)) return key;
     throw err;
+  }
+}
+
+/**
+ * A region as the environment names it (instance metadata, `OCI_RESOURCE_PRINCIPAL_REGION`):
+ * its canonical name when it is known, else the value trimmed and lower-cased, with the
+ * lookup's error as `unknown` for callers that need the region's realm.
+ */
+export function regionNameOrAsGiven(region: string, options: RegionLookupOptions = {}): { name: string; unknown: OciRawError | undefined } {
+  try {
+    return { name: regionName(region, options), unknown: undefined };
+  } catch (error) {
+    if (!(error instanceof OciRawError)) throw error;
+    return { name: region.trim().toLowerCase(), unknown: error };
   }
 }
 

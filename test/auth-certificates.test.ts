@@ -1,6 +1,7 @@
 /**
  * UrlBasedCertificateRetriever fetches the certificate and its key in two requests; a leaf
- * rotation between them must not leave a certificate paired with another certificate's key.
+ * rotation between them must not leave a certificate paired with another certificate's key:
+ * the pair is refused, and the next refresh fetches both again.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -26,9 +27,11 @@ function serve(prefix: string, certificates: string[], keys: string[]): { certif
   return { certificateUrl: `${emulator.url}/${prefix}/cert.pem`, privateKeyUrl: `${emulator.url}/${prefix}/key.pem` };
 }
 
-test("a certificate and key from different leaves are fetched again, and then match", async () => {
+test("a certificate and key from different leaves are refused, and the next refresh fetches both again", async () => {
   const urls = serve("rotating", [rotated.certificatePem, rotated.certificatePem], [old.privateKeyPem, rotated.privateKeyPem]);
   const retriever = new UrlBasedCertificateRetriever({ ...urls, retry: noRetry });
+  await assert.rejects(retriever.refresh(), (error: unknown) => error instanceof AuthError && error.code === "CERTIFICATE_KEY_MISMATCH");
+  assert.equal(retriever.loaded, false);
   await retriever.refresh();
   assert.equal(retriever.certificate(), rotated.certificatePem);
   assert.ok(retriever.x509().checkPrivateKey(retriever.privateKey()!));

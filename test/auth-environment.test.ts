@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -16,6 +16,7 @@ import {
   InstancePrincipalsSigner,
   ResourcePrincipalsSigner,
   SessionTokenSigner,
+  sessionTokenSigner,
   authFromEnvironment,
   chooseAuthMode,
 } from "../runtime/auth/index.js";
@@ -182,15 +183,21 @@ describe("session token profiles", () => {
     const file = join(tokenDir, "token");
     const first = sessionToken();
     await writeFile(file, first);
-    const signer = new SessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), checkIntervalMs: 1000 });
+    // A clock the test moves, instead of waiting out the interval.
+    let clock = 1_000_000;
+    const signer = await sessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), checkIntervalMs: 1000, now: () => clock });
     const keyIdOf = async (): Promise<string | undefined> =>
       keyIdOfAuthorization((await signer.sign({ method: "GET", url: `${emulator.url}/n/` }))["authorization"]);
     assert.equal(await keyIdOf(), `ST$${first}`);
     const second = sessionToken();
     assert.notEqual(second, first);
     await writeFile(file, second);
+    // A rewrite within the file system's timestamp granularity: make the mtime say so.
+    const later = new Date(Date.now() + 5000);
+    await utimes(file, later, later);
+    clock += 999;
     assert.equal(await keyIdOf(), `ST$${first}`, "within the interval the file is not looked at");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock += 1;
     assert.equal(await keyIdOf(), `ST$${second}`, "after it, the rewrite is picked up");
   });
 
@@ -198,8 +205,7 @@ describe("session token profiles", () => {
     const expiredDir = await mkdtemp(join(dir, "expired-"));
     const file = join(expiredDir, "token");
     await writeFile(file, sessionToken(-60));
-    const signer = new SessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), profile: "DEFAULT" });
-    await assert.rejects(signer.sign({ method: "GET", url: `${emulator.url}/n/` }), (err: unknown) => {
+    await assert.rejects(sessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), profile: "DEFAULT" }), (err: unknown) => {
       assert.ok(err instanceof AuthError);
       assert.equal(err.code, "SESSION_TOKEN_EXPIRED");
       assert.match(err.message, /oci session refresh --profile DEFAULT/);
@@ -208,7 +214,6 @@ describe("session token profiles", () => {
   });
 
   test("a missing token file: an AuthError naming it", async () => {
-    const signer = new SessionTokenSigner({ securityTokenFile: join(dir, "nope"), keyFile: join(dir, "session_key.pem") });
-    await assert.rejects(signer.refresh(), (err: unknown) => err instanceof AuthError && err.message.includes(join(dir, "nope")) && /does not exist/.test(err.message));
+    await assert.rejects(sessionTokenSigner({ securityTokenFile: join(dir, "nope"), keyFile: join(dir, "session_key.pem") }), (err: unknown) => err instanceof AuthError && err.message.includes(join(dir, "nope")) && /does not exist/.test(err.message));
   });
 });

@@ -8,12 +8,13 @@ import { X509Certificate } from "node:crypto";
 import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { AuthError } from "../runtime/errors.js";
+import { AuthError, OciRawError } from "../runtime/errors.js";
 import { signedFetch } from "../runtime/http.js";
 import { noRetry } from "../runtime/retry.js";
 import { Agent, fetch as undiciFetch } from "undici";
 import {
   InstancePrincipalsSigner,
+  instancePrincipalsSigner,
   PemStringCertificateRetriever,
   SessionKeySupplier,
   UrlBasedCertificateRetriever,
@@ -43,8 +44,8 @@ after(async () => {
   await hygiene.assertClean();
 });
 
-function create(extra: Parameters<typeof InstancePrincipalsSigner.create>[0] = {}): Promise<InstancePrincipalsSigner> {
-  return InstancePrincipalsSigner.create({ metadataBaseUrl: imds.baseUrl, federationEndpoint: federation.url, env: {}, ...extra });
+function create(extra: Parameters<typeof instancePrincipalsSigner>[0] = {}): Promise<InstancePrincipalsSigner> {
+  return instancePrincipalsSigner({ metadataBaseUrl: imds.baseUrl, federationEndpoint: federation.url, env: {}, ...extra });
 }
 
 async function getNamespace(
@@ -107,13 +108,13 @@ describe("instance principals", () => {
   });
 
   test("OCI_METADATA_BASE_URL and OCI_RAW_FEDERATION_ENDPOINT override the defaults; options beat them", async () => {
-    const signer = await InstancePrincipalsSigner.create({
+    const signer = await instancePrincipalsSigner({
       env: { OCI_METADATA_BASE_URL: imds.baseUrl, OCI_RAW_FEDERATION_ENDPOINT: federation.url },
     });
     assert.equal(signer.federationClient.federationEndpoint, federation.url);
     assert.equal(signer.metadata.baseUrl, imds.baseUrl);
     await assert.rejects(
-      InstancePrincipalsSigner.create({
+      instancePrincipalsSigner({
         env: { OCI_METADATA_BASE_URL: imds.baseUrl, OCI_RAW_FEDERATION_ENDPOINT: federation.url },
         federationEndpoint: `${emulator.url}/nowhere/v1/x509`,
         retry: noRetry,
@@ -166,19 +167,13 @@ describe("instance principals", () => {
   });
 
   test("1 000 concurrent requests across a token expiry: all succeed, federation sees exactly one token request", async () => {
-    federation.tokenLifetimeSeconds = 4;
-    let signer: InstancePrincipalsSigner;
-    try {
-      signer = await create({ refreshWindowSeconds: 2 });
-    } finally {
-      federation.tokenLifetimeSeconds = 3600;
-    }
+    // The signer's clock is the test's: it jumps to where callers must wait for the refresh
+    // (less than half the window left) while the token is still good by the emulator's clock,
+    // so the refresh happens under load without waiting for a real expiry.
+    let offset = 0;
+    const signer = await create({ refreshWindowMs: 60_000, now: () => Date.now() + offset });
     const { expiresAt } = await signer.federationClient.credentials();
-    // Wait until callers must wait for the refresh (less than half the window left), but the
-    // old token is still accepted by the emulator: the refresh itself happens under load.
-    const lifetime = expiresAt - Date.now();
-    const window = Math.min(2000, lifetime / 2);
-    await delay(Math.max(0, expiresAt - window / 2 - Date.now() + 20));
+    offset = expiresAt - 60_000 / 4 - Date.now();
     const before = federation.tokenRequests;
     // A bounded connection pool (undici's own fetch with its Agent, DECISIONS.md 1): 1 000
     // simultaneous connections would overflow the listen backlog on a small machine.
@@ -284,8 +279,15 @@ describe("instance principals", () => {
     const port = await closedPort();
     await assert.rejects(
       create({ metadataBaseUrl: `http://127.0.0.1:${port}/opc/v2`, retry: noRetry }),
-      (err: unknown) =>
-        err instanceof AuthError && err.code === "AUTH_ENDPOINT_UNREACHABLE" && err.message.includes(`127.0.0.1:${port}/opc/v2/instance/region`),
+      (err: unknown) => {
+        assert.ok(err instanceof AuthError);
+        assert.equal(err.code, "AUTH_ENDPOINT_UNREACHABLE");
+        assert.ok(err.message.includes(`127.0.0.1:${port}/opc/v2/instance/region`));
+        // The transport's failure is kept, down to the refused connection.
+        assert.ok(err.cause instanceof OciRawError && err.cause.code === "NETWORK_ERROR");
+        assert.match(String((err.cause.cause as Error).cause), /ECONNREFUSED/);
+        return true;
+      },
     );
   });
 

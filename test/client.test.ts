@@ -8,6 +8,7 @@ import {
   ResponseValidationError,
   buildQuery,
   createClient,
+  hasOciRawCode,
   invoke,
   paginate,
   paginatePages,
@@ -87,7 +88,13 @@ describe("endpoints", () => {
       code: "ENDPOINT_REQUIRED",
       message: /kms has per-resource endpoints.*endpoint.*ListKeys/,
     });
-    assert.throws(() => serviceBaseUrl(createClient({ signer }), { service: identity, operationId: "ListUsers" }), { code: "REGION_REQUIRED" });
+    assert.throws(() => serviceBaseUrl(createClient({ signer }), { service: identity, operationId: "ListUsers" }), (error: unknown) => {
+      // oci-raw's own code: `source` tells it from an OciServiceError's OCI code.
+      assert.ok(hasOciRawCode(error));
+      assert.equal(error.source, "oci-raw");
+      assert.equal(error.code, "REGION_REQUIRED");
+      return true;
+    });
   });
 
   test("createClient without a signer says what to pass", () => {
@@ -123,6 +130,9 @@ describe("invoke against the emulator", () => {
       assert.ok(error instanceof OciServiceError);
       assert.equal(error.status, 404);
       assert.equal(error.code, "NotAuthorizedOrNotFound");
+      // OCI's code, and marked as such: not one of oci-raw's OciRawErrorCode values.
+      assert.equal(error.source, "service");
+      assert.equal(hasOciRawCode(error), false);
       assert.ok(error.opcRequestId);
       assert.match(error.url, /users\/ocid1\.user\.oc1\.\.nope%2F\.\.%2Fx$/);
       return true;

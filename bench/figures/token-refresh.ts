@@ -4,7 +4,7 @@
  * expire — so every caller must wait for the one refresh — against 1 000 sent with a fresh
  * token. Federation calls during the burst (goal: exactly 1) and p99 latency ÷ p99 fresh.
  */
-import { InstancePrincipalsSigner, signedFetch } from "oci-raw";
+import { instancePrincipalsSigner, signedFetch, type InstancePrincipalsSigner } from "oci-raw";
 import { startEmulator } from "oci-raw/emulator";
 import { undiciTransport } from "oci-raw/undici";
 import { mountInstancePrincipals } from "oci-raw/emulator";
@@ -21,14 +21,14 @@ export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise
   const transport = undiciTransport({ connections: 32 });
   try {
     const { imds, federation } = await mountInstancePrincipals(emulator);
-    const create = (refreshWindowSeconds?: number): Promise<InstancePrincipalsSigner> =>
-      InstancePrincipalsSigner.create({
+    const create = (refreshWindowMs?: number): Promise<InstancePrincipalsSigner> =>
+      instancePrincipalsSigner({
         metadataBaseUrl: imds.baseUrl,
         federationEndpoint: federation.url,
         env: {},
         fetch: transport.fetch,
         dispatcher: transport.dispatcher,
-        ...(refreshWindowSeconds === undefined ? {} : { refreshWindowSeconds }),
+        ...(refreshWindowMs === undefined ? {} : { refreshWindowMs }),
       });
 
     /** Send the burst; every latency in ms, and the federation calls it caused. */
@@ -61,7 +61,7 @@ export async function tokenRefreshFigure({ smoke, log }: FigureOptions): Promise
           federation.tokenLifetimeSeconds = smoke ? 1 : 2;
           let signer: InstancePrincipalsSigner;
           try {
-            signer = await create(smoke ? 0.5 : 1);
+            signer = await create(smoke ? 500 : 1000);
           } finally {
             federation.tokenLifetimeSeconds = 3600;
           }

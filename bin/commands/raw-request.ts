@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { authFromEnvironment, chooseAuthMode } from "../../runtime/auth/from-environment.js";
+import { whyUnreadable } from "../../runtime/files.js";
 import { signedFetch } from "../../runtime/http.js";
 import { errorFromResponse } from "../../runtime/service-error.js";
 import type { RequestSigner } from "../../runtime/signers.js";
@@ -79,8 +80,7 @@ function readBody(value: string | undefined): string | Uint8Array | undefined {
     try {
       return readFileSync(path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`--request-body ${value}: ${code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? "error"})`}.`);
+      throw new UsageError(`--request-body ${value}: the file ${whyUnreadable(error)}.`);
     }
   }
   parseJsonFlag("request-body", value);

@@ -6,10 +6,9 @@
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { AuthError } from "../errors.js";
+import { whyUnreadable } from "../files.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
-import type { RetryStrategy } from "../retry.js";
-import type { FetchFunction } from "../transport.js";
-import { okText, requestWithRetry } from "./fetch-util.js";
+import { authRequest, okText, type AuthTransportOptions } from "./fetch-util.js";
 
 export interface CertificateRetriever {
   /** Fetch or re-read the certificate (and key). */
@@ -39,6 +38,7 @@ function parseCertificate(pem: string, where: string): X509Certificate {
   } catch (cause) {
     throw new AuthError(`${where} could not be parsed as an X.509 certificate: ${(cause as Error).message}.`, {
       code: "CERTIFICATE_INVALID",
+      cause,
     });
   }
 }
@@ -135,9 +135,7 @@ export class FileBasedCertificateRetriever extends HeldCertificate {
     try {
       pem = readFileSync(certFile, "utf8");
     } catch (cause) {
-      throw new AuthError(`The certificate file ${certFile} cannot be read (${(cause as NodeJS.ErrnoException).code ?? "error"}).`, {
-        code: "CERTIFICATE_UNREADABLE",
-      });
+      throw new AuthError(`The certificate file ${certFile} ${whyUnreadable(cause)}.`, { code: "CERTIFICATE_UNREADABLE", cause });
     }
     const keyFile = this.#options.privateKeyFile === undefined ? undefined : expandHome(this.#options.privateKeyFile);
     return Object.freeze({
@@ -148,7 +146,7 @@ export class FileBasedCertificateRetriever extends HeldCertificate {
   }
 }
 
-export interface UrlBasedCertificateRetrieverOptions {
+export interface UrlBasedCertificateRetrieverOptions extends AuthTransportOptions {
   certificateUrl: string;
   privateKeyUrl?: string | undefined;
   passphrase?: string | undefined;
@@ -157,11 +155,6 @@ export interface UrlBasedCertificateRetrieverOptions {
    * v2 URLs (path containing `/opc/v2/`), none otherwise.
    */
   headers?: Record<string, string> | undefined;
-  /** Default: 3 attempts. */
-  retry?: RetryStrategy | undefined;
-  timeoutMs?: number | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
 }
 
 /** A certificate (and key) fetched from URLs — instance metadata's `identity/cert.pem` and friends. */
@@ -181,32 +174,30 @@ export class UrlBasedCertificateRetriever extends HeldCertificate {
   /**
    * Fetch the certificate and key; the held value changes only when both arrived, parse, and
    * belong together. They are two requests, so a rotation between them can pair a new
-   * certificate with the old key: then fetch both once more.
+   * certificate with the old key: that is a `CERTIFICATE_KEY_MISMATCH` AuthError, and the
+   * next `refresh()` (the federation client's next token request) fetches both again. The
+   * retrying of requests themselves is the one HTTP path's (request.ts).
    */
   async refresh(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const [pem, keyPem] = await Promise.all([
-        this.#get(this.#options.certificateUrl, "the certificate"),
-        this.#options.privateKeyUrl === undefined ? undefined : this.#get(this.#options.privateKeyUrl, "the certificate's private key"),
-      ]);
-      const x509 = parseCertificate(pem, `The certificate from ${this.#options.certificateUrl}`);
-      const privateKey =
-        keyPem === undefined ? undefined : parseKey(keyPem, this.#options.passphrase, `the private key from ${this.#options.privateKeyUrl}`);
-      if (privateKey === undefined || x509.checkPrivateKey(privateKey)) {
-        this.held = Object.freeze({ pem, x509, privateKey });
-        return;
-      }
-      if (attempt === 2) {
-        throw new AuthError(
-          `The private key from ${this.#options.privateKeyUrl} does not belong to the certificate from ${this.#options.certificateUrl}, twice in a row.`,
-          { code: "CERTIFICATE_KEY_MISMATCH" },
-        );
-      }
+    const [pem, keyPem] = await Promise.all([
+      this.#get(this.#options.certificateUrl, "the certificate"),
+      this.#options.privateKeyUrl === undefined ? undefined : this.#get(this.#options.privateKeyUrl, "the certificate's private key"),
+    ]);
+    const x509 = parseCertificate(pem, `The certificate from ${this.#options.certificateUrl}`);
+    const privateKey =
+      keyPem === undefined ? undefined : parseKey(keyPem, this.#options.passphrase, `the private key from ${this.#options.privateKeyUrl}`);
+    if (privateKey !== undefined && !x509.checkPrivateKey(privateKey)) {
+      throw new AuthError(
+        `The private key from ${this.#options.privateKeyUrl} does not belong to the certificate from ${this.#options.certificateUrl} ` +
+          `(a rotation between the two requests?); refresh again.`,
+        { code: "CERTIFICATE_KEY_MISMATCH" },
+      );
     }
+    this.held = Object.freeze({ pem, x509, privateKey });
   }
 
   async #get(url: string, what: string): Promise<string> {
-    const answer = await requestWithRetry(url, () => ({ method: "GET", headers: this.#headers }), `the instance metadata service (${what})`, this.#options);
+    const answer = await authRequest({ method: "GET", url, headers: this.#headers }, `the instance metadata service (${what})`, this.#options);
     return okText(answer, `The instance metadata service (${what})`, url);
   }
 }

@@ -4,17 +4,15 @@
  * Python SDK's request form exactly (DECISIONS.md 7).
  */
 import { AuthError } from "../errors.js";
-import type { RetryStrategy } from "../retry.js";
 import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
-import type { SignatureHeaderLists } from "../signing.js";
-import type { FetchFunction } from "../transport.js";
+import { signRequest, type SignableRequest, type SignatureHeaderLists } from "../signing.js";
 import { tenancyFromCertificate, type CertificateRetriever } from "./certificates.js";
-import { okText, parseJsonObject, pemBody, signedRequestWithRetry, stringField } from "./fetch-util.js";
+import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthTransportOptions } from "./fetch-util.js";
 import { jwtExpiresAt } from "./jwt.js";
-import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials, type RefreshOptions } from "./refreshing.js";
 import type { SessionKeySupplier } from "./session-key.js";
 
-export interface X509FederationClientOptions {
+export interface X509FederationClientOptions extends AuthTransportOptions, RefreshOptions {
   /** The Auth service's X.509 endpoint, e.g. `https://auth.us-phoenix-1.oraclecloud.com/v1/x509`. */
   federationEndpoint: string;
   tenancyId: string;
@@ -24,13 +22,6 @@ export interface X509FederationClientOptions {
   intermediateCertificateRetrievers?: readonly CertificateRetriever[] | undefined;
   /** Sent only when given (the Python SDK's behaviour). */
   purpose?: string | undefined;
-  /** Default: 3 attempts. */
-  retry?: RetryStrategy | undefined;
-  timeoutMs?: number | undefined;
-  /** Refresh the token this long before it expires. Default 5 minutes (half the lifetime for short tokens). */
-  refreshWindowMs?: number | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
 }
 
 /** Headers the token request signs: no `host` (Python and Go don't sign it here). */
@@ -56,6 +47,7 @@ export class X509FederationClient {
     this.#refreshing = new RefreshingCredentials({
       description: `a security token from ${options.federationEndpoint}`,
       refreshWindowMs: options.refreshWindowMs,
+      now: options.now,
       fetchCredentials: () => this.#requestToken(),
     });
   }
@@ -112,13 +104,10 @@ export class X509FederationClient {
 
     const url = this.federationEndpoint;
     const what = "The federation endpoint";
-    const answer = await signedRequestWithRetry(
-      { method: "POST", url, body },
-      { keyId, privateKey: leafKey },
-      { genericHeaders: FEDERATION_GENERIC_HEADERS },
-      "the federation endpoint",
-      options,
-    );
+    // Signed with the leaf's key, which no refresh can replace: a 401 is final here.
+    const credentials = { keyId, privateKey: leafKey };
+    const signer = { sign: async (request: SignableRequest) => signRequest(request, credentials, { genericHeaders: FEDERATION_GENERIC_HEADERS }).headers };
+    const answer = await authRequest({ method: "POST", url, body, signer }, "the federation endpoint", options);
     const hint = answer.status === 401 ? "The instance's certificate was refused; check the dynamic group and that the clock is right." : "";
     const token = stringField(what, url, parseJsonObject(what, url, okText(answer, what, url, hint)), "token");
     const expiresAt = jwtExpiresAt(token, `The token from ${url}`);

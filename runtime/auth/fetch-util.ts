@@ -1,15 +1,18 @@
 /**
- * The one way auth code talks HTTP (IMDS, federation, resource principal endpoints): the
- * transport option shape of DECISIONS.md 1, a per-attempt timeout, and retries of network
- * errors, 429 and 5xx. Errors are AuthErrors naming what was asked and where — never a body,
- * since bodies here carry keys and tokens.
+ * Auth code's requests (IMDS, federation, resource principal endpoints) on the one HTTP path
+ * (request.ts `sendRequest`, which `signedFetch` uses too): the transport option shape of
+ * DECISIONS.md 1, a per-attempt timeout, a short retry strategy, the 401 rule. Errors are
+ * AuthErrors naming what was asked and where — never a body, since bodies here carry keys and
+ * tokens.
  */
-import { AuthError } from "../errors.js";
-import { decideRetry, retryStrategy, sleep, type RetryStrategy } from "../retry.js";
-import { signRequest, type SignatureHeaderLists, type SigningCredentials } from "../signing.js";
-import { describeNetworkError, transportFetch, type TransportOptions } from "../transport.js";
+import { AuthError, OciRawError } from "../errors.js";
+import { sendRequest } from "../request.js";
+import { retryStrategy, type RetryStrategy } from "../retry.js";
+import type { RequestSigner } from "../signers.js";
+import { describeNetworkError, type TransportOptions } from "../transport.js";
 
-export interface AuthHttpOptions extends TransportOptions {
+/** What every auth provider takes for its own requests: the one transport shape, plus retry and timeout. */
+export interface AuthTransportOptions extends TransportOptions {
   /** Retries of network errors, 429 and 5xx. Default `DEFAULT_AUTH_RETRY` (3 attempts, short backoff). */
   retry?: RetryStrategy | undefined;
   /** Per-attempt timeout in ms. Default 10 000. */
@@ -30,74 +33,42 @@ export const DEFAULT_AUTH_RETRY: RetryStrategy = retryStrategy({ maxAttempts: 3,
 export const DEFAULT_AUTH_TIMEOUT_MS = 10_000;
 
 /**
- * Send a request, retrying transient failures. `init()` is called per attempt, so signed
- * requests are signed afresh. Returns any status the caller must judge (e.g. 404, 401).
+ * One auth request through `sendRequest`, signed when `signer` is given. Token requests (POST)
+ * are safe to repeat — each one just mints a token — so every method is retried alike.
+ * Returns any status the caller must judge (e.g. 404, 401); a failure without an answer is an
+ * AuthError `AUTH_ENDPOINT_UNREACHABLE` whose cause is the transport's error.
  */
-export async function requestWithRetry(
-  url: string,
-  init: () => Promise<RequestInit> | RequestInit,
+export async function authRequest(
+  request: { method: "GET" | "POST"; url: string; headers?: Record<string, string> | undefined; body?: string | undefined; signer?: RequestSigner | undefined },
   what: string,
-  options: AuthHttpOptions = {},
+  options: AuthTransportOptions = {},
 ): Promise<HttpAnswer> {
-  const strategy = options.retry ?? DEFAULT_AUTH_RETRY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
-  for (let attempt = 1; ; attempt++) {
-    const requestInit = await init();
-    // Token requests (POST) are safe to repeat: each one just mints a token.
-    const method = (requestInit.method ?? "GET").toUpperCase();
-    try {
-      const response = await transportFetch(options, url, { ...requestInit, signal: AbortSignal.timeout(timeoutMs) });
-      const text = await response.text();
-      const decision = decideRetry(strategy, {
-        attempt,
-        method,
-        hasRetryToken: true,
-        status: response.status,
-        retryAfter: response.headers.get("retry-after") ?? undefined,
-      });
-      if (decision.retry) {
-        await sleep(decision.delayMs);
-        continue;
-      }
-      return { status: response.status, headers: response.headers, text };
-    } catch (cause) {
-      const decision = decideRetry(strategy, { attempt, method, hasRetryToken: true, error: cause });
-      if (decision.retry) {
-        await sleep(decision.delayMs);
-        continue;
-      }
-      const name = (cause as Error | undefined)?.name;
-      const reason =
-        name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs} ms` : describeNetworkError(cause);
-      throw new AuthError(`Could not reach ${what} at ${url}: ${reason}${attempt > 1 ? ` (after ${attempt} attempts)` : ""}.`, {
-        code: "AUTH_ENDPOINT_UNREACHABLE",
-        cause: new Error(reason),
-      });
-    }
+  const unreachable = (reason: string, cause: unknown): AuthError =>
+    new AuthError(`Could not reach ${what} at ${request.url}: ${reason}.`, { code: "AUTH_ENDPOINT_UNREACHABLE", cause });
+  let response: Response;
+  try {
+    response = await sendRequest(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signer: request.signer,
+      fetch: options.fetch,
+      dispatcher: options.dispatcher,
+      retry: options.retry ?? DEFAULT_AUTH_RETRY,
+      timeoutMs,
+      repeatable: true,
+    });
+  } catch (cause) {
+    if (cause instanceof OciRawError && cause.code === "REQUEST_TIMEOUT") throw unreachable(`no answer within ${timeoutMs} ms`, cause);
+    if (cause instanceof OciRawError && cause.code === "NETWORK_ERROR") throw unreachable(describeNetworkError(cause.cause), cause);
+    throw cause;
   }
-}
-
-/**
- * `requestWithRetry` for a request signed with `credentials`, afresh on every attempt (a retry
- * needs a new date). A POST body is signed as JSON, the signer's default content-type.
- */
-export function signedRequestWithRetry(
-  request: { method: "GET" | "POST"; url: string; body?: string | undefined },
-  credentials: SigningCredentials,
-  lists: SignatureHeaderLists,
-  what: string,
-  options: AuthHttpOptions,
-): Promise<HttpAnswer> {
-  return requestWithRetry(
-    request.url,
-    () => {
-      const init: RequestInit = { method: request.method, headers: wireHeaders(signRequest(request, credentials, lists).headers) };
-      if (request.body !== undefined) init.body = request.body;
-      return init;
-    },
-    what,
-    options,
-  );
+  try {
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  } catch (cause) {
+    throw unreachable(`the answer broke off (${describeNetworkError(cause)})`, cause);
+  }
 }
 
 /** The text of a 200 answer; any other status is an AuthError (see `httpStatusError`). */
@@ -130,6 +101,7 @@ export function parseJsonObject(what: string, url: string, text: string): Record
   try {
     value = JSON.parse(text);
   } catch {
+    // No cause: JSON.parse's message quotes the body, which can carry a token.
     throw new AuthError(`${what} at ${url} answered with a body that is not JSON (${text.length} bytes).`, {
       code: "AUTH_BAD_RESPONSE",
     });
@@ -156,15 +128,4 @@ export function pemBody(pem: string): string {
     .filter((line) => !line.startsWith("-----"))
     .join("")
     .replace(/\s+/g, "");
-}
-
-/**
- * Signed headers as they go to fetch: `host` and `content-length` are dropped because fetch
- * sets both itself, to the same values the signature covers (from the URL and the string
- * body); an explicit content-length is rejected once the `undici` package has installed its
- * global dispatcher.
- */
-export function wireHeaders(signed: Record<string, string>): Record<string, string> {
-  const { host: _host, "content-length": _length, ...rest } = signed;
-  return rest;
 }

@@ -6,11 +6,10 @@
 import { loadConfig, signerFromConfig } from "../config.js";
 import { AuthError } from "../errors.js";
 import type { RequestSigner } from "../signers.js";
-import type { FetchFunction } from "../transport.js";
-import type { RetryStrategy } from "../retry.js";
+import type { AuthTransportOptions } from "./fetch-util.js";
 import { closest } from "../suggest.js";
 import { sessionTokenSignerFromConfig } from "./session-token.js";
-import { InstancePrincipalsSigner } from "./instance-principals.js";
+import { instancePrincipalsSigner } from "./instance-principals.js";
 import { resourcePrincipalsSigner } from "./resource-principals.js";
 
 /** The `--auth` / `OCI_CLI_AUTH` values oci-raw supports. */
@@ -25,7 +24,7 @@ export type AuthMode = (typeof SUPPORTED_AUTH_MODES)[number];
 /** Valid OCI CLI values that oci-raw does not support yet (DECISIONS.md 8). */
 const NOT_YET_SUPPORTED = Object.freeze(["instance_obo_user", "oke_workload_identity"]);
 
-export interface AuthFromEnvironmentOptions {
+export interface AuthFromEnvironmentOptions extends AuthTransportOptions {
   /** The CLI's `--auth`; beats `OCI_CLI_AUTH`. */
   auth?: string | undefined;
   /** Config file; beats `OCI_CLI_CONFIG_FILE`, `OCI_CONFIG_FILE` and `~/.oci/config`. */
@@ -38,9 +37,6 @@ export interface AuthFromEnvironmentOptions {
   metadataBaseUrl?: string | undefined;
   /** Instance principals: federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
   federationEndpoint?: string | undefined;
-  retry?: RetryStrategy | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
   onWarning?: ((message: string) => void) | undefined;
 }
 
@@ -56,7 +52,7 @@ export function chooseAuthMode(options: Pick<AuthFromEnvironmentOptions, "auth" 
 export async function authFromEnvironment(options: AuthFromEnvironmentOptions = {}): Promise<RequestSigner> {
   const env = options.env ?? process.env;
   const mode = chooseAuthMode(options);
-  const transport = { fetch: options.fetch, dispatcher: options.dispatcher };
+  const transport = { fetch: options.fetch, dispatcher: options.dispatcher, retry: options.retry, timeoutMs: options.timeoutMs };
   const configOptions = { file: options.configFile, profile: options.profile, env };
 
   switch (mode) {
@@ -72,11 +68,10 @@ export async function authFromEnvironment(options: AuthFromEnvironmentOptions = 
     case "security_token":
       return sessionTokenSignerFromConfig(loadConfig(configOptions), { onWarning: options.onWarning });
     case "instance_principal":
-      return InstancePrincipalsSigner.create({
+      return instancePrincipalsSigner({
         env,
         metadataBaseUrl: options.metadataBaseUrl,
         federationEndpoint: options.federationEndpoint,
-        retry: options.retry,
         ...transport,
       });
     case "resource_principal":
@@ -84,7 +79,6 @@ export async function authFromEnvironment(options: AuthFromEnvironmentOptions = 
         env,
         metadataBaseUrl: options.metadataBaseUrl,
         federationEndpoint: options.federationEndpoint,
-        retry: options.retry,
         ...transport,
       });
   }

@@ -4,7 +4,7 @@
  * or at the IPv6 one on hosts with no IPv4 route to it (the Python SDK's order).
  */
 import { AuthError } from "../errors.js";
-import { okText, requestWithRetry, type AuthHttpOptions } from "./fetch-util.js";
+import { authRequest, okText, type AuthTransportOptions } from "./fetch-util.js";
 
 export const DEFAULT_METADATA_BASE_URL = "http://169.254.169.254/opc/v2";
 export const DEFAULT_METADATA_BASE_URL_IPV6 = "http://[fd00:c1::a9fe:a9fe]/opc/v2";
@@ -84,7 +84,7 @@ export async function metadataBaseUrls(
 export async function getMetadataFromFirst(
   baseUrls: readonly string[],
   path: string,
-  options: AuthHttpOptions,
+  options: AuthTransportOptions,
 ): Promise<{ text: string; endpoint: MetadataEndpoint }> {
   for (let i = 0; ; i++) {
     try {
@@ -103,7 +103,7 @@ export async function getMetadataFromFirst(
 export async function getMetadata(
   baseUrl: string,
   path: string,
-  options: AuthHttpOptions,
+  options: AuthTransportOptions,
 ): Promise<{ text: string; endpoint: MetadataEndpoint }> {
   const endpoint: MetadataEndpoint = { baseUrl, headers: headersFor(baseUrl) };
   const answer = await getFrom(endpoint, path, options);
@@ -116,11 +116,11 @@ export async function getMetadata(
 }
 
 /** GET from a known endpoint (no fallback). */
-export async function getMetadataFrom(endpoint: MetadataEndpoint, path: string, options: AuthHttpOptions): Promise<string> {
+export async function getMetadataFrom(endpoint: MetadataEndpoint, path: string, options: AuthTransportOptions): Promise<string> {
   return okText(await getFrom(endpoint, path, options), "The instance metadata service", `${endpoint.baseUrl}/${path}`);
 }
 
-function getFrom(endpoint: MetadataEndpoint, path: string, options: AuthHttpOptions) {
+function getFrom(endpoint: MetadataEndpoint, path: string, options: AuthTransportOptions) {
   const url = `${endpoint.baseUrl}/${path}`;
-  return requestWithRetry(url, () => ({ method: "GET", headers: { ...endpoint.headers } }), "the instance metadata service", options);
+  return authRequest({ method: "GET", url, headers: { ...endpoint.headers } }, "the instance metadata service", options);
 }

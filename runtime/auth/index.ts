@@ -1,7 +1,9 @@
 /** Auth providers: everything token-based, and choosing a signer from the environment. */
-export { ResourcePrincipalsNotConfiguredError } from "./errors.js";
+export { ResourcePrincipalsNotConfiguredError } from "../errors.js";
 export { RefreshingCredentials, DEFAULT_REFRESH_WINDOW_MS } from "./refreshing.js";
-export type { ExpiringCredentials, RefreshingCredentialsOptions } from "./refreshing.js";
+export type { ExpiringCredentials, RefreshingCredentialsOptions, RefreshOptions } from "./refreshing.js";
+export { DEFAULT_AUTH_RETRY, DEFAULT_AUTH_TIMEOUT_MS } from "./fetch-util.js";
+export type { AuthTransportOptions } from "./fetch-util.js";
 export { decodeJwtPayload, jwtExpiresAt } from "./jwt.js";
 export type { JwtClaims } from "./jwt.js";
 export {
@@ -22,11 +24,11 @@ export { X509FederationClient, X509FederationClientSigner } from "./federation.j
 export type { X509FederationClientOptions } from "./federation.js";
 export { DEFAULT_METADATA_BASE_URL } from "./imds.js";
 export type { MetadataEndpoint } from "./imds.js";
-export { InstancePrincipalsSigner } from "./instance-principals.js";
+export { InstancePrincipalsSigner, instancePrincipalsSigner } from "./instance-principals.js";
 export type { InstancePrincipalsSignerOptions } from "./instance-principals.js";
 export { ResourcePrincipalsSigner, resourcePrincipalsSigner } from "./resource-principals.js";
 export type { ResourcePrincipalsSignerOptions, ResourcePrincipalVersion } from "./resource-principals.js";
-export { SessionTokenSigner, sessionTokenSignerFromConfig } from "./session-token.js";
+export { SessionTokenSigner, sessionTokenSigner, sessionTokenSignerFromConfig } from "./session-token.js";
 export type { SessionTokenSignerOptions } from "./session-token.js";
 export { authFromEnvironment, chooseAuthMode, SUPPORTED_AUTH_MODES } from "./from-environment.js";
 export type { AuthFromEnvironmentOptions, AuthMode } from "./from-environment.js";

@@ -4,16 +4,17 @@
  * token signed with a session key.
  */
 import { AuthError } from "../errors.js";
-import { federationEndpoint as federationEndpointFor, regionName } from "../regions.js";
-import type { RetryStrategy } from "../retry.js";
+import { federationEndpoint as federationEndpointFor, regionNameOrAsGiven } from "../regions.js";
 import type { SignatureHeaderLists } from "../signing.js";
-import type { FetchFunction } from "../transport.js";
+import { CredentialsSigner } from "../signers.js";
 import { tenancyFromCertificate, UrlBasedCertificateRetriever } from "./certificates.js";
-import { X509FederationClient, X509FederationClientSigner } from "./federation.js";
+import { X509FederationClient } from "./federation.js";
+import type { AuthTransportOptions } from "./fetch-util.js";
+import type { RefreshOptions } from "./refreshing.js";
 import { getMetadataFromFirst, metadataBaseUrls, type MetadataEndpoint } from "./imds.js";
 import { SessionKeySupplier } from "./session-key.js";
 
-export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists {
+export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions {
   /**
    * IMDS base URL. Default: `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`, or on
    * a host with no IPv4 route to it `http://[fd00:c1::a9fe:a9fe]/opc/v2` first.
@@ -24,88 +25,86 @@ export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists {
    * `OCI_RAW_FEDERATION_ENDPOINT`, then built from the instance's region.
    */
   federationEndpoint?: string | undefined;
-  /** Attempts for IMDS and federation requests (network errors, 429, 5xx). Default 3. */
-  retry?: RetryStrategy | undefined;
-  /** Per-request timeout for IMDS and federation, ms. Default 10 000. */
-  timeoutMs?: number | undefined;
   /** Session key size. Default 2048. */
   sessionKeySize?: number | undefined;
-  /** Refresh the token this long before it expires. Default 300 (half the lifetime for short tokens). */
-  refreshWindowSeconds?: number | undefined;
   /** Purpose sent with the token request (only when given). */
   purpose?: string | undefined;
   /** Environment for the overrides (default `process.env`). */
   env?: NodeJS.ProcessEnv | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
 }
 
-export class InstancePrincipalsSigner extends X509FederationClientSigner {
+/** Signs with instance principals' security token. Made by `instancePrincipalsSigner()`. */
+export class InstancePrincipalsSigner extends CredentialsSigner {
+  readonly federationClient: X509FederationClient;
   /** The instance's region, canonical name (e.g. `us-phoenix-1`). */
   readonly region: string;
   readonly tenancyId: string;
   /** The instance metadata endpoint in use (v2, or v1 after a fallback). */
   readonly metadata: MetadataEndpoint;
 
-  private constructor(client: X509FederationClient, region: string, metadata: MetadataEndpoint, lists: SignatureHeaderLists) {
+  /** @internal Use `instancePrincipalsSigner()`, which obtains the first token. */
+  constructor(client: X509FederationClient, region: string, metadata: MetadataEndpoint, lists: SignatureHeaderLists) {
     super(client, lists);
+    this.federationClient = client;
     this.region = region;
     this.tenancyId = client.tenancyId;
     this.metadata = metadata;
   }
+}
 
-  /**
-   * Read region and certificates from instance metadata, find the tenancy in the leaf
-   * certificate and obtain the first token (so a misconfiguration fails here).
-   */
-  static async create(options: InstancePrincipalsSignerOptions = {}): Promise<InstancePrincipalsSigner> {
-    const env = options.env ?? process.env;
-    const transport = {
-      fetch: options.fetch,
-      dispatcher: options.dispatcher,
-      retry: options.retry,
-      timeoutMs: options.timeoutMs,
-    };
+/**
+ * An instance principals signer (the Python SDK's `InstancePrincipalsSecurityTokenSigner`):
+ * reads region and certificates from instance metadata, finds the tenancy in the leaf
+ * certificate and obtains the first token (so a misconfiguration fails here).
+ */
+export async function instancePrincipalsSigner(options: InstancePrincipalsSignerOptions = {}): Promise<InstancePrincipalsSigner> {
+  const env = options.env ?? process.env;
+  const transport = {
+    fetch: options.fetch,
+    dispatcher: options.dispatcher,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+  };
 
-    const bases = await metadataBaseUrls(options.metadataBaseUrl, env);
-    const { text: rawRegion, endpoint } = await getMetadataFromFirst(bases, "instance/region", transport);
-    const override = options.federationEndpoint ?? (env["OCI_RAW_FEDERATION_ENDPOINT"] || undefined);
-    const region = canonicalRegion(rawRegion.trim(), endpoint.baseUrl, override !== undefined);
-    const federationEndpoint = override ?? federationEndpointFor(region);
+  const bases = await metadataBaseUrls(options.metadataBaseUrl, env);
+  const { text: rawRegion, endpoint } = await getMetadataFromFirst(bases, "instance/region", transport);
+  const override = options.federationEndpoint ?? (env["OCI_RAW_FEDERATION_ENDPOINT"] || undefined);
+  const region = canonicalRegion(rawRegion.trim(), endpoint.baseUrl, override !== undefined);
+  const federationEndpoint = override ?? federationEndpointFor(region);
 
-    const leaf = new UrlBasedCertificateRetriever({
-      certificateUrl: `${endpoint.baseUrl}/identity/cert.pem`,
-      privateKeyUrl: `${endpoint.baseUrl}/identity/key.pem`,
-      headers: { ...endpoint.headers },
-      ...transport,
-    });
-    const intermediate = new UrlBasedCertificateRetriever({
-      certificateUrl: `${endpoint.baseUrl}/identity/intermediate.pem`,
-      headers: { ...endpoint.headers },
-      ...transport,
-    });
-    await Promise.all([leaf.refresh(), intermediate.refresh()]);
-    const tenancyId = tenancyFromCertificate(leaf.x509());
-    if (!tenancyId) {
-      throw new AuthError(
-        `The instance certificate from ${endpoint.baseUrl}/identity/cert.pem names no tenancy (no subject attribute starting "opc-tenant:" or "opc-identity:").`,
-        { code: "INSTANCE_CERTIFICATE_NO_TENANCY" },
-      );
-    }
-
-    const client = new X509FederationClient({
-      federationEndpoint,
-      tenancyId,
-      sessionKeySupplier: new SessionKeySupplier({ keySize: options.sessionKeySize }),
-      leafCertificateRetriever: leaf,
-      intermediateCertificateRetrievers: [intermediate],
-      purpose: options.purpose,
-      refreshWindowMs: options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000,
-      ...transport,
-    });
-    await client.credentials();
-    return new InstancePrincipalsSigner(client, region, endpoint, options);
+  const leaf = new UrlBasedCertificateRetriever({
+    certificateUrl: `${endpoint.baseUrl}/identity/cert.pem`,
+    privateKeyUrl: `${endpoint.baseUrl}/identity/key.pem`,
+    headers: { ...endpoint.headers },
+    ...transport,
+  });
+  const intermediate = new UrlBasedCertificateRetriever({
+    certificateUrl: `${endpoint.baseUrl}/identity/intermediate.pem`,
+    headers: { ...endpoint.headers },
+    ...transport,
+  });
+  await Promise.all([leaf.refresh(), intermediate.refresh()]);
+  const tenancyId = tenancyFromCertificate(leaf.x509());
+  if (!tenancyId) {
+    throw new AuthError(
+      `The instance certificate from ${endpoint.baseUrl}/identity/cert.pem names no tenancy (no subject attribute starting "opc-tenant:" or "opc-identity:").`,
+      { code: "INSTANCE_CERTIFICATE_NO_TENANCY" },
+    );
   }
+
+  const client = new X509FederationClient({
+    federationEndpoint,
+    tenancyId,
+    sessionKeySupplier: new SessionKeySupplier({ keySize: options.sessionKeySize }),
+    leafCertificateRetriever: leaf,
+    intermediateCertificateRetrievers: [intermediate],
+    purpose: options.purpose,
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
+    ...transport,
+  });
+  await client.credentials();
+  return new InstancePrincipalsSigner(client, region, endpoint, options);
 }
 
 /** The region's canonical name; an unknown one is only fatal when the federation endpoint must be built from it. */
@@ -113,14 +112,11 @@ function canonicalRegion(raw: string, baseUrl: string, endpointGiven: boolean): 
   if (raw === "") {
     throw new AuthError(`The instance metadata service at ${baseUrl} returned an empty region.`, { code: "IMDS_BAD_REGION" });
   }
-  try {
-    return regionName(raw);
-  } catch (cause) {
-    if (endpointGiven) return raw.toLowerCase();
-    throw new AuthError(
-      `The instance metadata service at ${baseUrl} returned region "${raw.slice(0, 64)}", which oci-raw does not know. ` +
-        `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,
-      { code: "IMDS_BAD_REGION", cause },
-    );
-  }
+  const { name, unknown } = regionNameOrAsGiven(raw);
+  if (unknown === undefined || endpointGiven) return name;
+  throw new AuthError(
+    `The instance metadata service at ${baseUrl} returned region "${raw.slice(0, 64)}", which oci-raw does not know. ` +
+      `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,
+    { code: "IMDS_BAD_REGION", cause: unknown },
+  );
 }

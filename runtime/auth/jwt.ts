@@ -19,6 +19,7 @@ export function decodeJwtPayload(token: string, what = "The security token"): Jw
   try {
     claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
   } catch {
+    // No cause: JSON.parse's message quotes the text it choked on, here a token's payload.
     throw new AuthError(`${what} is not a JWT: its payload is not base64url-encoded JSON.`, { code: "TOKEN_NOT_JWT" });
   }
   if (claims === null || typeof claims !== "object" || Array.isArray(claims)) {

@@ -31,17 +31,21 @@ export function securityTokenCredentials(token: string, privateKey: KeyObject, e
   return Object.freeze({ keyId: securityTokenKeyId(token), privateKey, expiresAt });
 }
 
-export interface RefreshingCredentialsOptions {
-  /** Obtain new credentials. Never called by two callers at once. */
-  fetchCredentials: () => Promise<ExpiringCredentials>;
+/** What every token-based provider takes about refreshing: one unit, milliseconds. */
+export interface RefreshOptions {
   /**
    * How long before expiry to start refreshing (ms). Default 5 minutes. For credentials that
    * live less than twice this long, half their lifetime is used instead, so short-lived tokens
    * are not refreshed on every call.
    */
   refreshWindowMs?: number | undefined;
-  /** Clock, for tests. Default `Date.now`. */
+  /** Clock (ms since the epoch), for tests. Default `Date.now`. */
   now?: (() => number) | undefined;
+}
+
+export interface RefreshingCredentialsOptions extends RefreshOptions {
+  /** Obtain new credentials. Never called by two callers at once. */
+  fetchCredentials: () => Promise<ExpiringCredentials>;
   /** What the credentials are, for error messages (e.g. "instance principal token"). */
   description?: string | undefined;
 }
@@ -106,11 +110,6 @@ export class RefreshingCredentials {
    */
   refresh(): Promise<ExpiringCredentials> {
     return this.#refresh.start();
-  }
-
-  /** The held value without refreshing (undefined before the first fetch). */
-  peek(): ExpiringCredentials | undefined {
-    return this.#held?.value;
   }
 }
 

@@ -13,37 +13,29 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute } from "node:path";
-import { AuthError } from "../errors.js";
+import { AuthError, ResourcePrincipalsNotConfiguredError } from "../errors.js";
+import { whyUnreadable } from "../files.js";
 import { loadPrivateKey } from "../keys.js";
-import { regionName } from "../regions.js";
-import type { RetryStrategy } from "../retry.js";
-import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
+import { regionNameOrAsGiven } from "../regions.js";
+import { CredentialsSigner, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
 import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
-import type { FetchFunction } from "../transport.js";
-import { ResourcePrincipalsNotConfiguredError } from "./errors.js";
-import { okText, parseJsonObject, pemBody, signedRequestWithRetry, stringField, type AuthHttpOptions } from "./fetch-util.js";
+import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthTransportOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
-import { InstancePrincipalsSigner } from "./instance-principals.js";
+import { instancePrincipalsSigner } from "./instance-principals.js";
 import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
-import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials, type RefreshOptions } from "./refreshing.js";
 import { SessionKeySupplier } from "./session-key.js";
 import { rereadOnChange, WatchedFile } from "./watched-file.js";
 
-export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists {
+export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions {
   /** Environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv | undefined;
   /** v1.1: instance metadata base URL (default `OCI_METADATA_BASE_URL`, then the link-local v2 URL). */
   metadataBaseUrl?: string | undefined;
   /** v1.1: the instance principals federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
   federationEndpoint?: string | undefined;
-  retry?: RetryStrategy | undefined;
-  timeoutMs?: number | undefined;
-  /** Refresh tokens this long before they expire. Default 300 (half the lifetime for short tokens). */
-  refreshWindowSeconds?: number | undefined;
   /** v1.1: session key size, default 2048. */
   sessionKeySize?: number | undefined;
-  fetch?: FetchFunction | undefined;
-  dispatcher?: unknown;
 }
 
 export type ResourcePrincipalVersion = "1.1" | "2.2" | "3.0";
@@ -113,11 +105,7 @@ export async function resourcePrincipalsSigner(options: ResourcePrincipalsSigner
   return new ResourcePrincipalsSigner(version, source, options);
 }
 
-function refreshWindowMs(options: ResourcePrincipalsSignerOptions): number | undefined {
-  return options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000;
-}
-
-function transportOf(options: ResourcePrincipalsSignerOptions): AuthHttpOptions {
+function transportOf(options: ResourcePrincipalsSignerOptions): AuthTransportOptions {
   return { fetch: options.fetch, dispatcher: options.dispatcher, retry: options.retry, timeoutMs: options.timeoutMs };
 }
 
@@ -127,12 +115,7 @@ function requireVars(env: NodeJS.ProcessEnv, names: readonly string[], detail: s
 }
 
 function canonical(region: string | undefined): string | undefined {
-  if (!region) return undefined;
-  try {
-    return regionName(region);
-  } catch {
-    return region.trim().toLowerCase();
-  }
+  return region ? regionNameOrAsGiven(region).name : undefined;
 }
 
 /** A variable's value: the file's contents when it is an absolute path, else the value itself. */
@@ -142,10 +125,7 @@ async function valueOf(env: NodeJS.ProcessEnv, name: string): Promise<{ value: s
   try {
     return { value: (await readFile(raw, "utf8")).trim(), file: raw };
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new AuthError(`${name} names the file ${raw}, which ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}.`, {
-      code: "RESOURCE_PRINCIPALS_FILE_UNREADABLE",
-    });
+    throw new AuthError(`${name} names the file ${raw}, which ${whyUnreadable(cause)}.`, { code: "RESOURCE_PRINCIPALS_FILE_UNREADABLE", cause });
   }
 }
 
@@ -161,13 +141,14 @@ function ephemeralSource(env: NodeJS.ProcessEnv, suffix: string, options: Resour
 
   const refreshing = new RefreshingCredentials({
     description: "the resource principal session token",
-    refreshWindowMs: refreshWindowMs(options),
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     fetchCredentials: async () => {
       await watched?.mark();
       const token = await valueOf(env, tokenVar);
       const where = token.file ? `The resource principal session token in ${token.file}` : `The resource principal session token in ${tokenVar}`;
       const expiresAt = jwtExpiresAt(token.value, where);
-      if (expiresAt <= Date.now()) {
+      if (expiresAt <= (options.now ?? Date.now)()) {
         throw new AuthError(
           `${where} expired at ${new Date(expiresAt).toISOString()}${token.file ? "; the service that injects it has not replaced it" : ""}.`,
           { code: "RESOURCE_PRINCIPALS_TOKEN_EXPIRED" },
@@ -191,20 +172,16 @@ async function loadKey(env: NodeJS.ProcessEnv, keyVar: string, passVar: string):
 
 // ---- signed calls to the token endpoints --------------------------------------------------
 
-/**
- * One signed JSON request with pinned credentials. Returns the parsed body and headers, or
- * `"unauthenticated"` on 401 so the caller can refresh and redo the whole exchange.
- */
+/** One signed JSON request; a 401 refreshes the signer once and resends it (the one HTTP path's rule). */
 async function signedJson(
   method: "GET" | "POST",
   url: string,
-  credentials: SigningCredentials,
+  signer: RequestSigner,
   body: string | undefined,
   what: string,
-  transport: AuthHttpOptions,
-): Promise<{ body: Record<string, unknown>; headers: Headers } | "unauthenticated"> {
-  const answer = await signedRequestWithRetry({ method, url, body }, credentials, {}, what, transport);
-  if (answer.status === 401) return "unauthenticated";
+  transport: AuthTransportOptions,
+): Promise<{ body: Record<string, unknown>; headers: Headers }> {
+  const answer = await authRequest({ method, url, body, signer }, what, transport);
   const subject = capitalise(what);
   return { body: parseJsonObject(subject, url, okText(answer, subject, url)), headers: answer.headers };
 }
@@ -222,41 +199,33 @@ interface TokenExchange {
 
 /**
  * GET the RPT (and service principal session token), POST them with the session public key
- * for a session token. Both requests are signed with `signing`; one 401 refreshes it and
- * redoes the exchange.
+ * for a session token. Both requests are signed with `source`'s credentials.
  */
 async function exchangeTokens(
   exchange: TokenExchange,
-  signer: { credentials(): Promise<SigningCredentials>; refresh(): Promise<SigningCredentials> },
+  source: { credentials(): Promise<SigningCredentials>; refresh(): Promise<unknown> },
   sessionPublicKey: (signing: SigningCredentials) => Promise<KeyObject>,
-  transport: AuthHttpOptions,
+  transport: AuthTransportOptions,
 ): Promise<{ token: string; signing: SigningCredentials; parentRptUrl: string | undefined }> {
-  let signing = await signer.credentials();
-  for (let attempt = 1; ; attempt++) {
-    const rpt = await signedJson("GET", exchange.rptUrl, signing, undefined, "the resource principal token endpoint", transport);
-    if (rpt !== "unauthenticated") {
-      const what = "The resource principal token endpoint";
-      const publicKey = await sessionPublicKey(signing);
-      const payload = JSON.stringify({
-        resourcePrincipalToken: stringField(what, exchange.rptUrl, rpt.body, "resourcePrincipalToken"),
-        servicePrincipalSessionToken: stringField(what, exchange.rptUrl, rpt.body, "servicePrincipalSessionToken"),
-        sessionPublicKey: pemBody(publicKey.export({ type: "spki", format: "pem" }).toString()),
-      });
-      const url = `${exchange.rpstEndpoint.replace(/\/+$/, "")}${RPST_PATH}`;
-      const rpst = await signedJson("POST", url, signing, payload, "the resource principal session token endpoint", transport);
-      if (rpst !== "unauthenticated") {
-        return {
-          token: stringField("The resource principal session token endpoint", url, rpst.body, "token"),
-          signing,
-          parentRptUrl: rpt.headers.get(PARENT_HEADER) ?? undefined,
-        };
-      }
-      if (attempt >= 2) throw new AuthError(`The resource principal session token endpoint at ${url} answered HTTP 401 twice.`, { code: "AUTH_NOT_AUTHENTICATED" });
-    } else if (attempt >= 2) {
-      throw new AuthError(`The resource principal token endpoint at ${exchange.rptUrl} answered HTTP 401 twice.`, { code: "AUTH_NOT_AUTHENTICATED" });
-    }
-    signing = await signer.refresh();
-  }
+  const signer = new CredentialsSigner(source);
+  const rpt = await signedJson("GET", exchange.rptUrl, signer, undefined, "the resource principal token endpoint", transport);
+  // Read after the GET, which may have refreshed them: the session public key sent is this
+  // value's, so the token that comes back is bound to it whichever credentials sign the POST.
+  const signing = await source.credentials();
+  const what = "The resource principal token endpoint";
+  const publicKey = await sessionPublicKey(signing);
+  const payload = JSON.stringify({
+    resourcePrincipalToken: stringField(what, exchange.rptUrl, rpt.body, "resourcePrincipalToken"),
+    servicePrincipalSessionToken: stringField(what, exchange.rptUrl, rpt.body, "servicePrincipalSessionToken"),
+    sessionPublicKey: pemBody(publicKey.export({ type: "spki", format: "pem" }).toString()),
+  });
+  const url = `${exchange.rpstEndpoint.replace(/\/+$/, "")}${RPST_PATH}`;
+  const rpst = await signedJson("POST", url, signer, payload, "the resource principal session token endpoint", transport);
+  return {
+    token: stringField("The resource principal session token endpoint", url, rpst.body, "token"),
+    signing,
+    parentRptUrl: rpt.headers.get(PARENT_HEADER) ?? undefined,
+  };
 }
 
 // ---- 1.1: instance principals → RPT → RPST --------------------------------------------------
@@ -266,11 +235,13 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
   const rpstVar = `OCI_RESOURCE_PRINCIPAL_RPST_ENDPOINT${suffix}`;
   requireVars(env, [rptVar], `version ${suffix ? "1.1 for the leaf resource" : "1.1"}`);
   const transport = transportOf(options);
-  const instance = await InstancePrincipalsSigner.create({
+  const instance = await instancePrincipalsSigner({
     env,
     metadataBaseUrl: options.metadataBaseUrl,
     federationEndpoint: options.federationEndpoint,
     sessionKeySize: options.sessionKeySize,
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     ...transport,
   });
   // Default: the Auth service itself (the federation endpoint's origin, https://auth.<region>.<domain>).
@@ -283,7 +254,8 @@ async function federatedSource(env: NodeJS.ProcessEnv, suffix: string, options: 
 
   const refreshing = new RefreshingCredentials({
     description: "the resource principal session token",
-    refreshWindowMs: refreshWindowMs(options),
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     fetchCredentials: async () => {
       const pair = await sessionKeys.generate();
       const { token } = await exchangeTokens(exchange, client, async () => pair.publicKey, transport);
@@ -306,7 +278,8 @@ function nestedSource(sub: Source, exchange: TokenExchange, options: ResourcePri
   let parentRptUrl: string | undefined;
   const refreshing = new RefreshingCredentials({
     description: "the parent resource principal session token",
-    refreshWindowMs: refreshWindowMs(options),
+    refreshWindowMs: options.refreshWindowMs,
+    now: options.now,
     fetchCredentials: async () => {
       // The parent's token is bound to the leaf's session key, so it signs with that key.
       const result = await exchangeTokens(exchange, sub, async (signing) => createPublicKey(signing.privateKey), transport);

@@ -5,15 +5,16 @@
  */
 import { readFile } from "node:fs/promises";
 import { AuthError } from "../errors.js";
+import { whyUnreadable } from "../files.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
 import { CredentialsSigner } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
 import { requireKeys, type OciConfig } from "../config.js";
 import { jwtExpiresAt } from "./jwt.js";
-import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials } from "./refreshing.js";
+import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials, type RefreshOptions } from "./refreshing.js";
 import { rereadOnChange, WatchedFile } from "./watched-file.js";
 
-export interface SessionTokenSignerOptions extends SignatureHeaderLists {
+export interface SessionTokenSignerOptions extends SignatureHeaderLists, RefreshOptions {
   /** The file holding the token (`security_token_file`; `~` expanded). */
   securityTokenFile: string;
   /** The session's private key (`key_file`; `~` expanded). */
@@ -22,27 +23,28 @@ export interface SessionTokenSignerOptions extends SignatureHeaderLists {
   /** The profile, for the "run oci session refresh" hint. */
   profile?: string | undefined;
   onWarning?: ((message: string) => void) | undefined;
-  /** Re-read the token file this long before it expires (default 5 minutes). */
-  refreshWindowSeconds?: number | undefined;
   /** Look at the token file for a rewrite at most this often (default 1 000 ms; a 401 re-reads it at once). */
   checkIntervalMs?: number | undefined;
 }
 
 /**
  * A signer over a session token file and its key. Signatures check (one shared `stat`, at most
- * once per `checkIntervalMs`) whether the token file changed and re-read it if so.
+ * once per `checkIntervalMs`) whether the token file changed and re-read it if so. Made by
+ * `sessionTokenSigner()` or `sessionTokenSignerFromConfig()`.
  */
 export class SessionTokenSigner extends CredentialsSigner {
   readonly securityTokenFile: string;
   readonly keyFile: string;
 
+  /** @internal Use `sessionTokenSigner()`, which reads the token once so a broken session fails there. */
   constructor(options: SessionTokenSignerOptions) {
     const tokenFile = expandHome(options.securityTokenFile);
     const keyFile = expandHome(options.keyFile);
-    const watched = new WatchedFile(tokenFile, { checkIntervalMs: options.checkIntervalMs });
+    const watched = new WatchedFile(tokenFile, { checkIntervalMs: options.checkIntervalMs, now: options.now });
     const refreshing = new RefreshingCredentials({
       description: `the session token in ${tokenFile}`,
-      refreshWindowMs: options.refreshWindowSeconds === undefined ? undefined : options.refreshWindowSeconds * 1000,
+      refreshWindowMs: options.refreshWindowMs,
+      now: options.now,
       fetchCredentials: () => readSessionCredentials(watched, keyFile, options),
     });
     super(rereadOnChange(watched, refreshing), options);
@@ -61,18 +63,17 @@ async function readSessionCredentials(
   try {
     token = (await readFile(watched.path, "utf8")).trim();
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
     throw new AuthError(
-      `The session token file ${watched.path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}. ` +
+      `The session token file ${watched.path} ${whyUnreadable(cause)}. ` +
         `Create a session with \`oci session authenticate\`${options.profile ? ` --profile-name ${options.profile}` : ""}.`,
-      { code: "SESSION_TOKEN_UNREADABLE" },
+      { code: "SESSION_TOKEN_UNREADABLE", cause },
     );
   }
   if (token === "") {
     throw new AuthError(`The session token file ${watched.path} is empty.`, { code: "SESSION_TOKEN_UNREADABLE" });
   }
   const expiresAt = jwtExpiresAt(token, `The session token in ${watched.path}`);
-  if (expiresAt <= Date.now()) {
+  if (expiresAt <= (options.now ?? Date.now)()) {
     throw new AuthError(
       `The session token in ${watched.path} expired at ${new Date(expiresAt).toISOString()}. ` +
         `Run \`oci session refresh${options.profile ? ` --profile ${options.profile}` : ""}\` (or \`oci session authenticate\` once it can no longer be refreshed).`,
@@ -87,22 +88,26 @@ async function readSessionCredentials(
 }
 
 /**
- * A SessionTokenSigner from a config profile with `security_token_file` and `key_file`. Reads
- * the token once now, so a missing or expired session fails here rather than on first use.
+ * A session token signer over a token file and its key. Reads the token once now, so a
+ * missing or expired session fails here rather than on first use.
  */
-export async function sessionTokenSignerFromConfig(
+export async function sessionTokenSigner(options: SessionTokenSignerOptions): Promise<SessionTokenSigner> {
+  const signer = new SessionTokenSigner(options);
+  await signer.refresh();
+  return signer;
+}
+
+/** `sessionTokenSigner` for a config profile with `security_token_file` and `key_file`. */
+export function sessionTokenSignerFromConfig(
   config: OciConfig,
-  options: Pick<SessionTokenSignerOptions, "onWarning" | "refreshWindowSeconds"> = {},
+  options: Omit<SessionTokenSignerOptions, "securityTokenFile" | "keyFile" | "passPhrase" | "profile"> = {},
 ): Promise<SessionTokenSigner> {
   requireKeys(config, ["security_token_file", "key_file"], "to sign with a session token (`oci session authenticate` creates such a profile)");
-  const signer = new SessionTokenSigner({
+  return sessionTokenSigner({
+    ...options,
     securityTokenFile: config.securityTokenFile!,
     keyFile: config.keyFile!,
     passPhrase: config.passPhrase,
     profile: config.profile,
-    onWarning: options.onWarning,
-    refreshWindowSeconds: options.refreshWindowSeconds,
   });
-  await signer.refresh();
-  return signer;
 }

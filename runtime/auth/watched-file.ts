@@ -31,15 +31,19 @@ export class WatchedFile {
     }
   });
 
-  constructor(path: string, options: { checkIntervalMs?: number | undefined } = {}) {
+  readonly #now: () => number;
+
+  /** `now` is a clock in ms (tests); only differences are used. Default `performance.now`. */
+  constructor(path: string, options: { checkIntervalMs?: number | undefined; now?: (() => number) | undefined } = {}) {
     this.path = path;
+    this.#now = options.now ?? (() => performance.now());
     this.#intervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
     if (!(this.#intervalMs >= 0)) throw new TypeError(`checkIntervalMs must be a non-negative number of milliseconds, got ${String(options.checkIntervalMs)}`);
   }
 
   /** Record the file's current state (call just before reading it). Missing file → nothing recorded. */
   async mark(): Promise<void> {
-    this.#checkedAt = performance.now();
+    this.#checkedAt = this.#now();
     try {
       const s = await stat(this.path);
       this.#seen = { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino };
@@ -56,7 +60,7 @@ export class WatchedFile {
   changed(): Promise<boolean> {
     const checking = this.#check.current;
     if (checking) return checking;
-    const now = performance.now();
+    const now = this.#now();
     if (now - this.#checkedAt < this.#intervalMs) return Promise.resolve(false);
     this.#checkedAt = now;
     return this.#check.start();
