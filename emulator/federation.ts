@@ -5,7 +5,7 @@
  * then it registers the session public key under a new token and answers `{"token": <JWT>}`.
  */
 import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
-import type { Emulator } from "./index.js";
+import type { Emulator } from "./types.js";
 import { ociError, json, type EmulatorRequest, type EmulatorResponse } from "./routes.js";
 import { sessionTokenMinter } from "./session-tokens.js";
 import { parseAuthorization, verifyRequestSignature, type ReceivedRequest } from "./verify.js";

@@ -4,7 +4,7 @@
  * (CA → intermediate → leaf with `OU=opc-tenant:<tenancy>`), the region and the instance id.
  */
 import { randomBytes } from "node:crypto";
-import type { Emulator } from "./index.js";
+import type { Emulator } from "./types.js";
 import { createTestCa, issueCertificate, type CertificateAuthority, type IssuedCertificate } from "./pki.js";
 import { ociError, type EmulatorRequest, type EmulatorResponse } from "./routes.js";
 import { EMULATOR_TENANCY_ID } from "./keys.js";

@@ -9,14 +9,11 @@
  *   await emulator.stop();
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import type { KeyObject } from "node:crypto";
 import { join, resolve } from "node:path";
-import type { Faults } from "./faults.js";
 import { FaultQueue } from "./faults.js";
-import type { ApiKey, SecurityTokenOptions } from "./keys.js";
+import type { ApiKey } from "./keys.js";
 import { KeyRegistry } from "./keys.js";
 import { createTestCa, issueCertificate } from "./pki.js";
-import type { RouteHandler, RouteOptions } from "./routes.js";
 import { Router } from "./routes.js";
 import { listen } from "./server.js";
 import type { RecordedRequest } from "./server.js";
@@ -24,57 +21,9 @@ import { mountCompute } from "./services/compute.js";
 import { mountIdentity } from "./services/identity.js";
 import { mountObjectStorage } from "./services/objectstorage.js";
 import { EMULATOR_REGION } from "./state.js";
+import type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
 
-export interface StartEmulatorOptions {
-  /** Serve HTTPS with a certificate from a fresh test CA (see `caCertificatePem`). */
-  readonly https?: boolean;
-  /** Loopback address to listen on: "127.0.0.1" (default) or "::1". */
-  readonly host?: string;
-  /** Default 0: a free port. */
-  readonly port?: number;
-  /** The emulator's clock runs this many seconds ahead of the real one (negative: behind). */
-  readonly clockOffsetSeconds?: number;
-  /** Receives one line per request (never secrets); nothing is logged without it. */
-  readonly log?: (line: string) => void;
-  /** Only the latest this many requests are kept in `requests` (default 10 000). */
-  readonly maxRecordedRequests?: number;
-  /** Larger bodies are answered 413 (default 64 MiB). */
-  readonly maxBodyBytes?: number;
-}
-
-export interface WriteConfigFileOptions {
-  /** Default "DEFAULT". */
-  readonly profile?: string;
-  /** Default "us-ashburn-1". */
-  readonly region?: string;
-}
-
-export interface Emulator {
-  /** The origin, e.g. "http://127.0.0.1:43121" or "https://[::1]:43121". */
-  readonly url: string;
-  /** The test CA's certificate when serving HTTPS (trust it, e.g. undici `Agent({ connect: { ca } })`). */
-  readonly caCertificatePem: string | undefined;
-  /** Accept signatures by `publicKey` under keyId "<tenancy>/<user>/<fingerprint>". */
-  registerApiKey(keyId: string, publicKey: KeyObject | string): void;
-  /** Accept keyId "ST$<token>" signed by `publicKey` until `expiresAt` (emulator clock). */
-  registerSecurityToken(token: string, publicKey: KeyObject | string, options: SecurityTokenOptions): void;
-  /** Later requests with this token get 401. */
-  revokeSecurityToken(token: string): void;
-  /** A fresh registered RSA key (2048-bit by default); fingerprint as OCI computes it. */
-  createApiKey(options?: { readonly modulusLength?: number }): Promise<ApiKey>;
-  /** Writes an OCI config profile and its key file for a fresh API key into `dir`; returns the config path. */
-  writeConfigFile(dir: string, options?: WriteConfigFileOptions): Promise<string>;
-  readonly faults: Faults;
-  /** Requests as received, oldest first. Holds raw headers: never log it. */
-  readonly requests: ReadonlyArray<RecordedRequest>;
-  clearRequests(): void;
-  /** Adds a route, matched before the built-in services. Patterns: "/a/{name}/b/{rest+}" or a RegExp with named groups. */
-  route(method: string, pattern: string | RegExp, handler: RouteHandler, options?: RouteOptions): void;
-  /** The emulator's clock (real clock + `clockOffsetSeconds`). */
-  readonly now: () => Date;
-  /** Closes the server and every connection, cancels injected delays. */
-  stop(): Promise<void>;
-}
+export type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const PROFILE_NAME = /^[A-Za-z0-9_.-]+$/;

@@ -10,7 +10,7 @@
  */
 import { createPublicKey, generateKeyPair, randomUUID, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
-import type { Emulator } from "./index.js";
+import type { Emulator } from "./types.js";
 import { EMULATOR_TENANCY_ID } from "./keys.js";
 import { json, ociError, type EmulatorRequest, type EmulatorResponse } from "./routes.js";
 import { sessionTokenMinter, type SessionToken } from "./session-tokens.js";

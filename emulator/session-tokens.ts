@@ -4,7 +4,7 @@
  * requests signed as `ST$<token>` with the matching private key are accepted until it expires.
  */
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
-import type { Emulator } from "./index.js";
+import type { Emulator } from "./types.js";
 
 /** A JWT signed RS256 with `key` (clients never verify it; it only has to be well formed). */
 export function makeJwt(claims: Record<string, unknown>, key: KeyObject): string {

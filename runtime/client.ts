@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { OciRawError } from "./errors.js";
-import { signedFetch } from "./http.js";
+import { signedFetch } from "./request.js";
 import type { CallOptions, OciResponse, OperationRequest, Paged, Paging, QueryValue, ServiceInfo } from "./operation.js";
 import { fillEndpointTemplate } from "./regions.js";
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";

@@ -11,7 +11,7 @@ export * from "./config.js";
 export * from "./regions.js";
 export * from "./retry.js";
 export * from "./service-error.js";
-export * from "./http.js";
+export * from "./request.js";
 export * from "./operation.js";
 export * from "./validation.js";
 export * from "./paginate.js";

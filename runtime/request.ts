@@ -1,19 +1,48 @@
 /**
  * The one HTTP path: sign (when there is a signer) → send → retry / refresh once on 401 → the
- * raw Response, whatever its status. `signedFetch` (http.ts) and every auth provider's own
+ * raw Response, whatever its status. `signedFetch` (below) and every auth provider's own
  * requests (instance metadata, federation, resource principal token endpoints) go through
  * `sendRequest`, so retries, per-attempt timeouts, the 401 rule and header handling live here
  * only. Every attempt is signed afresh (new date), the bytes sent are exactly the bytes
  * hashed, and a discarded response's body is drained so its socket is reused.
  *
- * Internal: not re-exported from the package entry.
+ * The package entry exports `signedFetch` and its option types; `sendRequest` is internal.
  */
 import { OciRawError } from "./errors.js";
-import type { SignedFetchOptions } from "./http.js";
 import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
-import { describeNetworkError, transportFetch } from "./transport.js";
-import { decideRetry, noRetry, sleep, type RetryAttempt } from "./retry.js";
+import { decideRetry, noRetry, sleep, type RetryAttempt, type RetryStrategy } from "./retry.js";
+import { describeNetworkError, transportFetch, type TransportOptions } from "./transport.js";
+
+/** A request body. Streams are sent as they come and need `excludeBodyFromSignature`. */
+export type SignedFetchBody = string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** What `onRetry` hears before each retry (for logging; no secrets in it). */
+export interface RetryNotice {
+  /** The attempt that just failed (1-based). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly status?: number | undefined;
+  readonly error?: unknown;
+}
+
+export interface SignedFetchOptions extends TransportOptions {
+  /** Default GET. */
+  method?: string | undefined;
+  headers?: Record<string, string | undefined> | Headers | undefined;
+  body?: SignedFetchBody | null | undefined;
+  signer: RequestSigner;
+  /** Cancels the request, and any backoff wait, with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Per attempt; a timed-out attempt counts as a network failure for the retry policy. */
+  timeoutMs?: number | undefined;
+  /** Default `noRetry` (a raw request does what it is told, once). */
+  retry?: RetryStrategy | undefined;
+  /** Don't sign the body (streamed uploads, e.g. Object Storage PutObject). */
+  excludeBodyFromSignature?: boolean | undefined;
+  /** Called before each retry wait. */
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
+}
 
 export interface SendOptions extends Omit<SignedFetchOptions, "signer"> {
   /** Absent: the request goes unsigned (instance metadata). */
@@ -204,4 +233,17 @@ export async function sendRequest(input: string | URL, options: SendOptions): Pr
     options.onRetry?.({ attempt, delayMs: decision.delayMs, status: response?.status, error: failure });
     await sleep(decision.delayMs, callerSignal);
   }
+}
+
+/**
+ * Sign and send one OCI request, returning the raw Response whatever its status. Use
+ * `errorFromResponse` (service-error.ts) to turn a non-2xx answer into an OciServiceError.
+ *
+ * Retries follow `retry` (default: none); a signer with `refresh()` that meets a 401 is
+ * refreshed and the request sent once more (a second 401 is returned as is). A stream body
+ * is sent once: it cannot be replayed for a retry. A failure without a response is an
+ * OciRawError, code `NETWORK_ERROR` or `REQUEST_TIMEOUT`, whose `cause` is the fetch error.
+ */
+export function signedFetch(input: string | URL, options: SignedFetchOptions): Promise<Response> {
+  return sendRequest(input, options);
 }

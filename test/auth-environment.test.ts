@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { AuthError, ConfigError } from "../runtime/errors.js";
-import { signedFetch } from "../runtime/http.js";
+import { signedFetch } from "../runtime/request.js";
 import { ApiKeySigner, type RequestSigner } from "../runtime/signers.js";
 import { keyIdOfAuthorization } from "../runtime/signing.js";
 import {

@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { AuthError, OciRawError } from "../runtime/errors.js";
-import { signedFetch } from "../runtime/http.js";
+import { signedFetch } from "../runtime/request.js";
 import { noRetry } from "../runtime/retry.js";
 import { Agent, fetch as undiciFetch } from "undici";
 import {

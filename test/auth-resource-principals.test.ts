@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { AuthError } from "../runtime/errors.js";
-import { signedFetch } from "../runtime/http.js";
+import { signedFetch } from "../runtime/request.js";
 import { ResourcePrincipalsNotConfiguredError, resourcePrincipalsSigner, type ResourcePrincipalsSigner } from "../runtime/auth/index.js";
 import { startEmulator, type Emulator } from "../emulator/index.js";
 import { mountInstancePrincipals, type MountedImds } from "../emulator/imds.js";

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator, json, type ApiKey, type Emulator } from "../emulator/index.js";
-import { signedFetch } from "../runtime/http.js";
+import { signedFetch } from "../runtime/request.js";
 import { errorFromResponse } from "../runtime/service-error.js";
 import { retryStrategy } from "../runtime/retry.js";
 import { ApiKeySigner, SecurityTokenSigner, type RequestSigner } from "../runtime/signers.js";

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { authFromEnvironment, chooseAuthMode } from "../../runtime/auth/from-environment.js";
 import { whyUnreadable } from "../../runtime/files.js";
-import { signedFetch } from "../../runtime/http.js";
+import { signedFetch } from "../../runtime/request.js";
 import { errorFromResponse } from "../../runtime/service-error.js";
 import type { RequestSigner } from "../../runtime/signers.js";
 import type { SignableRequest } from "../../runtime/signing.js";
