@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { AuthError, UrlBasedCertificateRetriever, noRetry } from "oci-raw";
+import { AuthError, noRetry } from "oci-raw";
+import { UrlBasedCertificateRetriever } from "oci-raw/auth";
 import { createTestCa, issueCertificate, startEmulator, type Emulator } from "oci-raw/emulator";
 
 let emulator: Emulator;

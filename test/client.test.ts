@@ -6,7 +6,6 @@ import {
   OciRawError,
   OciServiceError,
   ResponseValidationError,
-  buildQuery,
   createClient,
   hasOciRawCode,
   invoke,
@@ -20,6 +19,7 @@ import {
   type Paged,
   type ServiceInfo,
 } from "oci-raw";
+import { buildQuery } from "../runtime/client.js";
 import { EMULATOR_COMPARTMENT_ID, EMULATOR_NAMESPACE, SEEDED_INSTANCE_COUNT, json, startEmulator, type Emulator } from "oci-raw/emulator";
 
 const identity: ServiceInfo = { name: "identity", endpointTemplate: "https://identity.{region}.{domain}", basePath: "/20160918" };

@@ -1,7 +1,8 @@
 /**
  * What the root entry loads (DECISIONS.md 2): nothing reachable from `oci-raw` imports undici,
  * zod, node-forge, the code generator or the emulator, and importing it (and creating a
- * client) starts no timer, opens no socket and reads no file.
+ * client) starts no timer, opens no socket and reads no file. The token-based providers
+ * (runtime/auth/) load on first call only. What it exports is the README's "Public API" list.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -12,8 +13,11 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Every module reachable from `entry` through static and dynamic imports: [file, specifier] pairs. */
-function importGraph(entry: string): { files: string[]; bare: Map<string, string> } {
+/**
+ * Every module reachable from `entry` through static and dynamic imports: [file, specifier]
+ * pairs. `loadedAtImport`: only what importing `entry` loads (no `import()`, no `import type`).
+ */
+function importGraph(entry: string, { loadedAtImport = false } = {}): { files: string[]; bare: Map<string, string> } {
   const files: string[] = [];
   const bare = new Map<string, string>();
   const queue = [entry];
@@ -22,8 +26,9 @@ function importGraph(entry: string): { files: string[]; bare: Map<string, string
     const file = queue.shift()!;
     files.push(relative(root, file));
     const source = readFileSync(file, "utf8");
-    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g)]
-      .map((m) => m[1] ?? m[2] ?? m[3]!);
+    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b([^;]*?)from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g)]
+      .filter((m) => !loadedAtImport || (m[3] === undefined && !/^\s*type\b/.test(m[1] ?? "")))
+      .map((m) => m[2] ?? m[3] ?? m[4]!);
     for (const specifier of specifiers) {
       if (specifier.startsWith(".")) {
         const target = resolve(dirname(file), specifier.replace(/\.js$/, ".ts"));
@@ -66,4 +71,36 @@ test("importing oci-raw and creating a client leaves no handle, timer or loaded 
   const { after, heavy } = JSON.parse(out.trim().split("\n").pop()!) as { after: string[]; heavy: string[] };
   assert.deepEqual(after, []);
   assert.deepEqual(heavy, []);
+});
+
+test("importing oci-raw loads none of runtime/auth/: the providers load it on first call", () => {
+  const atImport = importGraph(join(root, "runtime/index.ts"), { loadedAtImport: true }).files;
+  assert.ok(atImport.includes("runtime/request.ts") && atImport.includes("runtime/providers.ts"), "the walk follows static imports");
+  assert.deepEqual(atImport.filter((file) => file.startsWith("runtime/auth/")), []);
+  const all = importGraph(join(root, "runtime/index.ts")).files;
+  assert.ok(all.includes("runtime/auth/instance-principals.ts"), "import() and import type are followed in the full walk");
+});
+
+/** The backticked names of a README passage. */
+const namesIn = (text: string): string[] => [...text.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]!).sort();
+
+test("oci-raw and oci-raw/auth export exactly the README's Public API lists, oci-raw at most 50 values", async () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Public API"), readme.indexOf("## Coming from the Python SDK"));
+  const authAt = section.indexOf("`oci-raw/auth` exports");
+  const endAt = section.indexOf("`oci-raw/undici`", authAt);
+  assert.ok(authAt > 0 && endAt > authAt, "README has the Public API section with the oci-raw/auth list");
+  const main = Object.keys(await import("oci-raw")).sort();
+  const auth = Object.keys(await import("oci-raw/auth")).sort();
+  assert.deepEqual(main, namesIn(section.slice(0, authAt)));
+  assert.deepEqual(auth, namesIn(section.slice(section.indexOf(":", authAt), endAt)));
+  assert.ok(main.length <= 50, `oci-raw exports ${main.length} values`);
+});
+
+test("the lazy providers are the auth modules' own functions, loaded on call", async () => {
+  const entry = await import("oci-raw");
+  const auth = await import("oci-raw/auth");
+  // A missing variable is refused by the real provider behind the lazy one, with its own error.
+  await assert.rejects(entry.resourcePrincipalsSigner({ env: {} }), (error: unknown) => error instanceof entry.ResourcePrincipalsNotConfiguredError);
+  await assert.rejects(auth.resourcePrincipalsSigner({ env: {} }), (error: unknown) => error instanceof entry.ResourcePrincipalsNotConfiguredError);
 });

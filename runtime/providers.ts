@@ -1,0 +1,43 @@
+/**
+ * The token-based auth providers as the package entry exports them: each loads its module
+ * (runtime/auth/) on first call, so a program that signs with an API key never loads the
+ * providers' code — a quarter of the runtime's import time (benchmark figure 4).
+ * `oci-raw/auth` exports the same functions directly, with the pieces they are built from.
+ */
+import type { OciConfig } from "./config.js";
+import type { AuthFromEnvironmentOptions } from "./auth/from-environment.js";
+import type { InstancePrincipalsSigner, InstancePrincipalsSignerOptions } from "./auth/instance-principals.js";
+import type { ResourcePrincipalsSigner, ResourcePrincipalsSignerOptions } from "./auth/resource-principals.js";
+import type { SessionTokenSigner, SessionTokenSignerOptions } from "./auth/session-token.js";
+import type { RequestSigner } from "./signers.js";
+
+/**
+ * Instance principals (the Python SDK's `InstancePrincipalsSecurityTokenSigner`): region and
+ * certificates from instance metadata, the first token obtained before this resolves.
+ */
+export async function instancePrincipalsSigner(options?: InstancePrincipalsSignerOptions): Promise<InstancePrincipalsSigner> {
+  return (await import("./auth/instance-principals.js")).instancePrincipalsSigner(options);
+}
+
+/** Resource principals v2.2 or v1.1 from `OCI_RESOURCE_PRINCIPAL_*` (the Python SDK's `get_resource_principals_signer`). */
+export async function resourcePrincipalsSigner(options?: ResourcePrincipalsSignerOptions): Promise<ResourcePrincipalsSigner> {
+  return (await import("./auth/resource-principals.js")).resourcePrincipalsSigner(options);
+}
+
+/** A session token file and its key (`oci session authenticate`), read once before this resolves. */
+export async function sessionTokenSigner(options: SessionTokenSignerOptions): Promise<SessionTokenSigner> {
+  return (await import("./auth/session-token.js")).sessionTokenSigner(options);
+}
+
+/** `sessionTokenSigner` for a config profile with `security_token_file` and `key_file`. */
+export async function sessionTokenSignerFromConfig(
+  config: OciConfig,
+  options?: Omit<SessionTokenSignerOptions, "securityTokenFile" | "keyFile" | "passPhrase" | "profile">,
+): Promise<SessionTokenSigner> {
+  return (await import("./auth/session-token.js")).sessionTokenSignerFromConfig(config, options);
+}
+
+/** A signer as the OCI CLI would choose it: `auth` or `OCI_CLI_AUTH`, else the config file's profile. */
+export async function authFromEnvironment(options?: AuthFromEnvironmentOptions): Promise<RequestSigner> {
+  return (await import("./auth/from-environment.js")).authFromEnvironment(options);
+}
