@@ -5,6 +5,7 @@
  * wrong key.
  */
 import { OciServiceError } from "./errors.js";
+import { quotedText } from "./redact.js";
 
 /** OCI's tolerance for the signed date. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -16,7 +17,11 @@ export interface ErrorContext {
   now?: number | undefined;
 }
 
+// A non-JSON body is usually an HTML error page: its start says enough. A JSON message is
+// OCI's own sentence, longer at times, but never worth an unbounded error message.
 const MAX_TEXT_MESSAGE = 200;
+const MAX_SERVICE_MESSAGE = 1000;
+const MAX_CODE = 100;
 
 /** "Not Found" → "NotFound"; no status text → "HTTP404". */
 function codeFromStatus(status: number, statusText: string): string {
@@ -60,7 +65,8 @@ function withoutQuery(url: string): string {
 
 /**
  * Read a non-2xx response (its body is consumed) into an OciServiceError. Non-JSON bodies
- * give a code from the status text and the first 200 characters of the text as message.
+ * give a code from the status text and the first 200 characters of the text as message; a
+ * JSON message is cut at 1 000. Token-, signature- and key-shaped text is redacted.
  */
 export async function errorFromResponse(response: Response, context: ErrorContext): Promise<OciServiceError> {
   let text = "";
@@ -70,9 +76,15 @@ export async function errorFromResponse(response: Response, context: ErrorContex
     // a body that breaks off still leaves a useful error
   }
   const body = parseErrorBody(text);
-  const code = body.code ?? codeFromStatus(response.status, response.statusText);
+  // The body is the service's, and may echo what was sent (the authorization header, a
+  // token): secret-shaped text is redacted and everything quoted is bounded.
+  const code = body.code !== undefined ? quotedText(body.code, MAX_CODE) : codeFromStatus(response.status, response.statusText);
   const serviceMessage =
-    body.message ?? (text.trim() !== "" ? text.trim().slice(0, MAX_TEXT_MESSAGE) : response.statusText || `HTTP ${response.status}`);
+    body.message !== undefined
+      ? quotedText(body.message, MAX_SERVICE_MESSAGE)
+      : text.trim() !== ""
+        ? quotedText(text.trim(), MAX_TEXT_MESSAGE)
+        : response.statusText || `HTTP ${response.status}`;
   const opcRequestId = response.headers.get("opc-request-id") ?? undefined;
   const method = context.method.toUpperCase();
   const url = String(context.url);

@@ -317,6 +317,45 @@ describe("signedFetch against the emulator", () => {
   });
 });
 
+describe("errorFromResponse: a service message that echoes secrets", () => {
+  test("signatures, tokens, bearer values and PEM blocks are redacted, and the message is bounded", async () => {
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('{"sub":"x"}').toString("base64url")}.c2lnbmF0dXJlLXNlY3JldA`;
+    let authorization = "";
+    emulator.route("GET", "/echo-auth", (request) => {
+      authorization = String(request.headers["authorization"]);
+      return json(401, {
+        code: "NotAuthenticated",
+        message:
+          `The request header ${authorization} was refused; token ST$${jwt}; Authorization: Bearer ${jwt}x; ` +
+          `key -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY----- ${"y".repeat(100_000)}`,
+      });
+    });
+    const url = `${emulator.url}/echo-auth`;
+    const error = await errorFromResponse(await signedFetch(url, { signer }), { method: "GET", url });
+    const signature = /signature="([^"]+)"/.exec(authorization)?.[1];
+    assert.ok(signature && signature.length > 100, "the route saw the signed request");
+    for (const secret of [signature, jwt, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"]) {
+      assert.ok(!error.message.includes(secret), `the message quotes ${secret.slice(0, 12)}…`);
+      assert.ok(!(error.stack ?? "").includes(secret));
+    }
+    assert.match(error.message, /signature="<redacted>"/);
+    assert.match(error.message, /ST\$<redacted>/);
+    assert.match(error.message, /Bearer <redacted>/);
+    assert.match(error.message, /<redacted PEM>/);
+    assert.ok(error.message.includes(key.fingerprint), "what is not secret stays: the key id");
+    assert.ok(error.message.length < 1_300, `message of ${error.message.length} characters`);
+    assert.match(error.message, /cut at 1000 characters/);
+    assert.equal(error.code, "NotAuthenticated");
+  });
+
+  test("an error code of any length is bounded too", async () => {
+    emulator.route("GET", "/long-code", () => json(400, { code: `Bad${"X".repeat(10_000)}`, message: "m" }));
+    const url = `${emulator.url}/long-code`;
+    const error = await errorFromResponse(await signedFetch(url, { signer }), { method: "GET", url });
+    assert.ok(error.code.length < 150, `code of ${error.code.length} characters`);
+  });
+});
+
 describe("signedFetch: what is signed is what is sent", () => {
   test("+, @, spaces, parentheses and non-ASCII in paths and query values", async () => {
     const url = new URL(`${emulator.url}/echo/a+b@c d(e)/ünï/%2F?q=a b+c@(x)&u=ü✓&empty=`);
