@@ -37,3 +37,44 @@ test("text without secrets is left as it is", () => {
   assert.equal(redactSecrets(plain), plain);
   assert.equal(quotedText(plain, 1000), plain);
 });
+
+test(`a response validation error carries no response value, whatever the response (${RUNS} inputs)`, async () => {
+  const { inspect } = await import("node:util");
+  const z = await import("zod/mini");
+  const { ResponseValidationError, validateResponse } = await import("../runtime/index.js");
+  // A KMS decrypt answer, a secret bundle and a password field, each of which may be wrong.
+  const schema = z.object({
+    plaintext: z.string(),
+    keyVersionId: z.number(),
+    secretBundleContent: z.object({ contentType: z.literal("BASE64"), content: z.string() }),
+    users: z.array(z.object({ pwd: z.boolean(), name: z.string() })),
+  });
+  // Every string in the response is a distinct secret; keys are the schema's, so paths name no value.
+  const value = fc.string({ unit: fc.constantFrom(..."ABCDEFGHJKLMNPQRSTUVWXYZ23456789"), minLength: 12, maxLength: 24 }).map((s) => `sEcReT${s}`);
+  const anyLeaf = fc.oneof(value, fc.integer(), fc.boolean(), fc.constant(null), fc.array(value, { maxLength: 2 }));
+  const response = fc.record(
+    {
+      plaintext: anyLeaf,
+      keyVersionId: anyLeaf,
+      secretBundleContent: fc.oneof(anyLeaf, fc.record({ contentType: fc.oneof(value, fc.constant("BASE64")), content: anyLeaf }, { requiredKeys: [] })),
+      users: fc.oneof(anyLeaf, fc.array(fc.oneof(anyLeaf, fc.record({ pwd: anyLeaf, name: anyLeaf }, { requiredKeys: [] })), { maxLength: 3 })),
+    },
+    { requiredKeys: [] },
+  );
+  let failures = 0;
+  fc.assert(
+    fc.property(response, (data) => {
+      try {
+        validateResponse("strict", "Decrypt", () => schema, data, { warned: new Set(), onWarning: () => {} });
+        return;
+      } catch (error) {
+        assert.ok(error instanceof ResponseValidationError, String(error));
+        failures++;
+        const told = [error.message, error.stack ?? "", inspect(error, { depth: 10 }), JSON.stringify(error), JSON.stringify(error.issues)].join("\n");
+        for (const secret of JSON.stringify(data).match(/sEcReT[A-Z0-9]+/g) ?? []) assert.ok(!told.includes(secret), `${secret} in ${told}`);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(failures > RUNS / 2, `only ${failures} of ${RUNS} responses were invalid`);
+});
