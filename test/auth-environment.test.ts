@@ -201,6 +201,61 @@ describe("session token profiles", () => {
     assert.equal(await keyIdOf(), `ST$${second}`, "after it, the rewrite is picked up");
   });
 
+  test("a token file rewritten in place (truncated, written later): requests go on with the held token, then the new one", async () => {
+    const tokenDir = await mkdtemp(join(dir, "in-place-"));
+    const file = join(tokenDir, "token");
+    const first = sessionToken();
+    await writeFile(file, first);
+    let clock = 1_000_000;
+    const signer = await sessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), checkIntervalMs: 1000, now: () => clock });
+    const burst = async (): Promise<number[]> =>
+      Promise.all(
+        Array.from({ length: 200 }, async () => {
+          const response = await signedFetch(`${emulator.url}/n/`, { signer });
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      );
+    const keyIdOf = async (): Promise<string | undefined> =>
+      keyIdOfAuthorization((await signer.sign({ method: "GET", url: `${emulator.url}/n/` }))["authorization"]);
+
+    // The writer has truncated the file and not yet written the new token.
+    await writeFile(file, "");
+    clock += 1000;
+    assert.deepEqual(new Set(await burst()), new Set([200]), "every request in flight succeeds with the held token");
+    assert.equal(await keyIdOf(), `ST$${first}`);
+    // Half a token (a write cut short) is no better than none.
+    await writeFile(file, first.slice(0, 40));
+    clock += 1000;
+    assert.deepEqual(new Set(await burst()), new Set([200]));
+
+    const second = sessionToken();
+    await writeFile(file, second);
+    clock += 999;
+    assert.equal(await keyIdOf(), `ST$${first}`, "the file is looked at again only after the interval");
+    clock += 1;
+    assert.equal(await keyIdOf(), `ST$${second}`, "then the new token is read");
+    assert.deepEqual(new Set(await burst()), new Set([200]));
+  });
+
+  test("a token file left empty: the held token is used until it expires, then the error says why", async () => {
+    const tokenDir = await mkdtemp(join(dir, "emptied-"));
+    const file = join(tokenDir, "token");
+    await writeFile(file, sessionToken(3600));
+    let clock = Date.now();
+    const signer = await sessionTokenSigner({ securityTokenFile: file, keyFile: join(dir, "session_key.pem"), now: () => clock });
+    await writeFile(file, "");
+    clock += 1000;
+    assert.ok(await signer.sign({ method: "GET", url: `${emulator.url}/n/` }));
+    clock += 3600_000;
+    await assert.rejects(signer.sign({ method: "GET", url: `${emulator.url}/n/` }), (err: unknown) => {
+      assert.ok(err instanceof AuthError);
+      assert.equal(err.code, "SESSION_TOKEN_UNREADABLE");
+      assert.match(err.message, /is empty/);
+      return true;
+    });
+  });
+
   test("an expired session token: an AuthError telling to run oci session refresh", async () => {
     const expiredDir = await mkdtemp(join(dir, "expired-"));
     const file = join(expiredDir, "token");

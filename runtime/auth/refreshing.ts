@@ -104,6 +104,12 @@ export class RefreshingCredentials {
     return this.#refresh.start();
   }
 
+  /** The value held, while it has not expired (it may be inside its refresh window). */
+  held(): ExpiringCredentials | undefined {
+    const held = this.#held;
+    return held && this.#now() < held.value.expiresAt ? held.value : undefined;
+  }
+
   /**
    * Get new credentials now (after a 401 from credentials that looked valid). Joins a refresh
    * that is already running instead of starting a second one.

@@ -52,6 +52,11 @@ export class WatchedFile {
     }
   }
 
+  /** Forget what was read, so the next look (after the interval) counts the file as changed. */
+  forget(): void {
+    this.#seen = undefined;
+  }
+
   /**
    * True when the file differs (mtime, size or inode) from when it was last marked. A file that
    * cannot be stat'ed counts as unchanged: reading it will report the problem. Within
@@ -70,6 +75,11 @@ export class WatchedFile {
 /**
  * A credentials source over a token file: `refreshing` re-reads it at once when it was
  * rewritten (and no file means nothing to watch, e.g. a token given literally).
+ *
+ * A rewrite seen half-done — `oci session refresh` and token injectors may truncate the file
+ * and write it a moment later — reads empty or unparsable. The token held is still good, so
+ * signing goes on with it until it expires, and the file is read again at the next look (one
+ * `checkIntervalMs` later). A 401 (`refresh`) has no such grace: the held token was refused.
  */
 export function rereadOnChange(
   file: WatchedFile | undefined,
@@ -77,7 +87,16 @@ export function rereadOnChange(
 ): { credentials(): Promise<ExpiringCredentials>; refresh(): Promise<ExpiringCredentials> } {
   return {
     async credentials() {
-      return file && (await file.changed()) ? refreshing.refresh() : refreshing.credentials();
+      if (!file) return refreshing.credentials();
+      const changed = await file.changed();
+      try {
+        return await (changed ? refreshing.refresh() : refreshing.credentials());
+      } catch (error) {
+        const held = refreshing.held();
+        if (!held) throw error;
+        file.forget();
+        return held;
+      }
     },
     refresh: () => refreshing.refresh(),
   };
