@@ -128,7 +128,7 @@ export function painter(io: CliIo): { red: (s: string) => string; dim: (s: strin
 }
 
 /** Print an error the way users should see it and return the exit code. */
-export function reportError(error: unknown, io: CliIo, options: { debug?: boolean } = {}): number {
+export function reportError(error: unknown, io: CliIo, options: { debug?: boolean; hasDebugFlag?: boolean } = {}): number {
   const paint = painter(io);
   if (error instanceof UsageError) {
     io.stderr(`${paint.red("error:")} ${error.message}\n`);
@@ -146,7 +146,8 @@ export function reportError(error: unknown, io: CliIo, options: { debug?: boolea
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`${paint.red("unexpected error:")} ${message}\n`);
   if (options.debug && error instanceof Error && error.stack) io.stderr(`${paint.dim(error.stack)}\n`);
-  else io.stderr("Run again with --debug for details.\n");
+  else if (options.hasDebugFlag) io.stderr("Run again with --debug for details.\n");
+  else if (error instanceof Error && error.stack) io.stderr(`${paint.dim(error.stack)}\n`);
   return EXIT.serviceError;
 }
 

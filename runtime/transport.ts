@@ -27,6 +27,10 @@ export function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = (cause as { code?: unknown } | undefined)?.code;
   const message = cause instanceof Error ? cause.message : String(cause);
+  // fetch's own refusal, before any connection: its two words alone read like a server fault.
+  if (message === "bad port") {
+    return "the port is one fetch never connects to (the Fetch standard's blocked ports, e.g. 6000, 6665-6669, 10080); use another port";
+  }
   return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 

@@ -234,9 +234,56 @@ describe("oci-raw raw-request against the emulator", () => {
     assert.match(result.stderr, /Response: 200/);
   });
 
-  test("--auth with an unknown mode names the supported ones (exit 3)", async () => {
+  test("--auth with an unknown mode names the supported ones (exit 2, a bad flag; OCI_CLI_AUTH=nope stays 3)", async () => {
     const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--auth", "api-key"]);
-    assert.equal(result.code, 3);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /api_key/);
+    assertOneCleanLine(result.stderr);
+    const fromEnv = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`], { OCI_CLI_AUTH: "nope" });
+    assert.equal(fromEnv.code, 3, fromEnv.stderr);
+  });
+
+  test("--request-headers takes file://path, as its error message suggests", async () => {
+    const headersFile = join(dir, "headers.json");
+    writeFileSync(headersFile, JSON.stringify({ "opc-retry-token": "from-a-file" }));
+    const ok = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--request-headers", `file://${headersFile}`]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(emulator.requests.at(-1)?.headers["opc-retry-token"], "from-a-file");
+    const bad = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--request-headers", "{nope"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /file:\/\/path/);
+    const missing = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--request-headers", `file://${join(dir, "nope.json")}`]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /does not exist/);
+  });
+
+  test("a binary response is not printed as a garbled string: a warning says to use --output-file, which saves the bytes", async () => {
+    const payload = Uint8Array.from({ length: 256 }, (_, i) => i);
+    emulator.route("GET", "/binary", () => ({ status: 200, headers: { "content-type": "application/octet-stream" }, body: payload }));
+    const args = ["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/binary`];
+    const printed = await run(args);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.equal((JSON.parse(printed.stdout) as { data: unknown }).data, null);
+    assert.match(printed.stderr, /256 bytes of application\/octet-stream, not text.*--output-file/);
+    const file = join(dir, "download.bin");
+    const saved = await run([...args, "--output-file", file]);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.deepEqual(new Uint8Array(readFileSync(file)), payload);
+    const meta = JSON.parse(saved.stdout) as Record<string, unknown>;
+    assert.equal(meta["status"], "200 OK");
+    assert.equal(meta["data"], undefined);
+  });
+
+  test("a port fetch refuses to connect to: the message says so (exit 1, one line)", async () => {
+    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", "http://127.0.0.1:6000/x"]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /blocked ports/);
+    assertOneCleanLine(result.stderr);
+  });
+
+  test("--auth with a mode not supported yet is a usage error too (exit 2)", async () => {
+    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--auth", "instance_obo_user"]);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /api_key/);
     assertOneCleanLine(result.stderr);
   });
@@ -268,6 +315,25 @@ describe("oci-raw raw-request against the emulator", () => {
 });
 
 describe("oci-raw emulator", () => {
+  test("a start-up error (a --config-dir whose config has [DEFAULT]) exits 2 with one line, and stops listening", async () => {
+    const taken = join(dir, "taken");
+    await emulator.writeConfigFile(taken);
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator", "--config-dir", taken], {
+      cwd: root,
+      env: { PATH: process.env["PATH"] ?? "", HOME: dir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearTimeout(timer);
+    assert.equal(code, 2, `exit ${code} (null: still running after 20 s): ${stderr}`);
+    assert.match(stderr, /--config-dir .*already has a \[DEFAULT\] profile/);
+    assert.doesNotMatch(stderr, /--debug/, "the emulator command has no --debug to suggest");
+    assertOneCleanLine(stderr);
+  });
+
   test("prints its URL and a config file that works, stops on SIGINT and cleans up", async () => {
     const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator"], {
       cwd: root,

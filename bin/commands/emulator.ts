@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Emulator } from "../../emulator/types.js";
 import { EXIT, EXIT_CODES_HELP, flagHelp, parseFlags, reportError, UsageError, type CliIo, type FlagSpec } from "../cli-util.js";
 
 const FLAGS: readonly FlagSpec[] = [
@@ -48,6 +49,8 @@ function untilStopped(): Promise<string> {
 
 export async function emulatorCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let created: string | undefined;
+  // Stopped on every way out, so a start-up error never leaves the server listening.
+  let emulator: { stop(): Promise<void> } | undefined;
   try {
     const flags = parseFlags(argv, FLAGS, "emulator");
     if (flags.switches.has("help")) {
@@ -61,29 +64,41 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo): Promi
     if (!["127.0.0.1", "::1", "localhost"].includes(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), got ${host}.`);
 
     const { startEmulator } = await import("../../emulator/index.js");
-    const emulator = await startEmulator({ port, host, https: flags.switches.has("https") });
+    const started = await startEmulator({ port, host, https: flags.switches.has("https") });
+    emulator = started;
     const dir = flags.values["config-dir"] ?? (created = mkdtempSync(join(tmpdir(), "oci-raw-emulator-")));
-    const configFile = await emulator.writeConfigFile(dir);
+    const configFile = await writeConfig(started, dir, flags.values["config-dir"] !== undefined);
     let caFile: string | undefined;
-    if (emulator.caCertificatePem) {
+    if (started.caCertificatePem) {
       const { writeFileSync } = await import("node:fs");
       caFile = join(dir, "emulator-ca.pem");
-      writeFileSync(caFile, emulator.caCertificatePem);
+      writeFileSync(caFile, started.caCertificatePem);
     }
     io.stdout(
-      `OCI emulator listening on ${emulator.url}\n` +
+      `OCI emulator listening on ${started.url}\n` +
         `Config file: ${configFile}\n` +
         (caFile ? `CA certificate: ${caFile} (e.g. NODE_EXTRA_CA_CERTS=${caFile})\n` : "") +
-        `Try: oci-raw raw-request --config-file ${configFile} --http-method GET --target-uri ${emulator.url}/n/\n` +
+        `Try: oci-raw raw-request --config-file ${configFile} --http-method GET --target-uri ${started.url}/n/\n` +
         `Press Ctrl-C to stop.\n`,
     );
     const signal = await untilStopped();
-    await emulator.stop();
     io.stderr(`Stopped (${signal}).\n`);
     return EXIT.ok;
   } catch (error) {
     return reportError(error, io);
   } finally {
+    await emulator?.stop();
     if (created) rmSync(created, { recursive: true, force: true });
+  }
+}
+
+/** The emulator's config profile in `dir`; a `--config-dir` that cannot take it is a usage error. */
+async function writeConfig(emulator: Emulator, dir: string, chosen: boolean): Promise<string> {
+  try {
+    return await emulator.writeConfigFile(dir);
+  } catch (error) {
+    if (!chosen) throw error;
+    const reason = error instanceof TypeError ? error.message.replace(/^writeConfigFile: /, "") : (error as Error).message;
+    throw new UsageError(`--config-dir ${dir}: ${reason}. Choose a directory without an OCI config, e.g. a new one.`);
   }
 }

@@ -2,10 +2,11 @@
  * `oci-raw raw-request`: the OCI CLI's `oci raw-request`, on oci-raw's runtime. Loads only
  * what one signed request needs (no codegen, no zod; undici only when a proxy is set).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { authFromEnvironment, chooseAuthMode } from "../../runtime/auth/from-environment.js";
 import { whyUnreadable } from "../../runtime/files.js";
 import { signedFetch } from "../../runtime/request.js";
+import { AuthError } from "../../runtime/errors.js";
 import { errorFromResponse } from "../../runtime/service-error.js";
 import type { RequestSigner } from "../../runtime/signers.js";
 import type { SignableRequest } from "../../runtime/signing.js";
@@ -29,8 +30,8 @@ const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: "request-headers",
-    value: "JSON",
-    description: "Extra headers as a JSON object of strings.",
+    value: "JSON|file://path",
+    description: "Extra headers: a JSON object of strings, inline or file://path to a file holding it.",
     example: `--request-headers '{"opc-retry-token":"abc123"}'`,
   },
   { name: "config-file", value: "FILE", description: "Config file (default: OCI_CLI_CONFIG_FILE, OCI_CONFIG_FILE, ~/.oci/config).", example: "--config-file ~/.oci/config" },
@@ -40,6 +41,12 @@ const FLAGS: readonly FlagSpec[] = [
     value: "MODE",
     description: "api_key, security_token, instance_principal or resource_principal (default: OCI_CLI_AUTH, then the profile).",
     example: "--auth instance_principal",
+  },
+  {
+    name: "output-file",
+    value: "FILE",
+    description: "Write the response body's bytes to FILE (e.g. an object download) and print only status and headers.",
+    example: "--output-file photo.jpg",
   },
   { name: "debug", description: "Show the signing string and the headers on stderr (signature and tokens redacted).", example: "--debug" },
   { name: "help", description: "Show this help.", example: "--help" },
@@ -73,23 +80,26 @@ function parseJsonFlag(name: string, text: string): unknown {
   }
 }
 
+/** The bytes of a `file://path` flag value. */
+function readFileFlag(name: string, value: string): Buffer {
+  try {
+    return readFileSync(value.slice("file://".length));
+  } catch (error) {
+    throw new UsageError(`--${name} ${value}: the file ${whyUnreadable(error)}.`);
+  }
+}
+
 function readBody(value: string | undefined): string | Uint8Array | undefined {
   if (value === undefined) return undefined;
-  if (value.startsWith("file://")) {
-    const path = value.slice("file://".length);
-    try {
-      return readFileSync(path);
-    } catch (error) {
-      throw new UsageError(`--request-body ${value}: the file ${whyUnreadable(error)}.`);
-    }
-  }
+  if (value.startsWith("file://")) return readFileFlag("request-body", value);
   parseJsonFlag("request-body", value);
   return value;
 }
 
 function readHeaders(value: string | undefined): Record<string, string> {
   if (value === undefined) return {};
-  const parsed = parseJsonFlag("request-headers", value);
+  const text = value.startsWith("file://") ? readFileFlag("request-headers", value).toString("utf8") : value;
+  const parsed = parseJsonFlag("request-headers", text);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`--request-headers must be a JSON object, e.g. '{"opc-retry-token":"abc"}'.`);
   }
@@ -165,12 +175,41 @@ function headersObject(headers: Headers): Record<string, string> {
   return out;
 }
 
+/** The body as text, or undefined when it is not text (not UTF-8, or holding NUL bytes). */
+function textOf(bytes: Uint8Array): string | undefined {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return text.includes("\u0000") ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseData(text: string): unknown {
   if (text === "") return null;
   try {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/** A bad `--auth` value is a usage error (exit 2), as every bad flag is; a bad OCI_CLI_AUTH stays a config error. */
+function checkAuthFlag(auth: string | undefined): void {
+  if (auth === undefined) return;
+  try {
+    chooseAuthMode({ auth, env: {} });
+  } catch (error) {
+    if (error instanceof AuthError && (error.code === "AUTH_MODE_UNKNOWN" || error.code === "AUTH_MODE_NOT_SUPPORTED")) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function writeOutputFile(path: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (error) {
+    throw new UsageError(`--output-file ${path}: the file could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
 }
 
@@ -202,8 +241,12 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
     const headers = readHeaders(flags.values["request-headers"]);
     if (body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json";
 
-    transport = await transportFromEnvironment(io.env);
+    const outputFile = flags.values["output-file"];
+    if (outputFile !== undefined && outputFile.trim() === "") throw new UsageError("--output-file needs a file name.");
     const auth = flags.values["auth"];
+    checkAuthFlag(auth);
+
+    transport = await transportFromEnvironment(io.env);
     if (debug) io.stderr(`${painter(io).bold("Auth:")} ${chooseAuthMode({ auth, env: io.env })}\n`);
     let signer = await authFromEnvironment({
       auth,
@@ -233,12 +276,24 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
       io.stderr(`${painter(io).red("ServiceError:")}\n${JSON.stringify(details, null, 2)}\n`);
       return EXIT.serviceError;
     }
-    const text = method === "HEAD" ? "" : await response.text();
-    const output = { data: parseData(text), headers: headersObject(response.headers), status: `${response.status} ${response.statusText}`.trim() };
+    const bytes = method === "HEAD" ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+    const status = `${response.status} ${response.statusText}`.trim();
+    if (outputFile !== undefined) {
+      writeOutputFile(outputFile, bytes);
+      io.stdout(`${JSON.stringify({ headers: headersObject(response.headers), status }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const text = textOf(bytes);
+    if (text === undefined) {
+      // Printed as a JSON string, bytes that are not text come out garbled: say so instead.
+      const type = response.headers.get("content-type") ?? "no content-type";
+      io.stderr(`warning: the response body is ${bytes.byteLength} bytes of ${type}, not text, so it is not printed. Use --output-file FILE to save it.\n`);
+    }
+    const output = { data: text === undefined ? null : parseData(text), headers: headersObject(response.headers), status };
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     return EXIT.ok;
   } catch (error) {
-    return reportError(error, io, { debug });
+    return reportError(error, io, { debug, hasDebugFlag: true });
   } finally {
     await transport?.close();
   }
