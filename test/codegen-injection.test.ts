@@ -1,0 +1,146 @@
+/**
+ * Nothing the generator prints from outside input becomes code: not from the spec's content
+ * (13 payloads × 12 positions: descriptions, titles, names, enum values, paths, servers,
+ * examples), not from the file name, the output folder, --endpoint or the regenerate command
+ * that land in every file's header comment. Each generated file is parsed with TypeScript:
+ * the payload's identifier may appear in strings and comments, never as code.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import ts from "typescript";
+import { GenerateError } from "../codegen/errors.js";
+import { generateService, type GeneratedService } from "../codegen/generate.js";
+
+const MARK = "__ociRawInjected";
+const CODE = `globalThis.${MARK} = 1`;
+
+/** What breaks out of comments, strings and templates, each carrying the same code. */
+const PAYLOADS: readonly string[] = [
+  `*/ ${CODE}; /*`,
+  `\n${CODE};\n//`,
+  `\r${CODE};//`,
+  `\u2028${CODE};//`,
+  `\u2029${CODE};//`,
+  `"; ${CODE}; "`,
+  `'; ${CODE}; '`,
+  `\`; ${CODE}; \``,
+  `\${${CODE}}`,
+  `\\"; ${CODE}; //`,
+  `</script><!-- ${CODE} -->`,
+  `*/\n${CODE}\n/*`,
+  `@ts-ignore */ ${CODE} /**`,
+];
+
+/** A spec with `payload` in twelve places. */
+function specWith(payload: string): object {
+  return {
+    openapi: "3.0.3",
+    info: { title: payload, description: payload, version: "1" },
+    servers: [{ url: `/20160918/${payload}` }],
+    paths: {
+      [`/things/${payload}/{thingId}`]: {
+        get: {
+          operationId: "GetThing",
+          summary: payload,
+          description: payload,
+          parameters: [
+            { name: "thingId", in: "path", required: true, description: payload, schema: { type: "string" } },
+            { name: payload, in: "query", description: payload, schema: { type: "string", example: payload } },
+            { name: `opc-${payload}`, in: "header", schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: payload, content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Thing: {
+          type: "object",
+          description: payload,
+          required: ["id"],
+          properties: {
+            id: { type: "string", description: payload, example: payload },
+            [payload]: { type: "string", enum: [payload, "plain"], default: payload },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Identifiers named MARK outside strings and comments, and syntax errors, in a generated file. */
+function codeProblems(name: string, text: string): string[] {
+  const problems: string[] = [];
+  const { diagnostics = [] } = ts.transpileModule(text, { reportDiagnostics: true, fileName: name, compilerOptions: { module: ts.ModuleKind.ESNext } });
+  for (const d of diagnostics) problems.push(`${name}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+  const source = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === MARK) problems.push(`${name}: ${MARK} is code at ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return problems;
+}
+
+function assertNoCode(service: GeneratedService): void {
+  const problems = [...service.files].flatMap(([name, text]) => codeProblems(name, text));
+  assert.deepEqual(problems, []);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "oci-raw-injection-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("generated code from hostile input", () => {
+  test(`spec content: ${PAYLOADS.length} payloads × 12 positions stay data`, async () => {
+    let generated = 0;
+    for (const [i, payload] of PAYLOADS.entries()) {
+      const spec = join(dir, `spec-${i}.json`);
+      writeFileSync(spec, JSON.stringify(specWith(payload)));
+      try {
+        const service = await generateService(spec, { outDir: join(dir, "out"), name: `s${i}`, cwd: dir });
+        assertNoCode(service);
+        generated++;
+      } catch (error) {
+        // Refusing a name it cannot print is allowed; printing it as code is not.
+        assert.ok(error instanceof GenerateError, `payload ${i}: ${String(error)}`);
+      }
+    }
+    assert.ok(generated >= PAYLOADS.length - 2, `only ${generated} of ${PAYLOADS.length} specs generated`);
+  });
+
+  test("the header comment: a line break in the spec's file name, the output folder or the regenerate command stays in the comment", async () => {
+    const spec = join(dir, "plain.json");
+    writeFileSync(spec, JSON.stringify(specWith("plain")));
+    for (const breaker of ["\n", "\r", "\u2028", "\u2029", "\r\n"]) {
+      const evilSpec = join(dir, `evil${breaker}${CODE};.json`);
+      writeFileSync(evilSpec, JSON.stringify(specWith("plain")));
+      const outDir = join(dir, `out${breaker}${CODE};`);
+      mkdirSync(outDir, { recursive: true });
+      const fromName = await generateService(evilSpec, { outDir, name: "evil", cwd: dir });
+      assertNoCode(fromName);
+      const header = fromName.files.get("index.ts")!.split("\n").slice(0, 2);
+      assert.ok(header.every((line) => line.startsWith("//")), header.join("\n"));
+      const fromCommand = await generateService(spec, { outDir, name: "cmd", cwd: dir, regenerateCommand: `npm run generate${breaker}${CODE}` });
+      assertNoCode(fromCommand);
+    }
+  });
+
+  test("--endpoint that is not an http(s) URL template is a GenerateError, before anything is printed", async () => {
+    const spec = join(dir, "plain.json");
+    writeFileSync(spec, JSON.stringify(specWith("plain")));
+    for (const endpoint of [`https://x\n${CODE}`, `https://x\u2028${CODE}`, `javascript:${CODE}`, "https://iaas .{region}.{domain}", ""]) {
+      await assert.rejects(generateService(spec, { outDir: join(dir, "out"), name: "ep", cwd: dir, endpoint }), (error: unknown) => {
+        assert.ok(error instanceof GenerateError, String(error));
+        assert.match(error.message, /not an http\(s\) URL template/);
+        return true;
+      });
+    }
+    const fine = await generateService(spec, { outDir: join(dir, "out"), name: "ep", cwd: dir, endpoint: "https://iaas.{region}.{domain}" });
+    assert.equal(fine.endpointTemplate, "https://iaas.{region}.{domain}");
+  });
+});
