@@ -15,7 +15,7 @@ import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
 import ts from "typescript";
 import { GenerateError } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
-import { componentName, isObject, type JsonObject } from "./json.js";
+import { componentName, componentSchemas, isObject, type JsonObject } from "./json.js";
 import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
 
 function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
@@ -204,7 +204,19 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
       },
     });
   } catch (cause) {
-    throw new GenerateError(`openapi-typescript could not type the spec: ${(cause as Error).message}`, { file, cause });
+    // openapi-typescript's resolver (Redocly) reads some component names through plain
+    // objects, so a schema named like a member of every object (valueOf, hasOwnProperty…)
+    // breaks it. Name them: the message it gives says nothing of where.
+    const shadowing = Object.keys(componentSchemas(doc)).filter((name) => name in Object.prototype);
+    const hint =
+      shadowing.length > 0
+        ? ` The schema${shadowing.length > 1 ? "s" : ""} ${shadowing.join(", ")} (components/schemas) ${shadowing.length > 1 ? "are" : "is"} named like a property every JavaScript object has, which openapi-typescript cannot handle; rename ${shadowing.length > 1 ? "them" : "it"} in the spec (and the $refs).`
+        : "";
+    throw new GenerateError(`openapi-typescript could not type the spec: ${(cause as Error).message}.${hint}`, {
+      file,
+      ...(shadowing.length > 0 ? { pointer: `/components/schemas/${shadowing[0]}` } : {}),
+      cause,
+    });
   }
   return astToString(ast);
 }

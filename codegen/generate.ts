@@ -100,10 +100,22 @@ function shellWord(word: string): string {
 }
 
 /** Generates one service in memory. */
-export async function generateService(
-  spec: string,
-  options: Omit<GenerateOptions, "specs">,
-): Promise<GeneratedService> {
+export async function generateService(spec: string, options: Omit<GenerateOptions, "specs">): Promise<GeneratedService> {
+  try {
+    return await generateOneService(spec, options);
+  } catch (error) {
+    // readSpec refuses deep nesting up front; this is the net under every other recursion.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new GenerateError("the spec nests schemas too deeply for the generator (it ran out of stack); give the inner schemas names.", {
+        file: spec,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+async function generateOneService(spec: string, options: Omit<GenerateOptions, "specs">): Promise<GeneratedService> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const service = options.name ?? serviceNameOf(spec);

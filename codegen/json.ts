@@ -76,3 +76,36 @@ export function walkObjects(root: Json, visit: (node: JsonObject, path: () => st
     }
   }
 }
+
+/**
+ * How deeply a spec may nest objects and arrays. Oracle's specs nest 9 levels; the generator's
+ * recursive stages (normalizing, modelling, printing) run out of stack somewhere past 400, a
+ * schema nested ~250 levels deep. 256 leaves a schema over 100 levels, which no real API has.
+ */
+export const MAX_NESTING = 256;
+
+/** The path to the first value nested deeper than `limit`, or undefined. Iterative: any depth is safe to measure. */
+export function tooDeeplyNested(root: Json, limit = MAX_NESTING): string[] | undefined {
+  interface Frame {
+    node: Json;
+    parent: Frame | undefined;
+    key: string;
+    depth: number;
+  }
+  const seen = new Set<object>();
+  const stack: Frame[] = [{ node: root, parent: undefined, key: "", depth: 0 }];
+  while (stack.length) {
+    const frame = stack.pop()!;
+    const node = frame.node;
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (frame.depth >= limit) {
+      const segments: string[] = [];
+      for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.key);
+      return segments.reverse();
+    }
+    const entries: Array<[string, Json]> = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node);
+    for (const [key, value] of entries) stack.push({ node: value, parent: frame, key, depth: frame.depth + 1 });
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import YAML from "yaml";
 import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
-import { isObject, resolvePointer, walkObjects, type Json, type JsonObject, type SpecFormat } from "./json.js";
+import { isObject, MAX_NESTING, resolvePointer, tooDeeplyNested, walkObjects, type Json, type JsonObject, type SpecFormat } from "./json.js";
 import { pascalCase } from "./names.js";
 import { normalizeSpec } from "./normalize.js";
 
@@ -199,6 +199,13 @@ export function readSpec(file: string): ReadSpec {
   const format = formatOf(raw, file);
   const doc = raw as JsonObject;
   bundleExternalRefs(doc, file, format);
+  const deep = tooDeeplyNested(doc);
+  if (deep) {
+    throw new GenerateError(`the spec nests more than ${MAX_NESTING} levels deep here; give the inner schemas names (components/schemas and $ref).`, {
+      file,
+      pointer: pointerOf(deep),
+    });
+  }
   checkLocalRefs(doc, file);
   if (!isObject(doc["paths"]) && format !== "openapi-3.1") {
     throw new GenerateError("the spec has no `paths` object.", { file, pointer: "/paths" });

@@ -144,3 +144,86 @@ describe("generated code from hostile input", () => {
     assert.equal(fine.endpointTemplate, "https://iaas.{region}.{domain}");
   });
 });
+
+/** A spec whose one operation answers `schemas[first]`, with `params` on it. */
+function specOf(schemas: Record<string, unknown>, params: unknown[] = []): object {
+  const first = Object.keys(schemas)[0]!;
+  return {
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/x": {
+        get: {
+          operationId: "GetX",
+          parameters: params,
+          responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: `#/components/schemas/${first}` } } } } },
+        },
+      },
+    },
+    components: { schemas },
+  };
+}
+
+async function generateFrom(name: string, spec: object): Promise<GeneratedService> {
+  const file = join(dir, `${name}.json`);
+  // JSON text, so that "__proto__" stays a key (an object literal here would set a prototype).
+  writeFileSync(file, JSON.stringify(spec));
+  return generateService(file, { outDir: join(dir, "out"), name, cwd: dir });
+}
+
+describe("odd names and deep nesting", () => {
+  test("a property or query parameter named __proto__ is defined, never written as a prototype-setting `__proto__:`", async () => {
+    const spec = JSON.stringify(specOf({ Thing: { type: "object", required: ["id"], properties: { id: { type: "string" }, __PROTO__: { type: "string" } } } }, [
+      { name: "__PROTO__", in: "query", schema: { type: "string" } },
+    ])).replaceAll("__PROTO__", "__proto__");
+    const service = await generateFrom("proto", JSON.parse(spec) as object);
+    const index = service.files.get("index.ts")!;
+    const source = ts.createSourceFile("index.ts", index, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const setters: string[] = [];
+    const definitions: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAssignment(node)) {
+        const name = node.name;
+        if ((ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === "__proto__") setters.push(node.getText());
+        if (ts.isComputedPropertyName(name) && ts.isStringLiteral(name.expression) && name.expression.text === "__proto__") definitions.push(node.getText());
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    assert.deepEqual(setters, []);
+    assert.ok(definitions.some((text) => text.includes("params.")), `the query parameter is sent: ${definitions.join(" | ")}`);
+    assert.ok(definitions.some((text) => text.includes("z.")), `the zod shape checks it: ${definitions.join(" | ")}`);
+  });
+
+  test("schemas named like Object.prototype members: a GenerateError naming them (openapi-typescript cannot type them); other odd names generate", async () => {
+    for (const name of ["hasOwnProperty", "valueOf", "isPrototypeOf"]) {
+      await assert.rejects(generateFrom(`named-${name}`, specOf({ [name]: { type: "object", properties: { a: { type: "string" } } } })), (error: unknown) => {
+        assert.ok(error instanceof GenerateError, String(error));
+        assert.equal(error.pointer, `/components/schemas/${name}`);
+        assert.match(error.message, new RegExp(`The schema ${name} \\(components/schemas\\) is named like a property every JavaScript object has`));
+        return true;
+      });
+    }
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      const service = await generateFrom(`named-${name.replace(/_/g, "u")}`, JSON.parse(JSON.stringify(specOf({ NAME: { type: "object", properties: { a: { type: "string" } } } })).replace('"NAME"', JSON.stringify(name)).replace("schemas/NAME", `schemas/${name}`)) as object);
+      assertNoCode(service);
+      assert.equal(service.operations, 1);
+    }
+  });
+
+  test("a schema nested 500 levels deep: a GenerateError with the pointer, not a RangeError; 100 levels still generate", async () => {
+    const nested = (levels: number): unknown => {
+      let schema: unknown = { type: "string" };
+      for (let i = 0; i < levels; i++) schema = { type: "object", properties: { n: schema } };
+      return schema;
+    };
+    await assert.rejects(generateFrom("deep", specOf({ Deep: nested(500) })), (error: unknown) => {
+      assert.ok(error instanceof GenerateError, String(error));
+      assert.match(error.pointer ?? "", /^\/components\/schemas\/Deep(\/properties\/n)+/);
+      assert.match(error.message, /more than 256 levels deep/);
+      return true;
+    });
+    const ok = await generateFrom("deep-ok", specOf({ Deep: nested(100) }));
+    assert.equal(ok.operations, 1);
+  });
+});
