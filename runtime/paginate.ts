@@ -28,7 +28,7 @@ export type PageItem<T, Items extends string | undefined = undefined> = Items ex
       : never;
 
 /** A function `paginate` can walk: a generated paginated operation (or your own of the same shape). */
-export type PagedFunction<C = any, P = any, T = unknown, Items extends string | undefined = string | undefined> = (
+export type PagedFunction<C = never, P = never, T = unknown, Items extends string | undefined = string | undefined> = (
   client: C,
   params: P,
   options?: CallOptions,
@@ -42,14 +42,20 @@ export type PagedFunction<C = any, P = any, T = unknown, Items extends string | 
 export type NotPaginated =
   "not paginated: the spec gives this operation no next-page token (a `page` parameter with an `opc-next-page` header, or a `next…` body property naming a parameter), so its response type has no Paged<…>. Call it once; its doc comment says why.";
 
-/** Any function shaped like a generated operation; `Paginable` then says whether it is paginated. */
-type OperationFunction = (client: any, params: any, options?: CallOptions) => Promise<OciResponse<unknown, any>>;
+/**
+ * Any function shaped like a generated operation (`never` parameters: every function's
+ * parameters accept them); `Paginable` then says whether it is paginated.
+ */
+type OperationFunction = (client: never, params: never, options?: CallOptions) => Promise<OciResponse<unknown, Paged<string | undefined> | undefined>>;
+
+/** The same function, callable: `paginatePages` passes it the client and params it was given for it. */
+type CallableOperation = (client: unknown, params: unknown, options?: CallOptions) => Promise<OciResponse<unknown, Paged<string | undefined> | undefined>>;
 
 /** What a function's promise resolves to. */
-type ResponseOf<F> = F extends (...args: any) => Promise<infer R> ? R : never;
+type ResponseOf<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
 
 /** `unknown` for a paginated function, else the `NotPaginated` message (intersected with the argument's type). */
-export type Paginable<F> = ResponseOf<F> extends OciResponse<any, infer P> ? ([P] extends [Paged<string | undefined>] ? unknown : NotPaginated) : NotPaginated;
+export type Paginable<F> = ResponseOf<F> extends OciResponse<unknown, infer P> ? ([P] extends [Paged<string | undefined>] ? unknown : NotPaginated) : NotPaginated;
 
 /** The item type `paginate(fn, …)` yields. */
 export type ItemOf<F> = ResponseOf<F> extends OciResponse<infer T, Paged<infer Items>> ? PageItem<T, Items> : never;
@@ -82,7 +88,7 @@ export async function* paginatePages<F extends OperationFunction>(
   let current: Parameters<F>[1] = params;
   for (;;) {
     options.signal?.throwIfAborted();
-    const response = (await fn(client, current, options)) as ResponseOf<F>;
+    const response = (await (fn as unknown as CallableOperation)(client, current, options)) as ResponseOf<F>;
     yield response;
     const { param, next } = pagingOf(response);
     if (!next) return;
