@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { EmulatorHttpError, notAuthenticated, notFound } from "./errors.js";
-import type { FaultQueue } from "./faults.js";
+import type { BodyBreak, FaultQueue } from "./faults.js";
 import type { EmulatorRequest, EmulatorResponse, RouteMatch } from "./routes.js";
 import { verifyRequestSignature } from "./verify.js";
 import type { KeyLookup, VerificationResult, VerifyPolicy } from "./verify.js";
@@ -24,8 +24,8 @@ export interface RecordedRequest {
   readonly verification: VerificationResult | undefined;
   /** The status answered; undefined while pending and for dropped requests. */
   readonly status: number | undefined;
-  /** The injected fault that decided the answer, if any. */
-  readonly fault: "fail" | "drop" | undefined;
+  /** The injected fault that decided the answer, if any ("break-body": the body was cut off). */
+  readonly fault: "fail" | "drop" | "break-body" | undefined;
   /** Injected delay before handling, in ms (0 when none). */
   readonly delayMs: number;
   readonly requestId: string;
@@ -89,7 +89,8 @@ function requestIdFactory(): (clientId: string | undefined) => string {
   };
 }
 
-function write(response: ServerResponse, answer: EmulatorResponse, requestId: string, now: Date): void {
+/** `cut`: send only part of the body, then reset or stall the connection (an injected fault). */
+function write(response: ServerResponse, answer: EmulatorResponse, requestId: string, now: Date, cut?: BodyBreak): void {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.headers ?? {})) headers[name.toLowerCase()] = value;
   headers["opc-request-id"] = requestId;
@@ -99,7 +100,16 @@ function write(response: ServerResponse, answer: EmulatorResponse, requestId: st
     headers["content-length"] = String(body?.byteLength ?? 0);
   }
   response.writeHead(answer.status, headers);
-  response.end(body);
+  if (cut === undefined) {
+    response.end(body);
+    return;
+  }
+  const whole = body ?? new Uint8Array(0);
+  const sent = whole.subarray(0, cut.afterBytes === "half" ? Math.floor(whole.byteLength / 2) : cut.afterBytes);
+  // The head goes out now, whatever the body: the client must see an answer, then the break.
+  response.flushHeaders();
+  if (sent.byteLength > 0) response.write(sent);
+  if (cut.then === "reset") response.socket?.end(() => response.socket?.destroy());
 }
 
 function errorAnswer(error: EmulatorHttpError): EmulatorResponse {
@@ -239,7 +249,8 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
     }
     if (stopped) return;
     record.status = answer.status;
-    write(response, answer, requestId, context.now());
+    if (fault.breakBody !== undefined && record.fault === undefined) record.fault = "break-body";
+    write(response, answer, requestId, context.now(), fault.breakBody);
     if (context.log !== undefined) {
       const reason = verification !== undefined && !verification.ok ? ` (${verification.reason})` : "";
       context.log(`${answer.status} ${method} ${target}${reason} key=${loggableKeyId(verification)}`);
