@@ -5,6 +5,7 @@
  * wrong key.
  */
 import { OciServiceError } from "./errors.js";
+import { redactUserinfo } from "./transport.js";
 
 /** OCI's tolerance for the signed date. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -75,7 +76,7 @@ export async function errorFromResponse(response: Response, context: ErrorContex
     body.message ?? (text.trim() !== "" ? text.trim().slice(0, MAX_TEXT_MESSAGE) : response.statusText || `HTTP ${response.status}`);
   const opcRequestId = response.headers.get("opc-request-id") ?? undefined;
   const method = context.method.toUpperCase();
-  const url = String(context.url);
+  const url = redactUserinfo(String(context.url));
 
   const now = context.now ?? Date.now();
   const clockSkew = response.status === 401 ? detectClockSkew(response.headers.get("date"), now) : undefined;
