@@ -115,6 +115,12 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
+ * Headers Node's fetch (undici) manages itself and refuses from a caller while sending;
+ * `connection` it takes only as "close" or "keep-alive".
+ */
+const FETCH_OWN_HEADERS: ReadonlySet<string> = new Set(["transfer-encoding", "keep-alive", "upgrade", "expect"]);
+
+/**
  * Throws a TypeError naming the first header fetch would refuse — never quoting its value: it
  * may be a token. `new Headers` alone is not enough: it lets control characters through that
  * fetch then refuses while sending, which would look like (and be retried as) a network failure.
@@ -122,7 +128,14 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 function checkHeaders(headers: Record<string, string>, whose: string): void {
   for (const name of Object.keys(headers)) {
     if (!HEADER_NAME.test(name)) throw new TypeError(`signedFetch: ${whose} header ${JSON.stringify(name)} has an invalid name`);
-    if (UNSENDABLE_HEADER_CHARACTER.test(headers[name]!)) {
+    const value = headers[name]!;
+    if (FETCH_OWN_HEADERS.has(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(value))) {
+      throw new TypeError(`signedFetch: fetch does not send a caller's ${JSON.stringify(name)} header${name === "connection" ? ` other than "close" or "keep-alive"` : ""}; leave it out`);
+    }
+    if (name === "content-length" && !/^\d+$/.test(value)) {
+      throw new TypeError(`signedFetch: the content-length header must be a number of bytes (fetch refuses any other); leave it out to have it computed`);
+    }
+    if (UNSENDABLE_HEADER_CHARACTER.test(value)) {
       throw new TypeError(
         `signedFetch: ${whose} header ${JSON.stringify(name)} has a character fetch cannot send in its value (a line break, another control character, or one above U+00FF)`,
       );
