@@ -20,7 +20,8 @@ export interface Faults {
   dropNext(count: number): void;
   /**
    * Answer the next `count` requests as usual (status, headers, the full `content-length`) but
-   * send only the body's first `afterBytes` bytes (default: half of it), then destroy the
+   * send only the body's first `afterBytes` bytes (default: half of it; never all of it: an
+   * empty body, or a 204 or 304, is answered whole), then destroy the
    * socket ("reset", the default: a body that breaks off mid-read) or send nothing more and
    * leave the connection open ("stall": a body that never ends, until the client gives up).
    */
@@ -29,7 +30,7 @@ export interface Faults {
 }
 
 export interface BreakBodyOptions {
-  /** Body bytes sent before the break. Default: half of the body. */
+  /** Body bytes sent before the break, at most all but the last. Default: half of the body. */
   readonly afterBytes?: number | undefined;
   /** Default "reset". */
   readonly then?: "reset" | "stall" | undefined;

@@ -105,11 +105,24 @@ function write(response: ServerResponse, answer: EmulatorResponse, requestId: st
     return;
   }
   const whole = body ?? new Uint8Array(0);
-  const sent = whole.subarray(0, cut.afterBytes === "half" ? Math.floor(whole.byteLength / 2) : cut.afterBytes);
-  // The head goes out now, whatever the body: the client must see an answer, then the break.
+  const socket = response.socket;
+  if (whole.byteLength === 0 || answer.status === 204 || answer.status === 304) {
+    // Nothing to break: the answer is whole once its head is out. Left unfinished, the
+    // connection would look reusable to the client while the server still owes an end.
+    response.end();
+    if (cut.then === "reset") response.once("finish", () => socket?.destroy());
+    return;
+  }
+  // At least the last byte is held back: an answer sent whole is not broken, and left
+  // unfinished it would look reusable to the client while the server still owes its end.
+  const wanted = cut.afterBytes === "half" ? Math.floor(whole.byteLength / 2) : cut.afterBytes;
+  const sent = whole.subarray(0, Math.min(wanted, whole.byteLength - 1));
   response.flushHeaders();
   if (sent.byteLength > 0) response.write(sent);
-  if (cut.then === "reset") response.socket?.end(() => response.socket?.destroy());
+  // end() sends what is queued (head and bytes) before closing, so the client sees the answer
+  // break off rather than a connection dropped before it; destroy() then closes our side too,
+  // or the half-open socket could take (and silently lose) another request.
+  if (cut.then === "reset") socket?.end(() => socket.destroy());
 }
 
 function errorAnswer(error: EmulatorHttpError): EmulatorResponse {
