@@ -43,6 +43,8 @@ before(async () => {
     emulator.route(method, /^\/echo(?:\/.*)?$/, (request) => json(200, { target: request.target, headers: request.headers }));
   }
   emulator.route("GET", "/bad-gzip", () => bytes(200, "this is not gzip", { "content-type": "application/json", "content-encoding": "gzip" }));
+  emulator.route("GET", "/one-byte", () => json(200, 1));
+  emulator.route("DELETE", "/no-content", () => ({ status: 204 }));
   emulator.route("GET", "/gzip", () => bytes(200, gzipSync('{"ok":true}'), { "content-type": "application/json", "content-encoding": "gzip" }));
 });
 after(() => emulator.stop());
@@ -159,6 +161,23 @@ describe("item 3: reading the body is part of the request", () => {
   });
 });
 
+describe("emulator: a broken answer is really broken, and never holds up the connection", () => {
+  test("a 1-byte body cut after more bytes than it has still withholds its last byte; the next request is answered", async () => {
+    emulator.faults.breakBodyNext(1, { afterBytes: 10, then: "stall" });
+    await rejectsWithCode(invoke(client(), echo({ path: "/one-byte" }), { retry: noRetry, timeoutMs: 100 }), "REQUEST_TIMEOUT");
+    const next = await invoke(client(), echo(), { retry: noRetry, timeoutMs: 2000 });
+    assert.equal(next.data.target, "/echo");
+  });
+
+  test("a 204 has no body to break: it is answered whole, and the next request too", async () => {
+    emulator.faults.breakBodyNext(1, { then: "stall" });
+    const deleted = await invoke(client(), echo({ method: "DELETE", path: "/no-content", responseKind: "none" }), { retry: noRetry, timeoutMs: 2000 });
+    assert.equal(deleted.status, 204);
+    const next = await invoke(client(), echo(), { retry: noRetry, timeoutMs: 2000 });
+    assert.equal(next.data.target, "/echo");
+  });
+});
+
 describe("item 4: header values are signed as fetch sends them (trimmed)", () => {
   test("a padded content-type and caller header verify", async () => {
     const response = await signedFetch(`${emulator.url}/echo`, {
@@ -235,6 +254,25 @@ describe("item 11: programming errors are refused before sending, never retried,
       await assert.rejects(signedFetch(`${emulator.url}/echo`, { signer, fetch: counted, retry: fast, headers: { "x-bad": value } }), TypeError);
     }
     assert.equal(counted.calls, 0);
+  });
+
+  test("headers fetch manages itself, or a content-length that is not a number, are a TypeError up front", async () => {
+    const counted = countingFetch();
+    const refused: Array<Record<string, string>> = [
+      { "transfer-encoding": "chunked" },
+      { "keep-alive": "timeout=5" },
+      { upgrade: "websocket" },
+      { expect: "100-continue" },
+      { connection: "upgrade" },
+      { "content-length": "abc" },
+      { "content-length": "" },
+    ];
+    for (const headers of refused) {
+      await assert.rejects(signedFetch(`${emulator.url}/echo`, { signer, fetch: counted, retry: fast, headers }), TypeError, JSON.stringify(headers));
+    }
+    assert.equal(counted.calls, 0);
+    const kept = await signedFetch(`${emulator.url}/echo`, { signer, headers: { connection: "close" } });
+    assert.equal(kept.status, 200);
   });
 
   test("a URL fetch cannot send (ftp:) is a TypeError up front", async () => {
