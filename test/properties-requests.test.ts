@@ -112,9 +112,9 @@ describe("properties: requests go where they say, signed as sent", () => {
   test("signedFetch: any path and query is refused up front, or verifies and arrives where the URL parser says", async () => {
     const t = tally();
     await fc.assert(
-      fc.asyncProperty(fc.array(urlPiece, { maxLength: 5 }), fc.option(fc.array(urlPiece, { maxLength: 3 })), fc.constantFrom("GET", "POST", "DELETE"), fc.boolean(), async (segments, query, method, userinfo) => {
+      fc.asyncProperty(fc.array(urlPiece, { maxLength: 5 }), fc.option(fc.array(urlPiece, { maxLength: 3 })), fc.constantFrom("GET", "POST", "DELETE"), fc.integer({ min: 0, max: 4 }), async (segments, query, method, dice) => {
         // One URL in five carries a password, which must be refused and never quoted.
-        const origin = userinfo && segments.length % 5 === 0 ? emulator.url.replace("://", "://admin:pw-SECRET@") : emulator.url;
+        const origin = dice === 0 ? emulator.url.replace("://", "://admin:pw-SECRET@") : emulator.url;
         const raw = `${origin}/p/${segments.join("/")}${query === null ? "" : `?${query.join("&")}`}`;
         let intended: string | undefined;
         try {
