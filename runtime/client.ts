@@ -12,7 +12,7 @@ import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
 import { lowerCaseHeaders, type HeadersInput } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
-import type { TransportOptions } from "./transport.js";
+import { describeNetworkError, type TransportOptions } from "./transport.js";
 import { validateResponse, type ValidationMode } from "./validation.js";
 
 export interface ClientOptions extends TransportOptions {
@@ -196,6 +196,44 @@ function pageOf(paging: Paging, headers: Headers, data: unknown): Paged<string |
   return { param: paging.param, next, items: paging.items };
 }
 
+/** The error a binary body's stream failed with, as the typed error invoke would have given. */
+function bodyReadError(error: unknown, method: string, url: string, status: number): unknown {
+  // The caller's own abort keeps its reason, as before a response.
+  if (error instanceof Error && error.name === "AbortError") return error;
+  const { origin, pathname } = new URL(url);
+  const where = `${method} ${origin}${pathname}`;
+  if (error instanceof Error && error.name === "TimeoutError") {
+    return new OciRawError(`${where} timed out while the ${status} response's body was read (timeoutMs covers reading it).`, { code: "REQUEST_TIMEOUT", cause: error });
+  }
+  return new OciRawError(`${where} failed while the ${status} response's body was read: ${describeNetworkError(error)}`, { code: "NETWORK_ERROR", cause: error });
+}
+
+/**
+ * A binary answer is the caller's to read (it may be a large download, so it is not read
+ * here), but a body that breaks off or outlasts `timeoutMs` still fails with invoke's typed
+ * errors rather than fetch's `TypeError: terminated` or a DOMException.
+ */
+function withTypedBody(response: Response, method: string, url: string): Response {
+  const source = response.body;
+  if (source === null) return response;
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(bodyReadError(error, method, url, response.status));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 /**
  * Build, sign and send one operation, and turn the answer into an OciResponse or a typed error.
  * `P` is `Paged<…>` when the request describes its `paging` (generated code gives both).
@@ -237,7 +275,7 @@ export async function invoke<T, P extends Paged<string | undefined> | undefined 
   // The paging description is the request's; its type is the generated function's promise.
   const paged = (data: unknown): OciResponse<T, P> =>
     (request.paging ? { ...base, data, paging: pageOf(request.paging, response.headers, data) } : { ...base, data }) as OciResponse<T, P>;
-  if (kind === "binary") return paged(response);
+  if (kind === "binary") return paged(withTypedBody(response, request.method, url));
   const text = await response.text();
   if (kind === "none" || text === "") return paged(undefined);
   let data: unknown;

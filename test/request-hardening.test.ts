@@ -43,6 +43,7 @@ before(async () => {
     emulator.route(method, /^\/echo(?:\/.*)?$/, (request) => json(200, { target: request.target, headers: request.headers }));
   }
   emulator.route("GET", "/bad-gzip", () => bytes(200, "this is not gzip", { "content-type": "application/json", "content-encoding": "gzip" }));
+  emulator.route("GET", "/blob", () => bytes(200, new Uint8Array(64 * 1024).fill(7)));
   emulator.route("GET", "/one-byte", () => json(200, 1));
   emulator.route("DELETE", "/no-content", () => ({ status: 204 }));
   emulator.route("GET", "/gzip", () => bytes(200, gzipSync('{"ok":true}'), { "content-type": "application/json", "content-encoding": "gzip" }));
@@ -158,6 +159,29 @@ describe("item 3: reading the body is part of the request", () => {
     const error = await rejectsWithCode(invoke(client(), echo(), { timeoutMs: 150 }), "REQUEST_TIMEOUT", /while reading the 200 response's body/);
     assert.equal(emulator.requests.length, 3, "each attempt timed out and was retried");
     assert.equal((error.cause as Error).name, "TimeoutError");
+  });
+});
+
+describe("item 3: a binary body the caller reads fails typed too", () => {
+  const download = (): OperationRequest<Response> => ({ service: echoService, operationId: "Download", method: "GET", path: "/blob", responseKind: "binary" });
+
+  test("whole: the bytes arrive as before", async () => {
+    const got = await invoke(client(), download());
+    assert.equal((await got.data.arrayBuffer()).byteLength, 64 * 1024);
+    assert.equal(got.data.headers.get("content-type"), "application/octet-stream");
+  });
+
+  test("broken off mid-read: NETWORK_ERROR from arrayBuffer(), cause kept", async () => {
+    emulator.faults.breakBodyNext(1);
+    const got = await invoke(client(), download());
+    const error = await rejectsWithCode(got.data.arrayBuffer(), "NETWORK_ERROR", /Download|GET .*\/blob failed while the 200 response's body was read/);
+    assert.ok(error.cause instanceof Error);
+  });
+
+  test("timeoutMs firing while the caller reads: REQUEST_TIMEOUT, not a DOMException", async () => {
+    emulator.faults.breakBodyNext(1, { afterBytes: 10, then: "stall" });
+    const got = await invoke(client(), download(), { timeoutMs: 150 });
+    await rejectsWithCode(got.data.arrayBuffer(), "REQUEST_TIMEOUT");
   });
 });
 
