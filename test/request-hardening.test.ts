@@ -25,6 +25,8 @@ import {
   type ServiceInfo,
 } from "oci-raw";
 import { EMULATOR_NAMESPACE, bytes, json, startEmulator, type ApiKey, type Emulator } from "oci-raw/emulator";
+import { rawRequestCommand } from "../bin/commands/raw-request.js";
+import { EXIT } from "../bin/cli-util.js";
 import * as identity from "../generated/identity/index.js";
 import * as objectstorage from "../generated/objectstorage/index.js";
 
@@ -303,6 +305,20 @@ describe("item 11: programming errors are refused before sending, never retried,
     const counted = countingFetch();
     await assert.rejects(signedFetch("ftp://127.0.0.1/x", { signer, fetch: counted, retry: fast }), TypeError);
     assert.equal(counted.calls, 0);
+  });
+
+  test("the CLI's --target-uri with user:password@ is a usage error that does not echo it", async () => {
+    for (const target of [emulator.url.replace("://", "://admin:s3cretPW@") + "/n/", "http://admin:pa/s3cretPW@[bad"]) {
+      let stderr = "";
+      const code = await rawRequestCommand(["--target-uri", target, "--http-method", "GET"], {
+        stdout: () => {},
+        stderr: (text) => void (stderr += text),
+        env: {},
+        isTTY: false,
+      });
+      assert.equal(code, EXIT.usage, stderr);
+      assert.doesNotMatch(stderr, /s3cretPW/);
+    }
   });
 
   test("errorFromResponse redacts userinfo in the URL it reports", async () => {
