@@ -172,7 +172,9 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
       return;
     }
 
-    const url = new URL(target, "http://emulator.invalid");
+    // Origin-form targets are appended, not resolved: "//b%20c/d" resolved against a base is a
+    // host ("b%20c"), which throws; the path it names is "//b%20c/d".
+    const url = target.startsWith("/") ? new URL(`http://emulator.invalid${target}`) : new URL(target, "http://emulator.invalid");
     let matched: RouteMatch | undefined;
     let routeError: EmulatorHttpError | undefined;
     try {

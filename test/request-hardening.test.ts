@@ -195,6 +195,14 @@ describe("emulator: a broken answer is really broken, and never holds up the con
     assert.equal(next.data.target, "/echo");
   });
 
+  test("a path that starts with // is recorded, verified and answered 404, not a 500 from the emulator", async () => {
+    emulator.clearRequests();
+    const response = await signedFetch(`${emulator.url}//b%20E%2b/c`, { signer });
+    assert.equal(response.status, 404, await response.text());
+    assert.equal(emulator.requests[0]?.path, "//b%20E%2b/c");
+    assert.equal(emulator.requests[0]?.verification?.ok, true);
+  });
+
   test("a 204 has no body to break: it is answered whole, and the next request too", async () => {
     emulator.faults.breakBodyNext(1, { then: "stall" });
     const deleted = await invoke(client(), echo({ method: "DELETE", path: "/no-content", responseKind: "none" }), { retry: noRetry, timeoutMs: 2000 });
