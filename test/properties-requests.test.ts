@@ -80,10 +80,14 @@ function judge(t: Tally, before: number, outcome: { refused: boolean }, intended
   }
   if (arrived === undefined) {
     t.lost += 1;
+    // For the failure message: what was meant, and what (if anything) the emulator recorded.
+    console.log(`# lost: ${JSON.stringify(intended)}, arrivals ${JSON.stringify(emulator.requests.slice(before).map((r) => [r.path, r.status]))}`);
     return;
   }
-  if (arrived.path !== intended || arrived.verification?.ok !== true) t.misdirected += 1;
-  else t.received += 1;
+  if (arrived.path !== intended || arrived.verification?.ok !== true) {
+    t.misdirected += 1;
+    console.log(`# misdirected: intended ${JSON.stringify(intended)}, arrived ${JSON.stringify(arrived.path)}, verified ${String(arrived.verification?.ok)}`);
+  } else t.received += 1;
 }
 
 // Strings that exercise URLs: reserved and unreserved ASCII, percent signs and escapes, dots,
