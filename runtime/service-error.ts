@@ -4,8 +4,8 @@
  * rejects signatures whose date is more than 5 minutes off, which otherwise looks like a
  * wrong key.
  */
-import { OciServiceError } from "./errors.js";
 import { redactUserinfo } from "./transport.js";
+import { OciServiceError } from "./errors.js";
 
 /** OCI's tolerance for the signed date. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
