@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { EmulatorHttpError, notAuthenticated, notFound } from "./errors.js";
-import type { FaultQueue } from "./faults.js";
+import type { BodyBreak, FaultQueue } from "./faults.js";
 import type { EmulatorRequest, EmulatorResponse, RouteMatch } from "./routes.js";
 import { verifyRequestSignature } from "./verify.js";
 import type { KeyLookup, VerificationResult, VerifyPolicy } from "./verify.js";
@@ -24,8 +24,8 @@ export interface RecordedRequest {
   readonly verification: VerificationResult | undefined;
   /** The status answered; undefined while pending and for dropped requests. */
   readonly status: number | undefined;
-  /** The injected fault that decided the answer, if any. */
-  readonly fault: "fail" | "drop" | undefined;
+  /** The injected fault that decided the answer, if any ("break-body": the body was cut off). */
+  readonly fault: "fail" | "drop" | "break-body" | undefined;
   /** Injected delay before handling, in ms (0 when none). */
   readonly delayMs: number;
   readonly requestId: string;
@@ -89,7 +89,8 @@ function requestIdFactory(): (clientId: string | undefined) => string {
   };
 }
 
-function write(response: ServerResponse, answer: EmulatorResponse, requestId: string, now: Date): void {
+/** `cut`: send only part of the body, then reset or stall the connection (an injected fault). */
+function write(response: ServerResponse, answer: EmulatorResponse, requestId: string, now: Date, cut?: BodyBreak): void {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.headers ?? {})) headers[name.toLowerCase()] = value;
   headers["opc-request-id"] = requestId;
@@ -99,7 +100,29 @@ function write(response: ServerResponse, answer: EmulatorResponse, requestId: st
     headers["content-length"] = String(body?.byteLength ?? 0);
   }
   response.writeHead(answer.status, headers);
-  response.end(body);
+  if (cut === undefined) {
+    response.end(body);
+    return;
+  }
+  const whole = body ?? new Uint8Array(0);
+  const socket = response.socket;
+  if (whole.byteLength === 0 || answer.status === 204 || answer.status === 304) {
+    // Nothing to break: the answer is whole once its head is out. Left unfinished, the
+    // connection would look reusable to the client while the server still owes an end.
+    response.end();
+    if (cut.then === "reset") response.once("finish", () => socket?.destroy());
+    return;
+  }
+  // At least the last byte is held back: an answer sent whole is not broken, and left
+  // unfinished it would look reusable to the client while the server still owes its end.
+  const wanted = cut.afterBytes === "half" ? Math.floor(whole.byteLength / 2) : cut.afterBytes;
+  const sent = whole.subarray(0, Math.min(wanted, whole.byteLength - 1));
+  response.flushHeaders();
+  if (sent.byteLength > 0) response.write(sent);
+  // end() sends what is queued (head and bytes) before closing, so the client sees the answer
+  // break off rather than a connection dropped before it; destroy() then closes our side too,
+  // or the half-open socket could take (and silently lose) another request.
+  if (cut.then === "reset") socket?.end(() => socket.destroy());
 }
 
 function errorAnswer(error: EmulatorHttpError): EmulatorResponse {
@@ -149,7 +172,9 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
       return;
     }
 
-    const url = new URL(target, "http://emulator.invalid");
+    // Origin-form targets are appended, not resolved: "//b%20c/d" resolved against a base is a
+    // host ("b%20c"), which throws; the path it names is "//b%20c/d".
+    const url = target.startsWith("/") ? new URL(`http://emulator.invalid${target}`) : new URL(target, "http://emulator.invalid");
     let matched: RouteMatch | undefined;
     let routeError: EmulatorHttpError | undefined;
     try {
@@ -239,7 +264,8 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
     }
     if (stopped) return;
     record.status = answer.status;
-    write(response, answer, requestId, context.now());
+    if (fault.breakBody !== undefined && record.fault === undefined) record.fault = "break-body";
+    write(response, answer, requestId, context.now(), fault.breakBody);
     if (context.log !== undefined) {
       const reason = verification !== undefined && !verification.ok ? ` (${verification.reason})` : "";
       context.log(`${answer.status} ${method} ${target}${reason} key=${loggableKeyId(verification)}`);

@@ -5,14 +5,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { OciRawError } from "./errors.js";
-import { signedFetch } from "./request.js";
+import { sendRequest } from "./request.js";
 import type { CallOptions, OciResponse, OperationRequest, Paged, Paging, QueryValue, ServiceInfo } from "./operation.js";
 import { fillEndpointTemplate } from "./regions.js";
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
-import { lowerCaseHeaders } from "./signing.js";
+import { lowerCaseHeaders, type HeadersInput } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
-import type { TransportOptions } from "./transport.js";
+import { describeNetworkError, type TransportOptions } from "./transport.js";
 import { validateResponse, type ValidationMode } from "./validation.js";
 
 export interface ClientOptions extends TransportOptions {
@@ -32,12 +32,13 @@ export interface ClientOptions extends TransportOptions {
   timeoutMs?: number | undefined;
   /** Receives validation warnings. Default: `process.emitWarning`. */
   onWarning?: ((message: string) => void) | undefined;
-  /** Headers sent with every request (e.g. `opc-client-info`). */
-  headers?: Record<string, string> | undefined;
+  /** Headers sent with every request (e.g. `opc-client-info`), in any form fetch accepts. */
+  headers?: HeadersInput | undefined;
 }
 
 export interface Client {
-  readonly options: Readonly<ClientOptions>;
+  /** The options as given, except `headers`: lower-cased into a record once. */
+  readonly options: Readonly<Omit<ClientOptions, "headers">> & { readonly headers?: Readonly<Record<string, string>> | undefined };
   /** Operations already warned about in "warn" mode (one warning each, per client). */
   readonly warnedOperations: Set<string>;
   /**
@@ -60,19 +61,30 @@ function defaultWarning(message: string): void {
   process.emitWarning(message, { code: "OCI_RAW_VALIDATION" });
 }
 
-function encodeQueryValue(value: string | number | boolean | Date): string {
-  return encodeURIComponent(value instanceof Date ? value.toISOString() : String(value));
+/** A query value percent-encoded, or a typed error naming the parameter (an invalid Date, a lone surrogate). */
+function encodeQueryValue(name: string, value: string | number | boolean | Date, operationId: string | undefined): string {
+  const fail = (problem: string): OciRawError =>
+    new OciRawError(`${operationId === undefined ? "" : `${operationId}: `}query parameter "${name}" ${problem}. Nothing was sent.`, {
+      code: "QUERY_PARAMETER_INVALID",
+    });
+  if (value instanceof Date && Number.isNaN(value.getTime())) throw fail("is an invalid Date");
+  try {
+    return encodeURIComponent(value instanceof Date ? value.toISOString() : String(value));
+  } catch {
+    // URIError: a lone UTF-16 surrogate has no UTF-8 form.
+    throw fail("contains a lone UTF-16 surrogate (half of a character), which has no UTF-8 form; pass a well-formed string");
+  }
 }
 
 /** `?a=1&b=x%20y&c=1&c=2` from the operation's query object; undefined and null are left out. */
-export function buildQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
+export function buildQuery(query: Readonly<Record<string, QueryValue>> | undefined, operationId?: string): string {
   if (!query) return "";
   let out = "";
   for (const name of Object.keys(query)) {
     const value = query[name];
     if (value === undefined || value === null) continue;
     const values = Array.isArray(value) ? value : [value as string | number | boolean | Date];
-    for (const v of values) out += `${out ? "&" : "?"}${encodeURIComponent(name)}=${encodeQueryValue(v)}`;
+    for (const v of values) out += `${out ? "&" : "?"}${encodeQueryValue(name, name, undefined)}=${encodeQueryValue(name, v, operationId)}`;
   }
   return out;
 }
@@ -98,13 +110,42 @@ export function serviceBaseUrl(client: Client, request: Pick<OperationRequest, "
   return origin.replace(/\/+$/, "") + service.basePath;
 }
 
+/**
+ * `.`, `..` and their percent-encoded spellings (`%2E`, `.%2e`, `%252E`…): the URL parser fetch
+ * uses removes a dot segment even when encoded (`/o/%2E%2E` is `/`), so such a value would
+ * address another resource (GetObject ".." is GetBucket). DECISIONS.md 16: refuse, not encode.
+ */
+const DOT_SEGMENT = /^(?:\.|%(?:25)*2e){1,2}$/i;
+
+/** Why a path parameter's value cannot address exactly one segment (what to do included), or undefined when it can. */
+function pathParameterProblem(value: string): string | undefined {
+  if (value === "") return "is empty, which would address another resource; pass a non-empty value";
+  if (DOT_SEGMENT.test(value)) {
+    return `is "${value}", a dot segment the URL parser removes (even percent-encoded), which would send the request to another resource; such a name cannot be addressed through a URL path`;
+  }
+  return undefined;
+}
+
+function pathParameterError(request: OperationRequest, name: string, problem: string): OciRawError {
+  return new OciRawError(`${request.operationId}: path parameter "${name}" ${problem}. Nothing was sent.`, { code: "PATH_PARAMETER_INVALID" });
+}
+
+/** Each `{name}` of the path template, percent-encoded as exactly one segment — or a typed error before anything is signed. */
 function buildPath(request: OperationRequest): string {
   return request.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = request.pathParams?.[name];
-    if (value === undefined || value === "") {
+    const raw = request.pathParams?.[name];
+    if (raw === undefined || raw === null) {
       throw new TypeError(`${request.operationId}: path parameter "${name}" is required`);
     }
-    return encodeURIComponent(String(value));
+    const value = String(raw);
+    const problem = pathParameterProblem(value);
+    if (problem !== undefined) throw pathParameterError(request, name, problem);
+    try {
+      return encodeURIComponent(value);
+    } catch {
+      // URIError: a lone UTF-16 surrogate has no UTF-8 form.
+      throw pathParameterError(request, name, "contains a lone UTF-16 surrogate (half of a character), which has no UTF-8 form; pass a well-formed string");
+    }
   });
 }
 
@@ -155,6 +196,44 @@ function pageOf(paging: Paging, headers: Headers, data: unknown): Paged<string |
   return { param: paging.param, next, items: paging.items };
 }
 
+/** The error a binary body's stream failed with, as the typed error invoke would have given. */
+function bodyReadError(error: unknown, method: string, url: string, status: number): unknown {
+  // The caller's own abort keeps its reason, as before a response.
+  if (error instanceof Error && error.name === "AbortError") return error;
+  const { origin, pathname } = new URL(url);
+  const where = `${method} ${origin}${pathname}`;
+  if (error instanceof Error && error.name === "TimeoutError") {
+    return new OciRawError(`${where} timed out while the ${status} response's body was read (timeoutMs covers reading it).`, { code: "REQUEST_TIMEOUT", cause: error });
+  }
+  return new OciRawError(`${where} failed while the ${status} response's body was read: ${describeNetworkError(error)}`, { code: "NETWORK_ERROR", cause: error });
+}
+
+/**
+ * A binary answer is the caller's to read (it may be a large download, so it is not read
+ * here), but a body that breaks off or outlasts `timeoutMs` still fails with invoke's typed
+ * errors rather than fetch's `TypeError: terminated` or a DOMException.
+ */
+function withTypedBody(response: Response, method: string, url: string): Response {
+  const source = response.body;
+  if (source === null) return response;
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(bodyReadError(error, method, url, response.status));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 /**
  * Build, sign and send one operation, and turn the answer into an OciResponse or a typed error.
  * `P` is `Paged<…>` when the request describes its `paging` (generated code gives both).
@@ -164,7 +243,7 @@ export async function invoke<T, P extends Paged<string | undefined> | undefined 
   request: OperationRequest<T>,
   options: CallOptions = {},
 ): Promise<OciResponse<T, P>> {
-  const url = cachedBaseUrl(client, request) + buildPath(request) + buildQuery(request.query);
+  const url = cachedBaseUrl(client, request) + buildPath(request) + buildQuery(request.query, request.operationId);
   const headers = buildHeaders(client, request);
   const body = encodeBody(request, headers);
   const retry = options.retry ?? (request.retryByDefault ? (client.options.retry ?? defaultRetryStrategy) : noRetry);
@@ -172,7 +251,8 @@ export async function invoke<T, P extends Paged<string | undefined> | undefined 
   if (request.acceptsRetryToken && retry.maxAttempts > 1 && headers["opc-retry-token"] === undefined) {
     headers["opc-retry-token"] = randomUUID().replaceAll("-", "");
   }
-  const response = await signedFetch(url, {
+  const kind = request.responseKind ?? "json";
+  const response = await sendRequest(url, {
     method: request.method,
     headers,
     body,
@@ -183,17 +263,19 @@ export async function invoke<T, P extends Paged<string | undefined> | undefined 
     timeoutMs: options.timeoutMs ?? client.options.timeoutMs,
     retry,
     excludeBodyFromSignature: request.excludeBodyFromSignature,
+    // Reading the body is part of the request (a body that breaks off is retried like a
+    // reset); a binary body is the caller's to stream.
+    readBody: kind !== "binary",
   });
   const opcRequestId = response.headers.get("opc-request-id") ?? undefined;
   if (!response.ok) throw await errorFromResponse(response, { method: request.method, url });
 
   const opcNextPage = response.headers.get("opc-next-page") ?? undefined;
   const base = { status: response.status, headers: response.headers, opcRequestId, opcNextPage };
-  const kind = request.responseKind ?? "json";
   // The paging description is the request's; its type is the generated function's promise.
   const paged = (data: unknown): OciResponse<T, P> =>
     (request.paging ? { ...base, data, paging: pageOf(request.paging, response.headers, data) } : { ...base, data }) as OciResponse<T, P>;
-  if (kind === "binary") return paged(response);
+  if (kind === "binary") return paged(withTypedBody(response, request.method, url));
   const text = await response.text();
   if (kind === "none" || text === "") return paged(undefined);
   let data: unknown;

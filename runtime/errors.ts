@@ -20,6 +20,8 @@ export type OciRawErrorCode =
   // Sending a request (signedFetch, generated functions)
   | "NETWORK_ERROR"
   | "REQUEST_TIMEOUT"
+  | "PATH_PARAMETER_INVALID"
+  | "QUERY_PARAMETER_INVALID"
   | "ENDPOINT_REQUIRED"
   | "REGION_REQUIRED"
   | "UNKNOWN_REGION"

@@ -36,7 +36,7 @@ export type { FetchFunction, TransportOptions } from "./transport.js";
 // Signers, config and keys.
 export { ApiKeySigner, SecurityTokenSigner } from "./signers.js";
 export type { ApiKeySignerOptions, RequestSigner } from "./signers.js";
-export type { SignableRequest, SignatureHeaderLists, SignedRequestParts, SigningCredentials } from "./signing.js";
+export type { HeadersInput, SignableRequest, SignatureHeaderLists, SignedRequestParts, SigningCredentials } from "./signing.js";
 export { loadConfig, signerFromConfig } from "./config.js";
 export type { ConfigKey, LoadConfigOptions, OciConfig, SignerFromConfigOptions } from "./config.js";
 export { loadPrivateKey } from "./keys.js";

@@ -9,10 +9,10 @@
  * The package entry exports `signedFetch` and its option types; `sendRequest` is internal.
  */
 import { OciRawError } from "./errors.js";
-import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody } from "./signing.js";
+import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody, UNSENDABLE_HEADER_CHARACTER, type HeadersInput } from "./signing.js";
 import type { RequestSigner } from "./signers.js";
 import { decideRetry, noRetry, sleep, type RetryAttempt, type RetryStrategy } from "./retry.js";
-import { describeNetworkError, transportFetch, type TransportOptions } from "./transport.js";
+import { describeNetworkError, redactUserinfo, transportFetch, type TransportOptions } from "./transport.js";
 
 /** A request body. Streams are sent as they come and need `excludeBodyFromSignature`. */
 export type SignedFetchBody = string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -29,7 +29,8 @@ export interface RetryNotice {
 export interface SignedFetchOptions extends TransportOptions {
   /** Default GET. */
   method?: string | undefined;
-  headers?: Record<string, string | undefined> | Headers | undefined;
+  /** Any form fetch accepts: a `Headers` object, `[name, value]` pairs or a record. */
+  headers?: HeadersInput | undefined;
   body?: SignedFetchBody | null | undefined;
   signer: RequestSigner;
   /** Cancels the request, and any backoff wait, with the signal's reason. */
@@ -52,6 +53,12 @@ export interface SendOptions extends Omit<SignedFetchOptions, "signer"> {
    * mints a token), as if it carried an `opc-retry-token`.
    */
   repeatable?: boolean | undefined;
+  /**
+   * Read the whole body as part of each attempt, and resolve to a Response holding those
+   * bytes: a body that breaks off, cannot be decoded or outlasts `timeoutMs` is then a typed
+   * failure of the attempt, retried like one (invoke's JSON responses).
+   */
+  readBody?: boolean | undefined;
 }
 
 type PreparedBody = { kind: "bytes"; bytes: Uint8Array } | { kind: "stream"; stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> } | { kind: "none" };
@@ -104,19 +111,87 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
   return controller.signal;
 }
 
-/** Throws a TypeError naming the first header fetch would refuse (never quoting its value: it may be a token). */
-function checkHeaders(headers: Record<string, string>): void {
-  try {
-    new Headers(headers);
-  } catch {
-    for (const [name, value] of Object.entries(headers)) {
-      try {
-        new Headers([[name, value]]);
-      } catch {
-        throw new TypeError(`signedFetch: header ${JSON.stringify(name)} has an invalid name, or a line break or control character in its value`);
-      }
+/** An HTTP token (RFC 9110): what fetch accepts as a header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Headers Node's fetch (undici) manages itself and refuses from a caller while sending;
+ * `connection` it takes only as "close" or "keep-alive".
+ */
+const FETCH_OWN_HEADERS: ReadonlySet<string> = new Set(["transfer-encoding", "keep-alive", "upgrade", "expect"]);
+
+/**
+ * Throws a TypeError naming the first header fetch would refuse — never quoting its value: it
+ * may be a token. `new Headers` alone is not enough: it lets control characters through that
+ * fetch then refuses while sending, which would look like (and be retried as) a network failure.
+ */
+function checkHeaders(headers: Record<string, string>, whose: string): void {
+  for (const name of Object.keys(headers)) {
+    if (!HEADER_NAME.test(name)) throw new TypeError(`signedFetch: ${whose} header ${JSON.stringify(name)} has an invalid name`);
+    const value = headers[name]!;
+    if (FETCH_OWN_HEADERS.has(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(value))) {
+      throw new TypeError(`signedFetch: fetch does not send a caller's ${JSON.stringify(name)} header${name === "connection" ? ` other than "close" or "keep-alive"` : ""}; leave it out`);
+    }
+    if (name === "content-length" && !/^\d+$/.test(value)) {
+      throw new TypeError(`signedFetch: the content-length header must be a number of bytes (fetch refuses any other); leave it out to have it computed`);
+    }
+    if (UNSENDABLE_HEADER_CHARACTER.test(value)) {
+      throw new TypeError(
+        `signedFetch: ${whose} header ${JSON.stringify(name)} has a character fetch cannot send in its value (a line break, another control character, or one above U+00FF)`,
+      );
     }
   }
+}
+
+/**
+ * The URL to send to, or a TypeError before anything is signed: fetch refuses these only when
+ * sending (reported as, and retried like, network errors), and its message would quote a
+ * password given in the URL.
+ */
+function parseRequestUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    // Node's error carries the input (`error.input`), which may hold a password: not kept.
+    throw new TypeError(`signedFetch: not a valid absolute URL: ${redactUserinfo(String(input))}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`signedFetch: the URL must be https: or http:, not ${url.protocol}`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(
+      `signedFetch: the URL has a user name or password in it (${redactUserinfo(url.href)}); OCI requests are authenticated by their signature, and fetch refuses URLs with user:password@ — remove it`,
+    );
+  }
+  return url;
+}
+
+/**
+ * The response with its whole body read into memory (for `readBody`). A null-body status
+ * (204, 205, 304) keeps a null body: Response refuses any other.
+ */
+async function bufferedResponse(response: Response): Promise<Response> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+  return new Response(nullBody ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** The typed failure of an attempt that got no (whole) response: REQUEST_TIMEOUT or NETWORK_ERROR, `error` as cause. */
+function attemptFailure(
+  where: { method: string; url: URL; attempt: number; timeoutMs: number | undefined },
+  timedOut: boolean,
+  status: number | undefined,
+  error: unknown,
+): OciRawError {
+  const { method, url, attempt, timeoutMs } = where;
+  const target = `${method} ${url.origin}${url.pathname}`;
+  if (timedOut) {
+    const during = status === undefined ? "" : ` while reading the ${status} response's body`;
+    return new OciRawError(`${target} timed out after ${timeoutMs} ms${during} (attempt ${attempt}).`, { code: "REQUEST_TIMEOUT", cause: error });
+  }
+  const what = status === undefined ? "failed without a response" : `failed while reading the ${status} response's body`;
+  return new OciRawError(`${target} ${what} (attempt ${attempt}): ${describeNetworkError(error)}`, { code: "NETWORK_ERROR", cause: error });
 }
 
 /** Read and discard a body we won't return, so the connection goes back to the pool. */
@@ -145,14 +220,14 @@ async function peekErrorCode(response: Response): Promise<string | undefined> {
  * with the underlying error as `cause`.
  */
 export async function sendRequest(input: string | URL, options: SendOptions): Promise<Response> {
-  const url = new URL(input);
+  const url = parseRequestUrl(input);
   const method = (options.method ?? "GET").toUpperCase();
   const excludeBody = options.excludeBodyFromSignature === true;
   const body = prepareBody(options.body, method, excludeBody);
   const callerHeaders = lowerCaseHeaders(options.headers);
   // fetch rejects a bad header only when sending, which would look like (and be retried as)
   // a network failure: check once here instead.
-  checkHeaders(callerHeaders);
+  checkHeaders(callerHeaders, "the");
   const strategy = body.kind === "stream" ? noRetry : (options.retry ?? noRetry);
   const hasRetryToken = options.repeatable === true || callerHeaders["opc-retry-token"] !== undefined;
   const callerSignal = options.signal;
@@ -165,6 +240,8 @@ export async function sendRequest(input: string | URL, options: SendOptions): Pr
     const signed = options.signer
       ? await options.signer.sign({ method, url, headers: callerHeaders, body: body.kind === "bytes" ? body.bytes : undefined, excludeBody })
       : { ...callerHeaders };
+    // A signer's own headers (a custom one's too) get the same check as the caller's.
+    checkHeaders(signed, "the signed");
     // fetch derives `host` from the URL, the same way the signer did (default ports dropped).
     delete signed["host"];
     if (body.kind === "bytes") {
@@ -190,19 +267,15 @@ export async function sendRequest(input: string | URL, options: SendOptions): Pr
 
     let response: Response | undefined;
     let failure: unknown;
+    let status: number | undefined;
     try {
       response = await transportFetch(options, url, init);
+      status = response.status;
+      if (options.readBody === true) response = await bufferedResponse(response);
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
-      failure = timeoutSignal?.aborted
-        ? new OciRawError(`${method} ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms (attempt ${attempt}).`, {
-            code: "REQUEST_TIMEOUT",
-            cause: error,
-          })
-        : new OciRawError(`${method} ${url.origin}${url.pathname} failed without a response (attempt ${attempt}): ${describeNetworkError(error)}`, {
-            code: "NETWORK_ERROR",
-            cause: error,
-          });
+      response = undefined;
+      failure = attemptFailure({ method, url, attempt, timeoutMs: options.timeoutMs }, timeoutSignal?.aborted === true, status, error);
     }
 
     if (response?.status === 401 && !refreshed && options.signer?.refresh) {

@@ -4,6 +4,7 @@
  * rejects signatures whose date is more than 5 minutes off, which otherwise looks like a
  * wrong key.
  */
+import { redactUserinfo } from "./transport.js";
 import { OciServiceError } from "./errors.js";
 import { quotedText } from "./redact.js";
 
@@ -87,7 +88,7 @@ export async function errorFromResponse(response: Response, context: ErrorContex
         : response.statusText || `HTTP ${response.status}`;
   const opcRequestId = response.headers.get("opc-request-id") ?? undefined;
   const method = context.method.toUpperCase();
-  const url = String(context.url);
+  const url = redactUserinfo(String(context.url));
 
   const now = context.now ?? Date.now();
   const clockSkew = response.status === 401 ? detectClockSkew(response.headers.get("date"), now) : undefined;

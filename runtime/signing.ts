@@ -6,13 +6,13 @@
  */
 import * as nodeCrypto from "node:crypto";
 import { createHash, sign, type KeyObject } from "node:crypto";
-import { KeyError } from "./errors.js";
+import { AuthError, KeyError } from "./errors.js";
 
 /** A request as the signer sees it. Header names are matched case-insensitively. */
 export interface SignableRequest {
   method: string;
   url: string | URL;
-  headers?: Record<string, string | undefined> | Headers | undefined;
+  headers?: HeadersInput | undefined;
   /** The exact bytes to send. A string is sent (and hashed) as UTF-8. */
   body?: string | Uint8Array | null | undefined;
   /**
@@ -75,19 +75,59 @@ function byteLength(body: string | Uint8Array): number {
   return typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
 }
 
-/** Lower-cased copy of the caller's headers, dropping undefined values. */
-export function lowerCaseHeaders(headers: SignableRequest["headers"]): Record<string, string> {
+/**
+ * Headers in any form fetch accepts (the Fetch standard's HeadersInit): a `Headers` object,
+ * `[name, value]` pairs (any iterable of them), or a record; `undefined` record values are dropped.
+ */
+export type HeadersInput = Headers | Iterable<readonly [string, string]> | Readonly<Record<string, string | undefined>>;
+
+/** HTTP whitespace at either end of a value, which fetch strips before sending (the Fetch standard's "normalize"). */
+const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/** A header value as fetch will send it: signing the untrimmed value would sign what is not sent. */
+export function normalizeHeaderValue(value: string): string {
+  return value.replace(EDGE_WHITESPACE, "");
+}
+
+function isHeadersObject(headers: object): headers is Headers {
+  return typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function";
+}
+
+/** One `[name, value]` pair of an iterable HeadersInit, or a TypeError as fetch would throw. */
+function headerPair(entry: unknown): [string, string] {
+  const pair = typeof entry === "object" && entry !== null && Symbol.iterator in entry ? Array.from(entry as Iterable<unknown>) : undefined;
+  if (pair?.length !== 2) throw new TypeError("headers: each entry of a header list must be a [name, value] pair");
+  return [String(pair[0]), String(pair[1])];
+}
+
+/**
+ * Lower-cased copy of the caller's headers (any HeadersInit form), values normalised as fetch
+ * sends them; undefined record values are dropped. A name given twice in a pair list is
+ * combined with ", ", as `Headers.append` does; in a record the last spelling wins.
+ */
+export function lowerCaseHeaders(headers: HeadersInput | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!headers) return out;
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
-    (headers as Headers).forEach((value, name) => {
-      out[name.toLowerCase()] = value;
+  if (headers === undefined || headers === null) return out;
+  if (typeof headers !== "object") throw new TypeError("headers must be a Headers object, a list of [name, value] pairs or a record");
+  if (isHeadersObject(headers)) {
+    headers.forEach((value, name) => {
+      out[name.toLowerCase()] = normalizeHeaderValue(value);
     });
     return out;
   }
-  for (const name of Object.keys(headers)) {
-    const value = (headers as Record<string, string | undefined>)[name];
-    if (value !== undefined) out[name.toLowerCase()] = value;
+  if (Symbol.iterator in headers) {
+    for (const entry of headers as Iterable<unknown>) {
+      const [name, value] = headerPair(entry);
+      const key = name.toLowerCase();
+      const normalized = normalizeHeaderValue(value);
+      out[key] = out[key] === undefined ? normalized : `${out[key]}, ${normalized}`;
+    }
+    return out;
+  }
+  const record = headers as Readonly<Record<string, string | undefined>>;
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    if (value !== undefined) out[name.toLowerCase()] = normalizeHeaderValue(String(value));
   }
   return out;
 }
@@ -197,6 +237,25 @@ export function checkSigningKey(key: KeyObject): void {
   }
 }
 
+/** A character fetch cannot put in a header value (above U+00FF, or a control character other than tab). */
+export const UNSENDABLE_HEADER_CHARACTER = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * The key id goes into the `authorization` header: a character fetch cannot send there (a
+ * pasted typographic quote in the config's user OCID, say) would fail inside fetch, looking
+ * like a network error. Said here, without quoting the key id (a token is a secret).
+ */
+function checkKeyId(keyId: string): void {
+  const bad = UNSENDABLE_HEADER_CHARACTER.exec(keyId);
+  if (bad === null) return;
+  const codePoint = `U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  throw new AuthError(
+    `Cannot sign the request: the key id has a character HTTP headers cannot carry (${codePoint} at position ${bad.index}). ` +
+      `Check the tenancy, user and fingerprint (the config file's values) or the security token for a stray character.`,
+    { code: "CREDENTIALS_INVALID" },
+  );
+}
+
 /**
  * Signs one request: the whole pipeline, each step one of the functions above — the per-step
  * vectors test them, and every signer calls this. Returns the headers to send, `authorization`
@@ -208,6 +267,7 @@ export function signRequest(
   lists: SignatureHeaderLists = {},
 ): SignedRequestParts {
   const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+  checkKeyId(credentials.keyId);
   const { headers, signedNames } = headersToSign(request, url, lists);
   const toSign = signingString(request.method, url, headers, signedNames);
   const signature = rsaSha256(credentials.privateKey, toSign);

@@ -44,3 +44,21 @@ export function proxyFromEnvironment(
   const noProxy = env["NO_PROXY"] || env["no_proxy"];
   return { ...(httpsProxy ? { httpsProxy } : {}), ...(httpProxy ? { httpProxy } : {}), ...(noProxy ? { noProxy } : {}) };
 }
+
+/**
+ * `url` with any `user:password@` replaced by `<redacted>@`, for error messages. Text that does
+ * not parse as a URL loses everything from `//` to its last `@` before any `?` or `#` (a
+ * password may hold a `/`, which ends the authority for the parser).
+ */
+export function redactUserinfo(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^?#]*@/i, "$1<redacted>@");
+  }
+  if (parsed.username === "" && parsed.password === "") return url;
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.href.replace("//", "//<redacted>@");
+}

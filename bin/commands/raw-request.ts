@@ -124,9 +124,14 @@ function readUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--target-uri "${value}" is not an absolute URL (expected https://host/path).`);
+    // Text with an "@" may hold a password (user:password@host): it is not repeated.
+    const shown = value.includes("@") ? "" : ` "${value}"`;
+    throw new UsageError(`--target-uri${shown} is not an absolute URL (expected https://host/path).`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--target-uri must be http(s), got ${url.protocol}`);
+  if (url.username !== "" || url.password !== "") {
+    throw new UsageError("--target-uri must not carry a user name or password (user:password@): OCI requests are authenticated by their signature. Remove it.");
+  }
   return url;
 }
 
