@@ -11,7 +11,8 @@ import { typesImport, type TypesUsed } from "./emit-types.js";
 import { validatorStatements } from "./emit-validators.js";
 import { BODY_KEY, type OperationModel, type PagingModel, type ParamModel, type SchemaModel, type ServiceModel } from "./model.js";
 import { NameScope, pascalCase, propertyKey } from "./names.js";
-import { constStatement, docComment, docText, printFile, spaced } from "./print.js";
+import { constStatement, docComment, printed, printFile, spaced } from "./print.js";
+import { docText } from "./syntax.js";
 import { responseType, topLevelNames } from "./schema-model.js";
 import { simpleType, type SimpleTypeContext } from "./simple-type.js";
 
@@ -290,7 +291,7 @@ export function emitOperations(model: ServiceModel, service: ServiceDescription,
           initializer: `${objectLiteral(builders)} as unknown as ZodMiniBuilders`,
         }),
       ),
-      ...schemas.statements.map(spaced),
+      ...printed(schemas.statements),
       ...validatorStatements(schemaSet).map(spaced),
     );
   }

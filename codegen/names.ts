@@ -66,7 +66,7 @@ export function safeIdentifier(name: string): string {
 }
 
 /** Can `name` be written as a bare property key (`{ name: … }`) rather than quoted? */
-function isIdentifierName(name: string): boolean {
+export function isIdentifierName(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
 }
 
