@@ -292,7 +292,7 @@ export function emitOperations(model: ServiceModel, service: ServiceDescription,
         }),
       ),
       ...printed(schemas.statements),
-      ...validatorStatements(schemaSet).map(spaced),
+      ...validatorStatements(schemaSet),
     );
   }
   return printFile("index.ts", { leadingTrivia: header, statements });

@@ -61,10 +61,16 @@ export function spaced(text: string): WriterFunction {
  * laid out as the rest of the file (see `relaid`).
  */
 export function printed(nodes: readonly ts.Node[]): WriterFunction[] {
+  const print = nodePrinter();
+  return nodes.map((node) => spaced(print(node)));
+}
+
+/** A function that prints a syntax tree as the generated files are laid out (see `relaid`). */
+export function nodePrinter(): (node: ts.Node) => string {
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
   // A .ts file of the newest target: the printer keeps trailing commas only for ES5 and later.
   const file = ts.createSourceFile("printed.ts", "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  return nodes.map((node) => spaced(relaid(printer.printNode(ts.EmitHint.Unspecified, node, file))));
+  return (node) => relaid(printer.printNode(ts.EmitHint.Unspecified, node, file));
 }
 
 /**
