@@ -70,11 +70,6 @@ export function isIdentifierName(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
 }
 
-/** A property key as it must appear in source: bare when possible, else a JSON string. */
-export function propertyKey(name: string): string {
-  return isIdentifierName(name) ? name : JSON.stringify(name);
-}
-
 /**
  * A stable name for an operation without operationId, from its method and path:
  * `GET /users/{userId}/apiKeys/` → `GetUsersByUserIdApiKeys`.

@@ -1,11 +1,11 @@
 /**
- * Printing generated files from ts-morph structures (never by gluing whole files together),
- * through ts-morph's public API only: a project of its own per file printed, in memory, no
- * formatting pass, so no state outlives a call.
+ * Printing generated files: the file from ts-morph structures (imports, interfaces, functions),
+ * through ts-morph's public API only, a project of its own per file printed, in memory, no
+ * formatting pass; expressions and the statements built with `ts.factory` (syntax.ts) by
+ * TypeScript's printer. No state outlives a call.
  */
 import { IndentationText, NewLineKind, Project, QuoteKind, type OptionalKind, type SourceFileStructure, type WriterFunction } from "ts-morph";
 import ts from "typescript";
-import { docText } from "./syntax.js";
 
 /** The text of a file built from `structure`, ending in a newline. */
 export function printFile(name: string, structure: OptionalKind<SourceFileStructure>): string {
@@ -23,33 +23,8 @@ export function printFile(name: string, structure: OptionalKind<SourceFileStruct
   return text.endsWith("\n") ? text : text + "\n";
 }
 
-/** `/** … *\/` for the given text (already safe: see docText), or "" when there is none. */
-export function docComment(text: string | undefined): string {
-  if (!text) return "";
-  const lines = docText(text).split("\n");
-  if (lines.length === 1) return `/** ${lines[0]} */\n`;
-  return `/**\n${lines.map((line) => (line.trim() === "" ? " *" : ` * ${line.replace(/\s+$/, "")}`)).join("\n")}\n */\n`;
-}
-
-/**
- * One `export const` statement. Written as statement text because ts-morph's variable
- * printer indents multi-line initializers as hanging continuations, which reads badly.
- */
-export function constStatement(options: {
-  name: string;
-  initializer?: string;
-  type?: string;
-  docs?: string | undefined;
-  exported?: boolean;
-}): string {
-  const head = `${options.exported === false ? "" : "export "}const ${options.name}`;
-  const type = options.type === undefined ? "" : `: ${options.type}`;
-  const value = options.initializer === undefined ? "" : ` = ${options.initializer}`;
-  return `${docComment(options.docs)}${head}${type}${value};`;
-}
-
 /** A statement written as text, after a blank line (ts-morph trims blank lines inside text statements). */
-export function spaced(text: string): WriterFunction {
+function spaced(text: string): WriterFunction {
   return (writer) => {
     writer.blankLineIfLastNot();
     writer.write(text);
@@ -63,6 +38,12 @@ export function spaced(text: string): WriterFunction {
 export function printed(nodes: readonly ts.Node[]): WriterFunction[] {
   const print = nodePrinter();
   return nodes.map((node) => spaced(print(node)));
+}
+
+/** Statements printed one a line, together after a blank line: declarations that belong together. */
+export function printedBlock(nodes: readonly ts.Node[]): WriterFunction {
+  const print = nodePrinter();
+  return spaced(nodes.map(print).join("\n"));
 }
 
 /** A function that prints a syntax tree as the generated files are laid out (see `relaid`). */

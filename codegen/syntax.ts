@@ -67,10 +67,14 @@ export function docText(text: string): string {
   return text.replace(/\*\//g, "*\\/").replace(/\s+$/g, "");
 }
 
-/** `node` with `/** text *\/` before it (one line when the text is), or as it is when there is no text. */
+/**
+ * `node` with `/** text *\/` before it (one line when the text is), or as it is when there is no
+ * text. Split at every line terminator the printer knows (it re-indents each line it finds), so
+ * that each gets its ` * `.
+ */
 export function withDoc<T extends ts.Node>(node: T, text: string | undefined): T {
   if (!text) return node;
-  const lines = docText(text).split("\n");
+  const lines = docText(text).split(/\r\n?|\n|\u2028|\u2029/);
   const body = lines.length === 1 ? `* ${lines[0]} ` : `*\n${lines.map((line) => (line.trim() === "" ? " *" : ` * ${line.replace(/\s+$/, "")}`)).join("\n")}\n `;
   return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, body, true);
 }
