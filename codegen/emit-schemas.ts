@@ -17,12 +17,15 @@
  * compile every schema that is not recursive.
  */
 import { StructureKind, type StatementStructures, type WriterFunction } from "ts-morph";
+import ts from "typescript";
 import { typesImport } from "./emit-types.js";
 import type { SchemaEntry, SchemaModel, ServiceModel } from "./model.js";
-import { propertyKey } from "./names.js";
-import { constStatement, printFile, spaced } from "./print.js";
+import { printed, printFile } from "./print.js";
 import { leadsBack } from "./schema-model.js";
 import type { SchemaNode } from "./schema-node.js";
+import { arrow, call, constDeclaration, literal, modelType, objectLiteral, property, propertyName, withDoc } from "./syntax.js";
+
+const f = ts.factory;
 
 interface Printing {
   /** Component name → its schema's identifier. */
@@ -37,19 +40,14 @@ interface Printing {
   current?: string | undefined;
 }
 
-/** Indents every line but the first by two spaces (for text nested one level deeper). */
-function indent(text: string): string {
-  return text.replace(/\n/g, "\n  ");
-}
-
-/** `z.name`, noting that the file uses `name`. */
-function zf(p: Printing, name: string): string {
+/** `z.name(…args)`, noting that the file uses `name`. */
+function zf(p: Printing, name: string, args: readonly ts.Expression[] = []): ts.CallExpression {
   p.builders?.add(name);
-  return `z.${name}`;
+  return call(`z.${name}`, args);
 }
 
 /** The zod/mini expression for a node. */
-function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
+function zodOf(node: SchemaNode, p: Printing, inGetter = false): ts.Expression {
   switch (node.kind) {
     case "unknown":
     case "never":
@@ -57,40 +55,51 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): string {
     case "number":
     case "boolean":
     case "null":
-      return `${zf(p, node.kind)}()`;
+      return zf(p, node.kind);
     case "literal":
-      return `${zf(p, "literal")}(${JSON.stringify(node.value)})`;
-    case "otherString":
+      return zf(p, "literal", [literal(node.value)]);
+    case "otherString": {
       // `abort`: a failed check ends the option, as a wrong type does, so that a union reports
       // every option (runtime/validation.ts then names the closest) instead of this one alone.
-      return `${zf(p, "string")}().check(${zf(p, "refine")}((value) => ${node.values.map((v) => `value !== ${JSON.stringify(v)}`).join(" && ")}, { abort: true }))`;
+      const value = f.createIdentifier("value");
+      const differs = node.values.map((v) => f.createStrictInequality(value, literal(v)));
+      const test = differs.reduce((all, next) => f.createLogicalAnd(all, next));
+      const refine = zf(p, "refine", [arrow(["value"], test), f.createObjectLiteralExpression([property("abort", f.createTrue())])]);
+      return call(f.createPropertyAccessExpression(zf(p, "string"), "check"), [refine]);
+    }
     case "nullable":
-      return `${zf(p, "nullable")}(${zodOf(node.inner, p, inGetter)})`;
+      return zf(p, "nullable", [zodOf(node.inner, p, inGetter)]);
     case "ref": {
-      const identifier = p.identifiers.get(node.name)!;
-      return p.lazyRefs.has(node.name) && !inGetter ? `${zf(p, "lazy")}(() => ${identifier}())` : `${identifier}()`;
+      const schema = call(p.identifiers.get(node.name)!);
+      return p.lazyRefs.has(node.name) && !inGetter ? zf(p, "lazy", [arrow([], schema)]) : schema;
     }
     case "union":
-      return `${zf(p, "union")}([${node.options.map((o) => zodOf(o, p, inGetter)).join(", ")}])`;
+      return zf(p, "union", [f.createArrayLiteralExpression(node.options.map((o) => zodOf(o, p, inGetter)))]);
     case "intersection":
-      return `${zf(p, "intersection")}(${zodOf(node.left, p, inGetter)}, ${zodOf(node.right, p, inGetter)})`;
+      return zf(p, "intersection", [zodOf(node.left, p, inGetter), zodOf(node.right, p, inGetter)]);
     case "array":
-      return `${zf(p, "array")}(${zodOf(node.items, p, inGetter)})`;
+      return zf(p, "array", [zodOf(node.items, p, inGetter)]);
     case "record":
-      return `${zf(p, "record")}(${zf(p, "string")}(), ${zodOf(node.values, p, inGetter)})`;
+      return zf(p, "record", [zf(p, "string"), zodOf(node.values, p, inGetter)]);
     case "object": {
-      const entries = node.properties.map(({ key, node: value, required }) => {
+      const members = node.properties.map(({ key, node: value, required }): ts.ObjectLiteralElementLike => {
         // A property that can lead back to this schema is a getter, read once the schemas
         // exist; any other reference is a plain call.
         const getter = leadsBack(value, p.current, p.cycles);
         let expression = zodOf(value, p, getter || inGetter);
-        if (!required) expression = `${zf(p, "exactOptional")}(${expression})`;
-        return getter ? `get ${propertyKey(key)}() {\n  return ${indent(expression)};\n}` : `${propertyKey(key)}: ${expression}`;
+        if (!required) expression = zf(p, "exactOptional", [expression]);
+        if (!getter) return property(key, expression);
+        return f.createGetAccessorDeclaration(undefined, propertyName(key), [], undefined, f.createBlock([f.createReturnStatement(expression)], true));
       });
-      const shape = `{\n${entries.map((e) => `  ${indent(e)},`).join("\n")}\n}`;
-      return node.rest ? `${zf(p, "catchall")}(${zf(p, "object")}(${shape}), ${zodOf(node.rest, p, inGetter)})` : `${zf(p, "looseObject")}(${shape})`;
+      const shape = objectLiteral(members);
+      return node.rest ? zf(p, "catchall", [zf(p, "object", [shape]), zodOf(node.rest, p, inGetter)]) : zf(p, "looseObject", [shape]);
     }
   }
+}
+
+/** `() => T` for the schema type `T`. */
+function schemaFunctionType(type: ts.TypeNode): ts.TypeNode {
+  return f.createFunctionTypeNode(undefined, [], type);
 }
 
 /** The type-only import of types.ts that declarations of `entries` need, if any. */
@@ -102,16 +111,13 @@ function typesImportFor(entries: readonly SchemaEntry[]): StatementStructures[] 
 }
 
 /** The module-level statements that give index.ts its schemas, with what they need from zod/mini. */
-export function schemaStatements(set: SchemaModel): { statements: string[]; builders: Set<string> } {
+export function schemaStatements(set: SchemaModel): { statements: ts.Statement[]; builders: Set<string> } {
   const builders = new Set<string>();
   const statements = set.entries.map((entry) => {
     const p: Printing = { identifiers: set.identifiers, builders, lazyRefs: set.lazyRefs, cycles: set.cycles, current: entry.component };
-    return constStatement({
-      name: entry.schema,
-      docs: `The zod/mini schema of ${entry.what}.`,
-      type: `() => ResponseSchema<${entry.alias ?? entry.type}>`,
-      initializer: `/* @__PURE__ */ lazySchema(() => ${zodOf(entry.node, p)})`,
-    });
+    const build = ts.addSyntheticLeadingComment(call("lazySchema", [arrow([], zodOf(entry.node, p))]), ts.SyntaxKind.MultiLineCommentTrivia, " @__PURE__ ");
+    const type = schemaFunctionType(f.createTypeReferenceNode("ResponseSchema", [modelType(entry.alias ?? entry.type)]));
+    return withDoc(constDeclaration({ name: entry.schema, type, initializer: build }), `The zod/mini schema of ${entry.what}.`);
   });
   return { statements, builders };
 }
@@ -131,10 +137,12 @@ export function emitSchemaChecks(model: ServiceModel, header: string): string {
       statements: ["let schema: T | undefined;", "return () => (schema ??= build());"],
     },
   ];
-  for (const entry of set.entries) {
+  const checks = set.entries.map((entry) => {
     const p: Printing = { identifiers: set.identifiers, lazyRefs: set.lazyRefs, cycles: set.cycles, current: entry.component };
-    statements.push(spaced(constStatement({ name: entry.schema, type: `() => z.ZodMiniType<${entry.type}>`, initializer: `lazy(() => ${zodOf(entry.node, p)})` })));
-  }
+    const type = schemaFunctionType(f.createTypeReferenceNode(f.createQualifiedName(f.createIdentifier("z"), "ZodMiniType"), [modelType(entry.type)]));
+    return constDeclaration({ name: entry.schema, type, initializer: call("lazy", [arrow([], zodOf(entry.node, p))]) });
+  });
+  statements.push(...printed(checks));
   const checkHeader =
     header +
     "// Compile-time proof that each schema of index.ts parses to the type it is declared with,\n" +

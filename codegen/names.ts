@@ -66,18 +66,8 @@ export function safeIdentifier(name: string): string {
 }
 
 /** Can `name` be written as a bare property key (`{ name: … }`) rather than quoted? */
-function isIdentifierName(name: string): boolean {
+export function isIdentifierName(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
-}
-
-/**
- * A property key as it must appear in source: bare when possible, else a JSON string; and
- * `__proto__` computed (`["__proto__"]`), since in an object literal `__proto__: x` — bare or
- * quoted — sets the prototype instead of defining a property.
- */
-export function propertyKey(name: string): string {
-  if (name === "__proto__") return `[${JSON.stringify(name)}]`;
-  return isIdentifierName(name) ? name : JSON.stringify(name);
 }
 
 /**

@@ -17,7 +17,8 @@ import { emitSchemaChecks } from "../codegen/emit-schemas.js";
 import { BODY_KEY, buildModel, type OperationModel, type SchemaEntry, type ServiceModel } from "../codegen/model.js";
 import type { SchemaNode } from "../codegen/schema-node.js";
 import { camelCase, deriveOperationId, NameScope, pascalCase, safeIdentifier } from "../codegen/names.js";
-import { constStatement, printFile, spaced } from "../codegen/print.js";
+import { printed, printFile } from "../codegen/print.js";
+import { constDeclaration, literal, objectLiteral, property, withDoc } from "../codegen/syntax.js";
 import { StructureKind, type OptionalKind, type SourceFileStructure } from "ts-morph";
 import { applyDiscriminatorMappings, DISCRIMINATOR_VALUE, rewriteOraclePolymorphism } from "../codegen/polymorphism.js";
 
@@ -386,12 +387,12 @@ describe("input formats", () => {
     }
   });
 
-  test("printFile prints structures and statement text, each call on its own", async () => {
+  test("printFile prints structures and syntax trees, each call on its own", async () => {
     const structure: OptionalKind<SourceFileStructure> = {
       leadingTrivia: "// header\n",
       statements: [
         { kind: StructureKind.Interface, name: "P", isExported: true, properties: [{ name: "a", type: "string", hasQuestionToken: true }] },
-        spaced(constStatement({ name: "x", docs: "Two\nlines", initializer: "{\n  a: 1,\n}" })),
+        ...printed([withDoc(constDeclaration({ name: "x", initializer: objectLiteral([property("a", literal(1))]) }), "Two\nlines")]),
         { kind: StructureKind.Function, name: "f", isAsync: true, parameters: [{ name: "p", type: "P" }], statements: ["return p;"] },
       ],
     };
