@@ -35,14 +35,12 @@ function spaced(text: string): WriterFunction {
  * Syntax trees printed by TypeScript's printer, each a statement of its own after a blank line,
  * laid out as the rest of the file (see `relaid`).
  */
-export function printed(nodes: readonly ts.Node[]): WriterFunction[] {
-  const print = nodePrinter();
+export function printed(nodes: readonly ts.Node[], print = nodePrinter()): WriterFunction[] {
   return nodes.map((node) => spaced(print(node)));
 }
 
 /** Statements printed one a line, together after a blank line: declarations that belong together. */
-export function printedBlock(nodes: readonly ts.Node[]): WriterFunction {
-  const print = nodePrinter();
+export function printedBlock(nodes: readonly ts.Node[], print = nodePrinter()): WriterFunction {
   return spaced(nodes.map(print).join("\n"));
 }
 

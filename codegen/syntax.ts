@@ -19,8 +19,7 @@ export function stringLiteral(text: string): ts.StringLiteral {
 }
 
 /** A JSON scalar as an expression: `"a"`, `-1`, `true`. */
-export function literal(value: string | number | boolean | null): ts.Expression {
-  if (value === null) return f.createNull();
+export function literal(value: string | number | boolean): ts.Expression {
   if (typeof value === "string") return stringLiteral(value);
   if (typeof value === "boolean") return value ? f.createTrue() : f.createFalse();
   return value < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-value)) : f.createNumericLiteral(value);
