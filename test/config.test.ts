@@ -269,3 +269,46 @@ describe("signerFromConfig", () => {
     assert.match(err2.message, /--auth security_token/);
   });
 });
+
+describe("loadConfig: hostile files (issue 18)", () => {
+  // A hang guard, not a timing assertion: the quadratic parser took over 20 s on this line, and
+  // a synchronous parse cannot be interrupted in-process, so it runs in a child with a limit.
+  test("a 200 000-character line of spaces without = or : is a parse error naming the line, at once", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const file = writeConfig(`[DEFAULT]\nuser=u\nx${" ".repeat(200_000)}y\n`);
+    const script = `
+      const { loadConfig } = await import(${JSON.stringify(new URL("../runtime/config.ts", import.meta.url).href)});
+      try { loadConfig({ file: ${JSON.stringify(file)}, profile: "DEFAULT", env: {} }); console.log("loaded"); }
+      catch (error) { console.log(JSON.stringify({ code: error.code, name: error.name, message: error.message })); }`;
+    const out = execFileSync(process.execPath, ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    const error = JSON.parse(out.trim().split("\n").pop()!) as { code: string; name: string; message: string };
+    assert.equal(error.name, "ConfigError");
+    assert.equal(error.code, "CONFIG_PARSE_ERROR");
+    assert.match(error.message, /line 3/);
+    assert.ok(error.message.length < 500, "the line is not quoted");
+  });
+
+  test("random INI text (2 000 files): a profile or a ConfigError, never another error; key = value split at the first = or :", async () => {
+    const { default: fc } = await import("fast-check");
+    const piece = fc.constantFrom("[DEFAULT]", "[P]", "[", "]", "=", ":", " ", "\t", "\n", "\r\n", "#", ";", "key", "user", "region", "x".repeat(50), "é", "\u0000");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+        const text = parts.join("");
+        const file = writeConfig(text);
+        try {
+          const config = loadConfig({ file, profile: "DEFAULT", env: {} });
+          for (const [key, value] of Object.entries(config.values)) {
+            assert.ok(!/[=:]/.test(key) && key === key.trim(), `key ${JSON.stringify(key)}`);
+            assert.equal(value, value.trim());
+          }
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, String(error));
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
