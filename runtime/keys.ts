@@ -36,6 +36,21 @@ function isEncryptedPem(pem: string): boolean {
  * Load an RSA private key from PEM text or a file path (PKCS#1 or PKCS#8, encrypted or not).
  * Parse it once and keep the returned KeyObject: that is what makes signing cheap.
  */
+/**
+ * Whether a value given as "PEM text or a path" is key material with a mangled header rather
+ * than a path: a PEM-like header in any case or dash count, several lines, a long run of
+ * base64 alone, or more than a path can hold.
+ */
+function looksLikeKeyText(value: string): boolean {
+  const text = value.trim();
+  return (
+    /-{2,}\s*begin\b/i.test(text) ||
+    /[\r\n]/.test(text) ||
+    (text.length >= 64 && /^[A-Za-z0-9+/=]+$/.test(text)) ||
+    text.length > 4096
+  );
+}
+
 export function loadPrivateKey(
   pemOrPath: string,
   passPhrase?: string | undefined,
@@ -45,6 +60,13 @@ export function loadPrivateKey(
   let file: string | undefined;
   if (pemOrPath.includes(PEM_BEGIN)) {
     pem = pemOrPath;
+  } else if (looksLikeKeyText(pemOrPath)) {
+    // Read as a path, key text would be quoted in the file-not-found message: say what it is instead.
+    throw new KeyError(
+      `The private key given${options.source ? ` (${options.source})` : ""} looks like key text, not a path, but it does not start with a PEM header ` +
+        `such as "-----BEGIN PRIVATE KEY-----" (five dashes, upper case). Restore the header and footer lines, or give the path of the key file.`,
+      { code: "KEY_NOT_PEM" },
+    );
   } else {
     file = expandHome(pemOrPath.trim());
     try {

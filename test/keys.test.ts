@@ -127,3 +127,41 @@ describe("loadPrivateKey", () => {
     assert.match(err.message, /key_file of profile \[P\] in \/cfg/);
   });
 });
+
+describe("key text with a mangled header is never taken for a path (issue 18, item 2)", () => {
+  test("four dashes, lower-case begin, the base64 body alone: KeyError KEY_NOT_PEM that quotes none of it", async () => {
+    const { inspect } = await import("node:util");
+    const { ApiKeySigner, SecurityTokenSigner } = await import("../runtime/signers.js");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const body = pem.split("\n").filter((line) => line && !line.startsWith("-----"));
+    const variants = {
+      "four dashes": pem.replaceAll("-----", "----"),
+      "lower-case begin": pem.replace("-----BEGIN PRIVATE KEY-----", "-----begin private key-----"),
+      "body alone, lines": body.join("\n"),
+      "body alone, one line": body.join(""),
+    };
+    for (const [name, text] of Object.entries(variants)) {
+      const attempts: Array<() => unknown> = [
+        () => loadPrivateKey(text),
+        () => new ApiKeySigner({ tenancy: "t", user: "u", fingerprint: "f", privateKeyFile: text }),
+        () => new SecurityTokenSigner("token", text),
+      ];
+      for (const attempt of attempts) {
+        assert.throws(attempt, (error: unknown) => {
+          assert.ok(error instanceof KeyError, `${name}: ${String(error)}`);
+          assert.equal(error.code, "KEY_NOT_PEM", name);
+          assert.match(error.message, /looks like key text, not a path/);
+          assert.equal(error.file, undefined);
+          const told = [error.message, error.stack ?? "", inspect(error), JSON.stringify(error)].join("\n");
+          for (const line of body) assert.ok(!told.includes(line.slice(8, 40)), `${name}: key text in the error`);
+          return true;
+        });
+      }
+    }
+  });
+
+  test("an ordinary missing path is still named", () => {
+    assert.throws(() => loadPrivateKey("/nonexistent/oci_api_key.pem"), (error: unknown) => error instanceof KeyError && error.code === "KEY_FILE_NOT_FOUND" && error.message.includes("/nonexistent/oci_api_key.pem"));
+  });
+});
