@@ -329,6 +329,22 @@ describe("instance principals", () => {
     }
   });
 
+  test("an auth answer whose body breaks off is retried like a reset; without retries it is AUTH_ENDPOINT_UNREACHABLE", async () => {
+    emulator.faults.breakBodyNext(1);
+    try {
+      const signer = await create();
+      assert.ok(signer.tenancyId);
+    } finally {
+      emulator.faults.clear();
+    }
+    emulator.faults.breakBodyNext(1);
+    try {
+      await assert.rejects(create({ retry: noRetry }), (err: unknown) => err instanceof AuthError && err.code === "AUTH_ENDPOINT_UNREACHABLE");
+    } finally {
+      emulator.faults.clear();
+    }
+  });
+
   test("IMDS v2 refuses requests without Authorization: Bearer Oracle", async () => {
     const retriever = new UrlBasedCertificateRetriever({ certificateUrl: `${imds.baseUrl}/identity/cert.pem`, headers: {}, retry: noRetry });
     await assert.rejects(retriever.refresh(), (err: unknown) => err instanceof AuthError && /HTTP 401/.test(err.message));

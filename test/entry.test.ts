@@ -103,4 +103,13 @@ test("the lazy providers are the auth modules' own functions, loaded on call", a
   // A missing variable is refused by the real provider behind the lazy one, with its own error.
   await assert.rejects(entry.resourcePrincipalsSigner({ env: {} }), (error: unknown) => error instanceof entry.ResourcePrincipalsNotConfiguredError);
   await assert.rejects(auth.resourcePrincipalsSigner({ env: {} }), (error: unknown) => error instanceof entry.ResourcePrincipalsNotConfiguredError);
+  // Both entries reject (never throw) on a profile that cannot sign with a session token.
+  const apiKeyProfile = { profile: "DEFAULT", values: {}, locations: {} } as unknown as Parameters<typeof entry.sessionTokenSignerFromConfig>[0];
+  for (const made of [() => entry.sessionTokenSignerFromConfig(apiKeyProfile), () => auth.sessionTokenSignerFromConfig(apiKeyProfile)]) {
+    let promise: Promise<unknown> | undefined;
+    assert.doesNotThrow(() => {
+      promise = made();
+    });
+    await assert.rejects(promise!, (error: unknown) => error instanceof entry.ConfigError);
+  }
 });

@@ -58,17 +58,15 @@ export async function authRequest(
       retry: options.retry ?? DEFAULT_AUTH_RETRY,
       timeoutMs,
       repeatable: true,
+      // The body is part of the answer: one that breaks off or stalls is retried like a reset.
+      readBody: true,
     });
   } catch (cause) {
     if (cause instanceof OciRawError && cause.code === "REQUEST_TIMEOUT") throw unreachable(`no answer within ${timeoutMs} ms`, cause);
     if (cause instanceof OciRawError && cause.code === "NETWORK_ERROR") throw unreachable(describeNetworkError(cause.cause), cause);
     throw cause;
   }
-  try {
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  } catch (cause) {
-    throw unreachable(`the answer broke off (${describeNetworkError(cause)})`, cause);
-  }
+  return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
 /** The text of a 200 answer; any other status is an AuthError (see `httpStatusError`). */

@@ -98,7 +98,7 @@ export async function sessionTokenSigner(options: SessionTokenSignerOptions): Pr
 }
 
 /** `sessionTokenSigner` for a config profile with `security_token_file` and `key_file`. */
-export function sessionTokenSignerFromConfig(
+export async function sessionTokenSignerFromConfig(
   config: OciConfig,
   options: Omit<SessionTokenSignerOptions, "securityTokenFile" | "keyFile" | "passPhrase" | "profile"> = {},
 ): Promise<SessionTokenSigner> {
