@@ -48,18 +48,22 @@ export function resolvePointer(doc: Json, pointer: string): Json | undefined {
   return node;
 }
 
+/** A place in an iterative walk: its value, and the frame and key it was reached through. */
+interface Frame {
+  node: Json;
+  parent: Frame | undefined;
+  key: string;
+}
+
+/** The keys from the root to `frame`. */
+function pathOf(frame: Frame): string[] {
+  const segments: string[] = [];
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.key);
+  return segments.reverse();
+}
+
 /** Visits every object in the document once (YAML aliases share objects); `path()` builds its location on demand. */
 export function walkObjects(root: Json, visit: (node: JsonObject, path: () => string[]) => void): void {
-  interface Frame {
-    node: Json;
-    parent: Frame | undefined;
-    key: string;
-  }
-  const pathOf = (frame: Frame): string[] => {
-    const segments: string[] = [];
-    for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.key);
-    return segments.reverse();
-  };
   const seen = new Set<object>();
   const stack: Frame[] = [{ node: root, parent: undefined, key: "" }];
   while (stack.length) {
@@ -86,24 +90,14 @@ export const MAX_NESTING = 256;
 
 /** The path to the first value nested deeper than `limit`, or undefined. Iterative: any depth is safe to measure. */
 export function tooDeeplyNested(root: Json, limit = MAX_NESTING): string[] | undefined {
-  interface Frame {
-    node: Json;
-    parent: Frame | undefined;
-    key: string;
-    depth: number;
-  }
   const seen = new Set<object>();
-  const stack: Frame[] = [{ node: root, parent: undefined, key: "", depth: 0 }];
+  const stack: Array<Frame & { depth: number }> = [{ node: root, parent: undefined, key: "", depth: 0 }];
   while (stack.length) {
     const frame = stack.pop()!;
     const node = frame.node;
     if (typeof node !== "object" || node === null || seen.has(node)) continue;
     seen.add(node);
-    if (frame.depth >= limit) {
-      const segments: string[] = [];
-      for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.key);
-      return segments.reverse();
-    }
+    if (frame.depth >= limit) return pathOf(frame);
     const entries: Array<[string, Json]> = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node);
     for (const [key, value] of entries) stack.push({ node: value, parent: frame, key, depth: frame.depth + 1 });
   }
