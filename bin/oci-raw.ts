@@ -15,13 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
   generate: {
     summary: "Generate typed functions from OCI OpenAPI / Swagger specs.",
-    load: async () => {
-      // By path string: the generator's command module is optional at type-check time.
-      const modulePath = "./commands/generate.js";
-      const mod = (await import(modulePath)) as { generateCommand?: Command };
-      if (typeof mod.generateCommand !== "function") throw new Error("bin/commands/generate does not export generateCommand");
-      return mod.generateCommand;
-    },
+    load: async () => (await import("./commands/generate.js")).generateCommand,
   },
   emulator: {
     summary: "Run the local OCI emulator and print a config file for it.",

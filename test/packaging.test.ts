@@ -210,6 +210,20 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     assertInside(zod, join(project, "node_modules/zod"), "zod/mini (the peer dependency)");
   });
 
+  await t.test("one copy of the error classes across the bundled entries: errors from oci-raw/auth and oci-raw/codegen are oci-raw's OciRawError", async () => {
+    const script = `import { OciRawError, AuthError } from "oci-raw";
+import * as auth from "oci-raw/auth";
+import { generate } from "oci-raw/codegen";
+const fromAuth = await auth.resourcePrincipalsSigner().then(() => undefined, (e) => e);
+const fromCodegen = await generate({ specs: ["no-such-spec.yaml"], outDir: "never" }).then(() => undefined, (e) => e);
+console.log(JSON.stringify({
+  auth: fromAuth instanceof OciRawError && fromAuth instanceof AuthError, authName: fromAuth?.name,
+  codegen: fromCodegen instanceof OciRawError, codegenName: fromCodegen?.name,
+}));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], project);
+    assert.deepEqual(JSON.parse(stdout.trim()), { auth: true, authName: "ResourcePrincipalsNotConfiguredError", codegen: true, codegenName: "GenerateError" });
+  });
+
   await t.test("npx oci-raw --help and --version", async () => {
     const help = await run("npx", ["--no-install", "oci-raw", "--help"], project);
     assert.match(help.stdout, /generate/);

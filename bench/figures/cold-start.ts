@@ -106,7 +106,7 @@ export async function coldStartFigure({ smoke, log }: FigureOptions): Promise<Fi
       reports[name].push(r);
       return r.cpuMs;
     };
-    const rounds = smoke ? 1 : 11;
+    const rounds = smoke ? 1 : 21;
     log(`  ${rounds} rounds of 3 fresh processes`);
     await interleave({ bare: arm("bare"), ociRaw: arm("ociRaw"), ociCommon: arm("ociCommon") }, { rounds, warmupRounds: smoke ? 0 : 1 });
     const warm = smoke ? 0 : 1;
