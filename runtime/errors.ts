@@ -29,6 +29,9 @@ export type OciRawErrorCode =
   | "RESPONSE_VALIDATION_FAILED"
   | "PAGINATION_LOOP"
   | "PAGINATION_NOT_A_LIST"
+  // WaitError (waitFor, waitForState, waitForWorkRequest)
+  | "WAIT_TIMEOUT"
+  | "WAIT_FAILED_STATE"
   // ConfigError
   | "CONFIG_DUPLICATE_KEY"
   | "CONFIG_DUPLICATE_PROFILE"
@@ -243,5 +246,23 @@ export class ResponseValidationError extends OciRawError {
     this.operation = init.operation;
     this.issues = init.issues;
     this.opcRequestId = init.opcRequestId;
+  }
+}
+
+/** A wait that ended without the resource getting where it should: timed out, or stuck in a terminal state. */
+export class WaitError extends OciRawError {
+  override name = "WaitError";
+  /** The state seen last (`lifecycleState` or a work request's `status`), when there was one. */
+  readonly lastState: string | undefined;
+  /** How long the wait ran. */
+  readonly elapsedMs: number;
+  /** How many polls answered. */
+  readonly polls: number;
+
+  constructor(message: string, init: { code: "WAIT_TIMEOUT" | "WAIT_FAILED_STATE"; lastState: string | undefined; elapsedMs: number; polls: number; cause?: unknown }) {
+    super(message, { code: init.code, cause: init.cause });
+    this.lastState = init.lastState;
+    this.elapsedMs = init.elapsedMs;
+    this.polls = init.polls;
   }
 }

@@ -51,6 +51,10 @@ export type { ResourcePrincipalsSigner, ResourcePrincipalsSignerOptions } from "
 export type { SessionTokenSigner, SessionTokenSignerOptions } from "./auth/session-token.js";
 export type { RefreshOptions } from "./auth/refreshing.js";
 
+// Waiting for a resource's state or a work request.
+export { waitFor, waitForState, waitForWorkRequest } from "./wait.js";
+export type { GetFunction, WaitForOptions, WaitForStateOptions, WaitForWorkRequestOptions, WaitOptions, WorkRequestErrorLike, WorkRequestLike } from "./wait.js";
+
 // Retries.
 export { defaultRetryStrategy, noRetry, retryStrategy } from "./retry.js";
 export type { RetryAttempt, RetryPolicy, RetryStrategy, RetryStrategyOptions } from "./retry.js";
@@ -68,6 +72,7 @@ export {
   OciServiceError,
   ResourcePrincipalsNotConfiguredError,
   ResponseValidationError,
+  WaitError,
   hasOciRawCode,
 } from "./errors.js";
 export type { ConfigLocation, OciRawErrorCode, OciRawErrorOptions, ValidationIssue } from "./errors.js";
