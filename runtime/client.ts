@@ -271,7 +271,9 @@ export async function invoke<T, P extends Paged<string | undefined> | undefined 
   if (!response.ok) throw await errorFromResponse(response, { method: request.method, url });
 
   const opcNextPage = response.headers.get("opc-next-page") ?? undefined;
-  const base = { status: response.status, headers: response.headers, opcRequestId, opcNextPage };
+  // Long-running operations answer with a work request to poll (waitForWorkRequest).
+  const opcWorkRequestId = response.headers.get("opc-work-request-id") ?? undefined;
+  const base = { status: response.status, headers: response.headers, opcRequestId, opcNextPage, ...(opcWorkRequestId === undefined ? {} : { opcWorkRequestId }) };
   // The paging description is the request's; its type is the generated function's promise.
   const paged = (data: unknown): OciResponse<T, P> =>
     (request.paging ? { ...base, data, paging: pageOf(request.paging, response.headers, data) } : { ...base, data }) as OciResponse<T, P>;

@@ -171,6 +171,8 @@ export interface OciResponse<T, P extends Paged<string | undefined> | undefined 
   readonly opcRequestId: string | undefined;
   /** The `opc-next-page` header, when the service has more pages. */
   readonly opcNextPage?: string | undefined;
+  /** The `opc-work-request-id` header of a long-running operation: what `waitForWorkRequest` polls. */
+  readonly opcWorkRequestId?: string | undefined;
   /** Paginated operations only: the next page's token, the parameter it goes in, and where the items are. */
   readonly paging?: P;
 }

@@ -175,6 +175,17 @@ describe("waitForWorkRequest", () => {
     assert.equal(response.data.id, "ocid1.workrequest.oc1..aaaa");
   });
 
+  test("a long operation's response exposes opc-work-request-id as opcWorkRequestId, which waitForWorkRequest polls", async () => {
+    emulator.route("POST", "/20160918/vcns", () => json(202, {}, { "opc-work-request-id": "ocid1.workrequest.oc1..fromheader" }));
+    const started = await invoke<unknown>(client, { service: { name: "wr", basePath: "/20160918" }, operationId: "CreateVcn", method: "POST", path: "/vcns", body: {}, retryByDefault: false });
+    assert.equal(started.opcWorkRequestId, "ocid1.workrequest.oc1..fromheader");
+    statuses = ["IN_PROGRESS", "SUCCEEDED"];
+    const done = await waitForWorkRequest(getWorkRequest, client, started.opcWorkRequestId!, { intervalMs: 5 });
+    assert.equal(done.data.id, "ocid1.workrequest.oc1..fromheader");
+    // Responses without the header have no such property.
+    assert.equal("opcWorkRequestId" in done, false);
+  });
+
   test("FAILED rejects with WAIT_FAILED_STATE and the work request's errors", async () => {
     statuses = ["IN_PROGRESS", "FAILED"];
     const error = await waitForWorkRequest(getWorkRequest, client, "ocid1.workrequest.oc1..bbbb", { intervalMs: 5, listErrors: listWorkRequestErrors }).catch((e: unknown) => e);
