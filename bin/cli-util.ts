@@ -49,12 +49,17 @@ export interface FlagSpec {
   /** Takes a value (`--name value` or `--name=value`); otherwise a switch. */
   readonly value?: string | undefined;
   readonly required?: boolean | undefined;
+  /** May be given more than once (`--wait-for-state A --wait-for-state B`); every value is in `lists`. */
+  readonly repeatable?: boolean | undefined;
   readonly description: string;
   readonly example?: string | undefined;
 }
 
 export interface ParsedFlags {
+  /** Each value flag's value (a repeatable flag's first). */
   readonly values: Readonly<Record<string, string>>;
+  /** Every value of each value flag, in order. */
+  readonly lists: Readonly<Record<string, readonly string[]>>;
   readonly switches: ReadonlySet<string>;
 }
 
@@ -62,6 +67,7 @@ export interface ParsedFlags {
 export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedFlags {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const values: Record<string, string> = {};
+  const lists: Record<string, string[]> = {};
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -93,8 +99,9 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       }
       i += 1;
     }
-    if (values[name] !== undefined) throw new UsageError(`${command}: --${name} is given twice.`);
-    values[name] = value;
+    if (values[name] !== undefined && !spec.repeatable) throw new UsageError(`${command}: --${name} is given twice.`);
+    values[name] ??= value;
+    (lists[name] ??= []).push(value);
   }
   if (!switches.has("help")) {
     const missing = specs.filter((s) => s.required && values[s.name] === undefined).map((s) => `--${s.name}`);
@@ -102,7 +109,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       throw new UsageError(`${command}: missing ${missing.join(" and ")}. See oci-raw ${command} --help.`);
     }
   }
-  return { values, switches };
+  return { values, lists, switches };
 }
 
 /** Help text listing every flag with its example. */

@@ -24,6 +24,10 @@ export interface UndiciTransportOptions {
   connections?: number | undefined;
   /** Default true. `false` turns TLS verification off: only for throwaway test setups. */
   rejectUnauthorized?: boolean | undefined;
+  /** Give up connecting (TCP and TLS) after this long (undici's default: 10 000). */
+  connectTimeoutMs?: number | undefined;
+  /** Give up when the response's headers, or the next piece of its body, take longer than this (undici's default: 300 000). */
+  readTimeoutMs?: number | undefined;
 }
 
 export interface UndiciTransport {
@@ -42,6 +46,26 @@ export interface EnvProxyTransportOptions {
   httpProxy?: string | undefined;
   /** Overrides NO_PROXY / no_proxy. */
   noProxy?: string | undefined;
+  /** As in `UndiciTransportOptions`. */
+  connectTimeoutMs?: number | undefined;
+  /** As in `UndiciTransportOptions`. */
+  readTimeoutMs?: number | undefined;
+}
+
+/** undici's connect timeout and its headers and body timeouts, from the two OCI CLI-style settings. */
+function timeouts(options: { connectTimeoutMs?: number | undefined; readTimeoutMs?: number | undefined }): {
+  connectTimeout?: number;
+  headersTimeout?: number;
+  bodyTimeout?: number;
+} {
+  for (const name of ["connectTimeoutMs", "readTimeoutMs"] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new TypeError(`${name} must be a number of milliseconds > 0, got ${String(value)}`);
+  }
+  return {
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeout: options.connectTimeoutMs }),
+    ...(options.readTimeoutMs === undefined ? {} : { headersTimeout: options.readTimeoutMs, bodyTimeout: options.readTimeoutMs }),
+  };
 }
 
 // undici's fetch is typed with undici's own Request/Response classes; at run time they are
@@ -69,9 +93,9 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   const tls = tlsOptions(options.ca, options.rejectUnauthorized);
   const connections = options.connections === undefined ? {} : { connections: options.connections };
   if (options.proxy !== undefined) {
-    return transport(new ProxyAgent({ uri: options.proxy, requestTls: tls, ...connections }));
+    return transport(new ProxyAgent({ uri: options.proxy, requestTls: tls, ...connections, ...timeouts(options) }));
   }
-  return transport(new Agent({ connect: tls, ...connections }));
+  return transport(new Agent({ connect: tls, ...connections, ...timeouts(options) }));
 }
 
 
@@ -80,6 +104,7 @@ export function envProxyTransport(options: EnvProxyTransportOptions = {}): Undic
   const tls = tlsOptions(options.ca, undefined);
   return transport(
     new EnvHttpProxyAgent({
+      ...timeouts(options),
       ...(options.httpsProxy === undefined ? {} : { httpsProxy: options.httpsProxy }),
       ...(options.httpProxy === undefined ? {} : { httpProxy: options.httpProxy }),
       ...(options.noProxy === undefined ? {} : { noProxy: options.noProxy }),

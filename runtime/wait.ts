@@ -11,8 +11,8 @@ import type { CallOptions, OciResponse } from "./operation.js";
 import { redactSecrets } from "./redact.js";
 import { sleep } from "./retry.js";
 
-/** A generated get function: `getInstance`, `getUser`, `getWorkRequest`, … */
-export type GetFunction<P, T> = (client: Client, params: P, options?: CallOptions) => Promise<OciResponse<T>>;
+/** A generated get function: `getInstance`, `getUser`, `getWorkRequest`, … (`C` is the client it takes). */
+export type GetFunction<P, T, C = Client> = (client: C, params: P, options?: CallOptions) => Promise<OciResponse<T>>;
 
 export interface WaitOptions {
   /** Give up after this long, with WAIT_TIMEOUT (default 1 200 000: 20 minutes). */
@@ -76,7 +76,7 @@ function seconds(ms: number): string {
  * the service's OciServiceError when a poll fails (retries are the client's, per poll), and
  * the signal's reason on abort.
  */
-export function waitFor<P, T>(fn: GetFunction<P, T>, client: Client, params: P, options: WaitForOptions<T>): Promise<OciResponse<T>> {
+export function waitFor<P, T, C = Client>(fn: GetFunction<P, T, C>, client: C, params: P, options: WaitForOptions<T>): Promise<OciResponse<T>> {
   return poll(fn, client, params, options, { until: options.until, failed: options.failed, what: "the condition" }) as Promise<OciResponse<T>>;
 }
 
@@ -86,9 +86,9 @@ export function waitFor<P, T>(fn: GetFunction<P, T>, client: Client, params: P, 
  * DELETED or TERMINATED, a 404 means the resource is gone: the wait resolves to undefined,
  * as the OCI TypeScript SDK's waiters do.
  */
-export function waitForState<P, T>(
-  fn: GetFunction<P, T>,
-  client: Client,
+export function waitForState<P, T, C = Client>(
+  fn: GetFunction<P, T, C>,
+  client: C,
   params: P,
   targetStates: string | readonly string[],
   options: WaitForStateOptions = {},
@@ -181,7 +181,7 @@ interface PollRule<T> {
   what: string;
 }
 
-async function poll<P, T>(fn: GetFunction<P, T>, client: Client, params: P, options: WaitOptions, rule: PollRule<T>): Promise<OciResponse<T> | undefined> {
+async function poll<P, T, C>(fn: GetFunction<P, T, C>, client: C, params: P, options: WaitOptions, rule: PollRule<T>): Promise<OciResponse<T> | undefined> {
   if (typeof fn !== "function") throw new TypeError("the first argument must be a generated get function, e.g. getInstance.");
   const timeoutMs = positive("timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs);
   const maxIntervalMs = positive("maxIntervalMs", options.maxIntervalMs, DEFAULTS.maxIntervalMs);

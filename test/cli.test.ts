@@ -307,7 +307,7 @@ describe("oci-raw raw-request against the emulator", () => {
   });
 
   test("a refused connection: exit 1, one line", async () => {
-    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", "http://127.0.0.1:1/x"]);
+    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", "http://127.0.0.1:1/x", "--no-retry"]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /NETWORK_ERROR|failed without a response/);
     assertOneCleanLine(result.stderr);

@@ -4,7 +4,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { authFromEnvironment, chooseAuthMode } from "../../runtime/auth/from-environment.js";
+import { loadConfig } from "../../runtime/config.js";
 import { whyUnreadable } from "../../runtime/files.js";
+import type { OciResponse } from "../../runtime/operation.js";
+import { regionInfo } from "../../runtime/regions.js";
+import { defaultRetryStrategy, noRetry, retryStrategy, type RetryStrategy } from "../../runtime/retry.js";
 import { signedFetch } from "../../runtime/request.js";
 import { AuthError } from "../../runtime/errors.js";
 import { redactSecrets } from "../../runtime/redact.js";
@@ -12,6 +16,7 @@ import { errorFromResponse } from "../../runtime/service-error.js";
 import type { RequestSigner } from "../../runtime/signers.js";
 import type { SignableRequest } from "../../runtime/signing.js";
 import { proxyFromEnvironment, type TransportOptions } from "../../runtime/transport.js";
+import { waitForState } from "../../runtime/wait.js";
 import { EXIT, EXIT_CODES_HELP, flagHelp, painter, parseFlags, reportError, UsageError, type CliIo, type FlagSpec } from "../cli-util.js";
 
 const FLAGS: readonly FlagSpec[] = [
@@ -43,13 +48,33 @@ const FLAGS: readonly FlagSpec[] = [
     description: "api_key, security_token, instance_principal or resource_principal (default: OCI_CLI_AUTH, then the profile).",
     example: "--auth instance_principal",
   },
+  { name: "region", value: "REGION", description: "The region you mean to call (checked; the target URI's host decides where the request goes, and a different region in it is a warning).", example: "--region us-phoenix-1" },
+  { name: "cert-bundle", value: "FILE", description: "PEM CA bundle to verify TLS with, instead of Node's default CAs.", example: "--cert-bundle ./corp-ca.pem" },
+  { name: "connection-timeout", value: "SECONDS", description: "Give up connecting after SECONDS (default: 10).", example: "--connection-timeout 5" },
+  { name: "read-timeout", value: "SECONDS", description: "Give up when the answer, or the next piece of it, takes longer than SECONDS (default: 60).", example: "--read-timeout 120" },
+  { name: "max-retries", value: "N", description: "Retry a failure that can succeed on another try at most N times (default: 7, the SDKs' 8 attempts).", example: "--max-retries 3" },
+  { name: "no-retry", description: "Send once; never retry.", example: "--no-retry" },
+  {
+    name: "wait-for-state",
+    value: "STATE",
+    repeatable: true,
+    description: "GET only: poll the target until its lifecycleState (or status) is STATE; repeat for several states.",
+    example: "--wait-for-state RUNNING",
+  },
+  { name: "max-wait-seconds", value: "SECONDS", description: "With --wait-for-state: give up after SECONDS (default: 1200).", example: "--max-wait-seconds 600" },
+  { name: "wait-interval-seconds", value: "SECONDS", description: "With --wait-for-state: poll every SECONDS (default: 30).", example: "--wait-interval-seconds 5" },
+  {
+    name: "raw-output",
+    description: "Print the response body alone, as received (a JSON string without its quotes), instead of {data, headers, status}.",
+    example: "--raw-output",
+  },
   {
     name: "output-file",
     value: "FILE",
     description: "Write the response body's bytes to FILE (e.g. an object download) and print only status and headers.",
     example: "--output-file photo.jpg",
   },
-  { name: "debug", description: "Show the signing string and the headers on stderr (signature and tokens redacted).", example: "--debug" },
+  { name: "debug", description: "Show the auth mode, profile and key file, the signing string and the headers on stderr (signature and tokens redacted).", example: "--debug" },
   { name: "help", description: "Show this help.", example: "--help" },
 ];
 
@@ -215,17 +240,114 @@ function writeOutputFile(path: string, bytes: Uint8Array): void {
   }
 }
 
-/** Proxy support costs the undici package (≈ 100 ms to load): only when a proxy is set. */
-async function transportFromEnvironment(env: CliIo["env"]): Promise<(TransportOptions & { close(): Promise<void> }) | undefined> {
+interface TransportFlags {
+  ca: Buffer | undefined;
+  connectTimeoutMs: number | undefined;
+  readTimeoutMs: number | undefined;
+}
+
+/**
+ * An undici transport when a proxy, a CA bundle or a timeout asks for one; the package costs
+ * about 100 ms to load, so plain requests keep the platform's fetch. The proxy comes from the
+ * command's environment only (never undici's own reading of process.env).
+ */
+async function transportFor(env: CliIo["env"], flags: TransportFlags): Promise<(TransportOptions & { close(): Promise<void> }) | undefined> {
   const proxy = proxyFromEnvironment(env);
-  if (!proxy) return undefined;
+  if (!proxy && flags.ca === undefined && flags.connectTimeoutMs === undefined && flags.readTimeoutMs === undefined) return undefined;
   const { envProxyTransport } = await import("../../runtime/undici.js");
-  return envProxyTransport({ ...proxy, noProxy: proxy.noProxy ?? "" });
+  return envProxyTransport({ httpsProxy: proxy?.httpsProxy ?? "", httpProxy: proxy?.httpProxy ?? "", noProxy: proxy?.noProxy ?? "", ...flags });
+}
+
+/** A flag's value in seconds (> 0), as milliseconds. */
+function secondsFlag(values: Readonly<Record<string, string>>, name: string): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--${name} ${text} is not a number of seconds greater than 0.`);
+  return Math.round(seconds * 1000);
+}
+
+function retryFromFlags(values: Readonly<Record<string, string>>, switches: ReadonlySet<string>): RetryStrategy {
+  const max = values["max-retries"];
+  if (switches.has("no-retry")) {
+    if (max !== undefined) throw new UsageError("--no-retry and --max-retries say different things: give one of them.");
+    return noRetry;
+  }
+  if (max === undefined) return defaultRetryStrategy; // the OCI CLI retries unless told not to
+  if (!/^\d{1,2}$/.test(max.trim())) throw new UsageError(`--max-retries ${max} is not a whole number of retries from 0 to 99.`);
+  return retryStrategy({ maxAttempts: Number(max) + 1 });
+}
+
+function readCertBundle(file: string | undefined): Buffer | undefined {
+  if (file === undefined) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`--cert-bundle ${file}: the file ${whyUnreadable(error)}.`);
+  }
+  if (!bytes.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`--cert-bundle ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  return bytes;
+}
+
+/**
+ * `--region` is checked (a typo is a usage error, with the region list's suggestion); the
+ * target URI still decides where the request goes, so an OCI host in another region is warned about.
+ */
+function checkRegion(region: string | undefined, url: URL, io: CliIo): void {
+  if (region === undefined) return;
+  let name: string;
+  try {
+    name = regionInfo(region).name;
+  } catch (error) {
+    throw new UsageError(`--region: ${(error as Error).message}`);
+  }
+  for (const label of url.hostname.toLowerCase().split(".")) {
+    let inHost: string | undefined;
+    try {
+      inHost = /^[a-z]+-[a-z]+-\d+$/.test(label) ? regionInfo(label).name : undefined;
+    } catch {
+      inHost = undefined;
+    }
+    if (inHost !== undefined && inHost !== name) {
+      io.stderr(`warning: --target-uri is in ${inHost} but --region says ${name}; the request goes to ${url.host}.\n`);
+    }
+  }
+}
+
+/** Which profile and key file signed, for --debug (paths and names only, never a key). */
+function describeConfig(configFile: string | undefined, profile: string | undefined, env: CliIo["env"]): string {
+  try {
+    const config = loadConfig({ file: configFile, profile, env });
+    return `profile ${config.profile} of ${config.file}${config.keyFile ? `, key file ${config.keyFile}` : ""}${config.securityTokenFile ? `, security token file ${config.securityTokenFile}` : ""}`;
+  } catch {
+    return "no readable config profile";
+  }
+}
+
+/** Polls the GET target until its lifecycleState (or a work request's status) is one of `states`. */
+async function waitForTarget(
+  send: () => Promise<Response>,
+  states: readonly string[],
+  options: { timeoutMs: number; intervalMs: number; method: string; url: URL },
+): Promise<Response | undefined> {
+  let last: Response | undefined;
+  const poll = async (): Promise<OciResponse<unknown>> => {
+    const response = await send();
+    if (!response.ok) throw await errorFromResponse(response, { method: options.method, url: options.url });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    last = new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const text = textOf(bytes);
+    return { data: text === undefined ? undefined : parseData(text), status: response.status, headers: response.headers, opcRequestId: undefined };
+  };
+  // A fixed interval, as the OCI CLI's --wait-interval-seconds. Undefined: a 404 while waiting for DELETED or TERMINATED.
+  const reached = await waitForState(poll, null, undefined, states, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs, maxIntervalMs: options.intervalMs });
+  return reached === undefined ? undefined : last;
 }
 
 export async function rawRequestCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let debug = argv.includes("--debug");
-  let transport: Awaited<ReturnType<typeof transportFromEnvironment>> = undefined;
+  let transport: Awaited<ReturnType<typeof transportFor>> = undefined;
   try {
     const flags = parseFlags(argv, FLAGS, "raw-request");
     if (flags.switches.has("help")) {
@@ -247,9 +369,28 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
     if (outputFile !== undefined && outputFile.trim() === "") throw new UsageError("--output-file needs a file name.");
     const auth = flags.values["auth"];
     checkAuthFlag(auth);
+    checkRegion(flags.values["region"], url, io);
+    const retry = retryFromFlags(flags.values, flags.switches);
+    const states = flags.lists["wait-for-state"] ?? [];
+    if (states.length > 0 && method !== "GET") throw new UsageError(`--wait-for-state polls the target with GET; it cannot follow --http-method ${method}.`);
+    for (const flag of ["max-wait-seconds", "wait-interval-seconds"]) {
+      if (flags.values[flag] !== undefined && states.length === 0) throw new UsageError(`--${flag} only goes with --wait-for-state.`);
+    }
+    const maxWaitMs = secondsFlag(flags.values, "max-wait-seconds") ?? 1_200_000;
+    const waitIntervalMs = secondsFlag(flags.values, "wait-interval-seconds") ?? 30_000;
+    const rawOutput = flags.switches.has("raw-output");
+    if (rawOutput && outputFile !== undefined) throw new UsageError("--raw-output prints the body; --output-file saves it: give one of them.");
 
-    transport = await transportFromEnvironment(io.env);
-    if (debug) io.stderr(`${painter(io).bold("Auth:")} ${chooseAuthMode({ auth, env: io.env })}\n`);
+    transport = await transportFor(io.env, {
+      ca: readCertBundle(flags.values["cert-bundle"]),
+      connectTimeoutMs: secondsFlag(flags.values, "connection-timeout"),
+      readTimeoutMs: secondsFlag(flags.values, "read-timeout"),
+    });
+    if (debug) {
+      const mode = chooseAuthMode({ auth, env: io.env });
+      const where = mode === "config" || mode === "api_key" || mode === "security_token" ? `; ${describeConfig(flags.values["config-file"], flags.values["profile"], io.env)}` : "";
+      io.stderr(`${painter(io).bold("Auth:")} ${mode}${where}\n`);
+    }
     let signer = await authFromEnvironment({
       auth,
       configFile: flags.values["config-file"],
@@ -261,7 +402,13 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
     });
     if (debug) signer = debugSigner(signer, io);
 
-    const response = await signedFetch(url, { method, headers, body, signer, fetch: transport?.fetch, dispatcher: transport?.dispatcher });
+    const send = (): Promise<Response> =>
+      signedFetch(url, { method, headers, body, signer, retry, fetch: transport?.fetch, dispatcher: transport?.dispatcher });
+    const response = states.length > 0 ? await waitForTarget(send, states, { timeoutMs: maxWaitMs, intervalMs: waitIntervalMs, method, url }) : await send();
+    if (response === undefined) {
+      io.stderr(`The resource is gone (404), which counts as ${states.join(" or ")}.\n`);
+      return EXIT.ok;
+    }
     if (debug) {
       io.stderr(`${painter(io).bold("Response:")} ${response.status} ${response.statusText}\n`);
       response.headers.forEach((value, name) => io.stderr(`  ${name}: ${value}\n`));
@@ -286,11 +433,17 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
       return EXIT.ok;
     }
     const text = textOf(bytes);
+    if (rawOutput && text !== undefined) {
+      const data = parseData(text);
+      io.stdout(typeof data === "string" ? `${data}\n` : text === "" ? "" : `${text}\n`);
+      return EXIT.ok;
+    }
     if (text === undefined) {
       // Printed as a JSON string, bytes that are not text come out garbled: say so instead.
       const type = response.headers.get("content-type") ?? "no content-type";
       io.stderr(`warning: the response body is ${bytes.byteLength} bytes of ${type}, not text, so it is not printed. Use --output-file FILE to save it.\n`);
     }
+    if (rawOutput) return EXIT.ok;
     const output = { data: text === undefined ? null : parseData(text), headers: headersObject(response.headers), status };
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     return EXIT.ok;
