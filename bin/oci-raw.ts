@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Generate typed functions from OCI OpenAPI / Swagger specs.",
     load: async () => (await import("./commands/generate.js")).generateCommand,
   },
+  specs: {
+    summary: "List Oracle's specs by service name (what `generate <service>` fetches).",
+    load: async () => (await import("./commands/specs.js")).specsCommand,
+  },
   emulator: {
     summary: "Run the local OCI emulator and print a config file for it.",
     load: async () => (await import("./commands/emulator.js")).emulatorCommand,

@@ -2,7 +2,7 @@
  * `oci-raw generate <spec...> [--out generated] [--name service] [--endpoint template] [--checks]`:
  * one typed client folder per spec, one summary line per spec.
  */
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { EXIT, flagHelp, parseFlags, UsageError, type CliIo, type FlagSpec } from "../cli-util.js";
 
 const FLAGS: readonly FlagSpec[] = [
@@ -14,6 +14,15 @@ const FLAGS: readonly FlagSpec[] = [
     description: "Endpoint template for a single spec, with {region} and {domain}.",
     example: "--endpoint https://iaas.{region}.{domain}",
   },
+  { name: "cache", value: "DIR", description: "Where specs fetched by name or URL are kept, so regenerating works offline (default: your cache directory).", example: "--cache .oci-specs" },
+  {
+    name: "specs-base-url",
+    value: "URL",
+    description: "A mirror serving Oracle's spec files (<sha256>.yaml), instead of docs.oracle.com (default: OCI_RAW_SPECS_BASE_URL).",
+    example: "--specs-base-url https://mirror.example.com/oci-specs/",
+  },
+  { name: "catalog", value: "FILE", description: "A catalog of service names to look names up in, instead of the built-in one (as `oci-raw specs --catalog`).", example: "--catalog catalog.json" },
+  { name: "update", description: "Regenerate a folder from a newer version of its spec (a changed SHA-256 upstream is never taken silently)." },
   // Off by default: the check file roughly doubles the generated code's type-check time (DECISIONS.md 4).
   { name: "checks", description: "Also write schemas.check.ts, for CI: tsc proves each schema matches its type." },
   { name: "verbose", description: "List every warning (constructs typed loosely, derived names, …)." },
@@ -21,6 +30,9 @@ const FLAGS: readonly FlagSpec[] = [
 ];
 
 export const GENERATE_HELP = `Usage: oci-raw generate <spec...> [flags]
+
+A spec is a file, a service name from Oracle's catalog (\`oci-raw specs\` lists them; the spec
+is downloaded, checked against its SHA-256 and cached), or an Oracle spec URL.
 
 Generate a typed client from OpenAPI 3.0 / 3.1 or Swagger 2.0 specs (YAML or JSON): one
 folder per spec with index.ts (one async function per operation), types.ts and response
@@ -33,6 +45,7 @@ Flags:
 ${flagHelp(FLAGS)}
 
 Examples:
+  oci-raw generate identity --out src/oci
   oci-raw generate specs/identity.yaml
   oci-raw generate specs/core.yaml --out src/oci --name core --endpoint "https://iaas.{region}.{domain}"
   oci-raw generate specs/identity.yaml --out src/oci --checks && tsc --noEmit   # CI: schemas agree with types
@@ -58,6 +71,23 @@ function splitArgs(argv: readonly string[]): { specs: string[]; flags: string[] 
     } else specs.push(arg);
   }
   return { specs, flags };
+}
+
+/**
+ * A spec argument as a file to generate from: a file that exists is itself; otherwise a
+ * catalog name or an Oracle spec URL is fetched (cache first) and checked.
+ */
+async function specFile(
+  given: string,
+  options: { cacheDir: string | undefined; baseUrl: string | undefined; catalogFile: string | undefined },
+  io: Pick<CliIo, "stderr">,
+): Promise<{ file: string; source: import("../../codegen/specs.js").SpecSource | undefined }> {
+  const specs = await import("../../codegen/specs.js");
+  if (existsSync(given) || !specs.looksLikeCatalogRef(given)) return { file: given, source: undefined };
+  const catalog = options.catalogFile === undefined ? undefined : specs.readCatalog(options.catalogFile);
+  const fetched = await specs.fetchSpec(given, { catalog, cacheDir: options.cacheDir, baseUrl: options.baseUrl });
+  io.stderr(`  ${fetched.source.service ?? given}: ${fetched.fromCache ? "from the cache" : "downloaded and checked"} (sha256 ${fetched.source.sha256.slice(0, 12)}…, ${fetched.file})\n`);
+  return { file: fetched.file, source: fetched.source };
 }
 
 /** Big specs take seconds: say what is happening. */
@@ -86,7 +116,17 @@ export async function generateCommand(
     const { generateService, summaryLine, writeService } = await import("../../codegen/generate.js");
     const outDir = flags.values["out"] ?? "generated";
     const written = new Map<string, string>();
-    for (const spec of specs) {
+    const env = io.env ?? process.env;
+    const fetchOptions = {
+      cacheDir: flags.values["cache"],
+      baseUrl: flags.values["specs-base-url"] ?? (env["OCI_RAW_SPECS_BASE_URL"] || undefined),
+      catalogFile: flags.values["catalog"],
+    };
+    if (fetchOptions.baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(fetchOptions.baseUrl)) {
+      throw new UsageError(`generate: --specs-base-url must be an http(s) URL, got ${fetchOptions.baseUrl}.`);
+    }
+    for (const given of specs) {
+      const { file: spec, source } = await specFile(given, fetchOptions, io);
       let size = 0;
       try {
         size = statSync(spec).size;
@@ -99,6 +139,8 @@ export async function generateCommand(
         name,
         endpoint,
         checks: flags.switches.has("checks"),
+        source,
+        update: flags.switches.has("update"),
         onProgress:
           size >= PROGRESS_BYTES
             ? (message) => io.stderr(`  ${message} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`)

@@ -12,12 +12,13 @@ export interface CliRun {
 /**
  * `oci-raw ...args`. The environment is built from scratch: HOME is `home` (no real ~/.oci is
  * read) and no OCI_* or proxy variable leaks in from outside. Async spawn: an emulator in the
- * calling process answers from its event loop meanwhile.
+ * calling process answers from its event loop meanwhile. Relative paths are from `cwd`.
  */
-export function runCli(args: readonly string[], home: string, env: Record<string, string> = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], home: string, env: Record<string, string> = {}, cwd: string = REPO_ROOT): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(REPO_ROOT, "bin", "oci-raw.ts"), ...args], {
-      cwd: REPO_ROOT,
+    // tsx by its resolved URL: a bare "tsx" would be looked up from `cwd`.
+    const child = spawn(process.execPath, ["--conditions=source", "--import", import.meta.resolve("tsx"), join(REPO_ROOT, "bin", "oci-raw.ts"), ...args], {
+      cwd,
       env: { PATH: process.env["PATH"] ?? "", HOME: home, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
