@@ -74,6 +74,8 @@ function signRaw(credentials: Credentials, options: SignOptions): RawRequest {
   }
   const names = options.signedNames ?? [dateHeader, "(request-target)", "host", ...(hasBody ? ["content-length", "content-type", "x-content-sha256"] : [])];
   const signingString = names
+    // The signing string uses lower-case names whatever case headers= lists them in (draft-cavage).
+    .map((listed) => listed.toLowerCase())
     .map((name) => (name === "(request-target)" ? `${name}: ${options.method.toLowerCase()} ${options.path}` : `${name}: ${headers[name]}`))
     .join("\n");
   const signature = sign("sha256", Buffer.from(signingString), credentials.privateKey).toString("base64");
@@ -215,6 +217,25 @@ describe("emulator: signature verification", () => {
       signedNames: ["x-content-sha256", "host", "content-type", "(request-target)", "content-length", "date"],
     });
     assert.equal(reordered.status, 200, reordered.body.toString());
+  });
+
+  test("accepts header names in any case in headers= (the official TypeScript SDK lists Content-Type, Content-Length), signed lower-case", async () => {
+    const asTheSdkSigns = await signedSend(emulator, credentials, {
+      method: "POST",
+      path: `/n/${EMULATOR_NAMESPACE}/b/`,
+      body: JSON.stringify({ name: "capitals", compartmentId: EMULATOR_COMPARTMENT_ID }),
+      dateHeader: "x-date",
+      signedNames: ["x-date", "(request-target)", "host", "Content-Type", "Content-Length", "x-content-sha256"],
+    });
+    assert.equal(asTheSdkSigns.status, 200, asTheSdkSigns.body.toString());
+    const shouting = await signedSend(emulator, credentials, { method: "GET", path: "/n/", signedNames: ["DATE", "(Request-Target)", "Host"] });
+    assert.equal(shouting.status, 200, shouting.body.toString());
+  });
+
+  test("a header listed twice in headers=, in two cases, → 401", async () => {
+    const twice = await signedSend(emulator, credentials, { method: "GET", path: "/n/", signedNames: ["date", "(request-target)", "host", "Host"] });
+    assertNotAuthenticated(twice, "host twice");
+    assert.match((twice.json() as { message: string }).message, /listed twice/);
   });
 
   describe("rejects a one-byte change to every signed part with 401 NotAuthenticated", () => {
