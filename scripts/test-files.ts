@@ -23,6 +23,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/readme.test.ts", // runs every README code block, in fresh projects
   "test/bench-smoke.test.ts", // the whole benchmark in smoke mode, in a child process
   "test/cli.test.ts", // the CLI in child processes
+  "test/emulator-interop.test.ts", // the emulator and raw-request CLIs in child processes, the official OCI SDK (~20 s)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
 ];
