@@ -162,6 +162,9 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
     const target = request.url ?? "/";
     const clientRequestId = request.headers["opc-request-id"];
     const requestId = nextRequestId(typeof clientRequestId === "string" ? clientRequestId : undefined);
+    // OCI echoes the caller's opc-client-request-id on every answer (Oracle's specs list it).
+    const clientTracking = request.headers["opc-client-request-id"];
+    if (typeof clientTracking === "string" && /^[\x20-\x7e]*$/.test(clientTracking)) response.setHeader("opc-client-request-id", clientTracking);
 
     const body = await readBody(request, context.maxBodyBytes);
     if (body === "aborted" || stopped) return;

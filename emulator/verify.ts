@@ -114,7 +114,11 @@ export function buildSigningString(
   headers: ReadonlyMap<string, string> = headerValues(request.rawHeaders),
 ): { readonly signingString: string } | { readonly error: string } {
   const lines: string[] = [];
-  for (const name of names) {
+  // Header names are case-insensitive (RFC 9110): headers= may list them in any case (the
+  // official TypeScript SDK lists "Content-Type"), and the signing string uses them lower-cased
+  // (draft-cavage: "the lowercased header field name"), as the signers build it.
+  for (const listed of names) {
+    const name = listed.toLowerCase();
     if (name === "(request-target)") {
       lines.push(`(request-target): ${request.method.toLowerCase()} ${request.target}`);
       continue;
@@ -167,8 +171,10 @@ export function verifyRequestSignature(
   const fail = (reason: string): VerificationResult => ({ ok: false, keyId: parsed.keyId, reason });
 
   const signed = new Set<string>();
-  for (const name of parsed.headers) {
-    if (name !== name.toLowerCase()) return fail(`the signed header name "${name}" is not lower-case`);
+  // OCI accepts the names in headers= in any case (HTTP header names are case-insensitive);
+  // "Content-Type" and "content-type" are the same header, so listing both is a repeat.
+  for (const listed of parsed.headers) {
+    const name = listed.toLowerCase();
     if (signed.has(name)) return fail(`the header "${name}" is listed twice in headers=`);
     signed.add(name);
   }

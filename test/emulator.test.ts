@@ -74,6 +74,8 @@ function signRaw(credentials: Credentials, options: SignOptions): RawRequest {
   }
   const names = options.signedNames ?? [dateHeader, "(request-target)", "host", ...(hasBody ? ["content-length", "content-type", "x-content-sha256"] : [])];
   const signingString = names
+    // The signing string uses lower-case names whatever case headers= lists them in (draft-cavage).
+    .map((listed) => listed.toLowerCase())
     .map((name) => (name === "(request-target)" ? `${name}: ${options.method.toLowerCase()} ${options.path}` : `${name}: ${headers[name]}`))
     .join("\n");
   const signature = sign("sha256", Buffer.from(signingString), credentials.privateKey).toString("base64");
@@ -215,6 +217,25 @@ describe("emulator: signature verification", () => {
       signedNames: ["x-content-sha256", "host", "content-type", "(request-target)", "content-length", "date"],
     });
     assert.equal(reordered.status, 200, reordered.body.toString());
+  });
+
+  test("accepts header names in any case in headers= (the official TypeScript SDK lists Content-Type, Content-Length), signed lower-case", async () => {
+    const asTheSdkSigns = await signedSend(emulator, credentials, {
+      method: "POST",
+      path: `/n/${EMULATOR_NAMESPACE}/b/`,
+      body: JSON.stringify({ name: "capitals", compartmentId: EMULATOR_COMPARTMENT_ID }),
+      dateHeader: "x-date",
+      signedNames: ["x-date", "(request-target)", "host", "Content-Type", "Content-Length", "x-content-sha256"],
+    });
+    assert.equal(asTheSdkSigns.status, 200, asTheSdkSigns.body.toString());
+    const shouting = await signedSend(emulator, credentials, { method: "GET", path: "/n/", signedNames: ["DATE", "(Request-Target)", "Host"] });
+    assert.equal(shouting.status, 200, shouting.body.toString());
+  });
+
+  test("a header listed twice in headers=, in two cases, → 401", async () => {
+    const twice = await signedSend(emulator, credentials, { method: "GET", path: "/n/", signedNames: ["date", "(request-target)", "host", "Host"] });
+    assertNotAuthenticated(twice, "host twice");
+    assert.match((twice.json() as { message: string }).message, /listed twice/);
   });
 
   describe("rejects a one-byte change to every signed part with 401 NotAuthenticated", () => {
@@ -532,6 +553,70 @@ describe("emulator: services", () => {
     const missingObject = await signedSend(emulator, credentials, { method: "GET", path: `/n/${EMULATOR_NAMESPACE}/b/alpha/o/none` });
     assert.equal(missingObject.status, 404);
     assert.equal((missingObject.json() as { code: string }).code, "ObjectNotFound");
+  });
+
+  test("object storage buckets: get, head, update (etag, if-match, rename), delete (409 BucketNotEmpty, then 204)", async () => {
+    const bucketPath = `/n/${EMULATOR_NAMESPACE}/b/`;
+    const created = await signedSend(emulator, credentials, { method: "POST", path: bucketPath, body: JSON.stringify({ name: "crud", compartmentId: EMULATOR_COMPARTMENT_ID }) });
+    assert.equal(created.status, 200, created.body.toString());
+    const bucket = created.json() as Record<string, unknown>;
+    assert.match(String(bucket["id"]), /^ocid1\.bucket\.oc1\./);
+    assert.equal(created.headers["etag"], bucket["etag"]);
+    // Unset optional fields are null, as OCI writes them.
+    assert.equal(bucket["kmsKeyId"], null);
+    assert.equal(bucket["approximateCount"], null);
+
+    const got = await signedSend(emulator, credentials, { method: "GET", path: `${bucketPath}crud`, extraHeaders: { "opc-client-request-id": "mine-1" } });
+    assert.equal(got.status, 200, got.body.toString());
+    assert.deepEqual(got.json(), bucket);
+    assert.equal(got.headers["etag"], bucket["etag"]);
+    assert.equal(got.headers["opc-client-request-id"], "mine-1");
+    const notModified = await signedSend(emulator, credentials, { method: "GET", path: `${bucketPath}crud`, extraHeaders: { "if-none-match": String(bucket["etag"]) } });
+    assert.equal(notModified.status, 304);
+    const head = await signedSend(emulator, credentials, { method: "HEAD", path: `${bucketPath}crud` });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers["etag"], bucket["etag"]);
+    assert.equal((await signedSend(emulator, credentials, { method: "HEAD", path: `${bucketPath}none` })).status, 404);
+
+    const stale = await signedSend(emulator, credentials, { method: "POST", path: `${bucketPath}crud`, body: JSON.stringify({ freeformTags: { a: "b" } }), extraHeaders: { "if-match": "not-the-etag" } });
+    assert.equal(stale.status, 412);
+    assert.equal((stale.json() as { code: string }).code, "IfMatchFailed");
+    const updated = await signedSend(emulator, credentials, {
+      method: "POST",
+      path: `${bucketPath}crud`,
+      body: JSON.stringify({ name: "crud2", freeformTags: { a: "b" }, publicAccessType: "ObjectRead" }),
+      extraHeaders: { "if-match": String(bucket["etag"]) },
+    });
+    assert.equal(updated.status, 200, updated.body.toString());
+    const after = updated.json() as Record<string, unknown>;
+    assert.equal(after["name"], "crud2");
+    assert.deepEqual(after["freeformTags"], { a: "b" });
+    assert.equal(after["publicAccessType"], "ObjectRead");
+    assert.equal(after["id"], bucket["id"]);
+    assert.notEqual(after["etag"], bucket["etag"]);
+    assert.equal((await signedSend(emulator, credentials, { method: "GET", path: `${bucketPath}crud` })).status, 404);
+    const badEnum = await signedSend(emulator, credentials, { method: "POST", path: `${bucketPath}crud2`, body: JSON.stringify({ versioning: "Sometimes" }) });
+    assert.equal(badEnum.status, 400);
+
+    const objectPath = `${bucketPath}crud2/o/left`;
+    const raw = signRaw(credentials, { method: "PUT", path: objectPath, host: hostOf(emulator), signedNames: ["date", "(request-target)", "host"] });
+    raw.headers["content-length"] = "3";
+    raw.body = Buffer.from("abc");
+    assert.equal((await send(emulator.url, raw)).status, 200);
+    const counted = await signedSend(emulator, credentials, { method: "GET", path: `${bucketPath}crud2?fields=approximateCount,approximateSize` });
+    assert.equal((counted.json() as Record<string, unknown>)["approximateCount"], 1);
+    assert.equal((counted.json() as Record<string, unknown>)["approximateSize"], 3);
+    const notEmpty = await signedSend(emulator, credentials, { method: "DELETE", path: `${bucketPath}crud2` });
+    assert.equal(notEmpty.status, 409);
+    assert.equal((notEmpty.json() as { code: string }).code, "BucketNotEmpty");
+    assert.equal((await signedSend(emulator, credentials, { method: "DELETE", path: objectPath })).status, 204);
+    const deleted = await signedSend(emulator, credentials, { method: "DELETE", path: `${bucketPath}crud2` });
+    assert.equal(deleted.status, 204);
+    assert.equal(deleted.body.byteLength, 0);
+    assert.ok(typeof deleted.headers["opc-request-id"] === "string");
+    const gone = await signedSend(emulator, credentials, { method: "GET", path: `${bucketPath}crud2` });
+    assert.equal(gone.status, 404);
+    assert.equal((gone.json() as { code: string }).code, "BucketNotFound");
   });
 
   test("bad JSON → 400 CannotParseRequest; bad percent-encoding → 400; a failing handler → 500", async () => {

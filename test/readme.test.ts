@@ -165,6 +165,9 @@ test("README config, shell and example blocks run against the emulator", { timeo
   // examples/custom-ca.ts talks HTTPS to a server whose CA it is given.
   const httpsEmulator = await startEmulator({ https: true });
   t.after(() => httpsEmulator.stop());
+  // examples/official-sdk.ts creates "ada" too: an emulator of its own, as a user would start one.
+  const sdkEmulator = await startEmulator();
+  t.after(() => sdkEmulator.stop());
   const sandbox = await mkdtemp(join(tmpdir(), "oci-raw-readme-"));
   const written: string[] = [];
   t.after(async () => {
@@ -229,10 +232,12 @@ test("README config, shell and example blocks run against the emulator", { timeo
         // A copy beside the original, so its relative imports still resolve.
         const copy = join(repo, "examples", `.readme-run-${basename(path)}`);
         written.push(copy);
-        const target = path === "examples/custom-ca.ts" ? httpsEmulator : emulator;
+        const target = path === "examples/custom-ca.ts" ? httpsEmulator : path === "examples/official-sdk.ts" ? sdkEmulator : emulator;
         await writeFile(copy, toEmulator(await readFile(join(repo, path), "utf8"), target, key));
         const testFlag = path.endsWith(".test.ts") ? ["--test", "--test-reporter=tap"] : [];
-        const result = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, ...testFlag, copy], project, env);
+        // The official SDK's example takes the emulator's URL and config file from the environment.
+        const exampleEnv = path === "examples/official-sdk.ts" ? { ...env, EMULATOR_URL: sdkEmulator.url, EMULATOR_CONFIG: await sdkEmulator.writeConfigFile(join(sandbox, "sdk-emulator")) } : env;
+        const result = await run(process.execPath, ["--conditions=source", "--import", tsxLoader, ...testFlag, copy], project, exampleEnv);
         assert.equal(result.code, 0, describe(block, result));
         const expect = EXPECTED_OUTPUT[path];
         assert.ok(expect, `no expected output for ${path} in test/readme.test.ts`);
@@ -269,6 +274,8 @@ console.log(response.status);`;
 const EXPECTED_OUTPUT: Record<string, RegExp> = {
   // The README's raw request lists the (still empty) tenancy.
   "examples/raw-request.ts": /^200 \[\]\n$/,
+  // The official OCI SDK (oci-identity, oci-objectstorage) against the emulator.
+  "examples/official-sdk.ts": /^ACTIVE \[ 'ada' \]\n\[ 'hello\.txt' \]\n$/,
   // IMDS answers region "iad"; the signer reports the canonical name. The tenancy is the emulator's.
   "examples/instance-principal.ts": /^us-ashburn-1 200 \[/,
   "examples/typed-call.ts": /^200 ada true\nada ACTIVE\n404 NotAuthorizedOrNotFound true\n$/,

@@ -1,5 +1,6 @@
 /**
- * Object Storage (base path /): GetNamespace, ListBuckets, CreateBucket, and objects
+ * Object Storage (base path /): GetNamespace, ListBuckets, CreateBucket, GetBucket, HeadBucket,
+ * UpdateBucket, DeleteBucket (409 BucketNotEmpty while objects remain), and objects
  * (ListObjects, paged by name with `start` / `nextStartWith`; PutObject, GetObject, HeadObject,
  * DeleteObject). PutObject's body is not signed, as in OCI (`x-obmcs-signing-strategy:
  * exclude_body`), and neither is UploadPart's.
@@ -10,7 +11,7 @@ import { randomOcid } from "../keys.js";
 import { bytes, empty, json } from "../routes.js";
 import type { EmulatorRequest, Router } from "../routes.js";
 import { EMULATOR_NAMESPACE } from "../state.js";
-import { asObject, etagOf, optionalTags, pageLimit, paginate, requiredString, requireQuery } from "./common.js";
+import { asObject, etagOf, optionalString, optionalTags, pageLimit, paginate, requiredString, requireQuery } from "./common.js";
 
 /** The shape of objectstorage's `Bucket` (a superset of `BucketSummary`). */
 export interface Bucket {
@@ -22,17 +23,29 @@ export interface Bucket {
   readonly timeCreated: string;
   readonly etag: string;
   readonly metadata: Record<string, unknown>;
-  readonly publicAccessType: "NoPublicAccess";
+  readonly publicAccessType: PublicAccessType;
   readonly storageTier: "Standard";
   readonly objectEventsEnabled: boolean;
-  readonly versioning: "Disabled";
+  readonly versioning: Versioning;
+  readonly replicationEnabled: boolean;
+  readonly isReadOnly: boolean;
   readonly freeformTags: Record<string, unknown>;
   readonly definedTags: Record<string, unknown>;
   // Unset optional fields are null, as the service writes them (../shared/oci-recorded: CreateBucket, GetBucket).
   readonly kmsKeyId: string | null;
   readonly approximateCount: number | null;
   readonly approximateSize: number | null;
+  readonly autoTiering: null;
+  readonly objectLifecyclePolicyEtag: null;
 }
+
+type PublicAccessType = "NoPublicAccess" | "ObjectRead" | "ObjectReadWithoutList";
+type Versioning = "Enabled" | "Suspended" | "Disabled";
+const PUBLIC_ACCESS_TYPES: readonly PublicAccessType[] = ["NoPublicAccess", "ObjectRead", "ObjectReadWithoutList"];
+/** UpdateBucket's versioning values (a bucket never returns to "Disabled"). */
+const VERSIONING_UPDATES: readonly Versioning[] = ["Enabled", "Suspended"];
+/** GetBucket's `fields`, lower-cased → as written. */
+const BUCKET_FIELDS = new Map(["approximateCount", "approximateSize", "autoTiering"].map((f) => [f.toLowerCase(), f]));
 
 interface StoredObject {
   readonly data: Buffer;
@@ -50,6 +63,44 @@ const BUCKET_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 const KEPT_HEADERS = ["content-type", "content-language", "content-encoding", "content-disposition", "cache-control"];
 
 const UNSIGNED_BODY = { verify: { bodySigned: false } } as const;
+
+function bucketLocation(name: string): string {
+  return `/n/${EMULATOR_NAMESPACE}/b/${encodeURIComponent(name)}`;
+}
+
+/** A bucket with its etag, a hash of everything else (so any change makes a new one). */
+function withEtag(fields: Omit<Bucket, "etag">): Bucket {
+  return { ...fields, etag: etagOf(fields) };
+}
+
+function checkBucketName(name: string): void {
+  if (!BUCKET_NAME.test(name)) throw invalidParameter(`The bucket name '${name}' is invalid: use 1-256 letters, digits, '.', '_' or '-'.`);
+}
+
+function checkIfMatch(request: EmulatorRequest, etag: string): void {
+  const ifMatch = request.headers["if-match"];
+  if (typeof ifMatch === "string" && ifMatch !== etag) {
+    throw new EmulatorHttpError(412, "IfMatchFailed", `The if-match header '${ifMatch}' does not match the bucket's etag.`);
+  }
+}
+
+function notModified(request: EmulatorRequest, etag: string): boolean {
+  return request.headers["if-none-match"] === etag;
+}
+
+function optionalEnum<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const value = optionalString(body, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw invalidParameter(`The field '${name}' must be one of ${allowed.join(", ")}, got '${value}'.`);
+  return value as T;
+}
+
+function optionalBoolean(body: Record<string, unknown>, name: string): boolean | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw invalidParameter(`The field '${name}' must be a boolean.`);
+  return value;
+}
 
 function bucketSummary(bucket: Bucket): Record<string, unknown> {
   const { namespace, name, compartmentId, createdBy, timeCreated, etag, freeformTags, definedTags } = bucket;
@@ -106,29 +157,104 @@ export function mountObjectStorage(router: Router): void {
     const details = asObject(request.json(), "CreateBucketDetails");
     const name = requiredString(details, "name");
     const compartmentId = requiredString(details, "compartmentId");
-    if (!BUCKET_NAME.test(name)) throw invalidParameter(`The bucket name '${name}' is invalid: use 1-256 letters, digits, '.', '_' or '-'.`);
+    checkBucketName(name);
     if (buckets.has(name)) throw new EmulatorHttpError(409, "BucketAlreadyExists", `A bucket named '${name}' already exists in the namespace '${EMULATOR_NAMESPACE}'.`);
-    const fields = {
+    const versioning = optionalEnum(details, "versioning", ["Enabled", "Disabled"] as const) ?? "Disabled";
+    const bucket = withEtag({
       namespace: EMULATOR_NAMESPACE,
       name,
       id: randomOcid("bucket", "iad"),
       compartmentId,
       createdBy: request.principal?.subject ?? "ocid1.user.oc1..anonymous",
       timeCreated: request.now.toISOString(),
-      metadata: details["metadata"] === undefined ? {} : asObject(details["metadata"], "The field 'metadata'"),
-      publicAccessType: "NoPublicAccess" as const,
-      storageTier: "Standard" as const,
-      objectEventsEnabled: false,
-      versioning: "Disabled" as const,
+      metadata: details["metadata"] === undefined || details["metadata"] === null ? {} : asObject(details["metadata"], "The field 'metadata'"),
+      publicAccessType: optionalEnum(details, "publicAccessType", PUBLIC_ACCESS_TYPES) ?? "NoPublicAccess",
+      storageTier: "Standard",
+      objectEventsEnabled: optionalBoolean(details, "objectEventsEnabled") ?? false,
+      versioning,
+      replicationEnabled: false,
+      isReadOnly: false,
       freeformTags: optionalTags(details, "freeformTags"),
       definedTags: optionalTags(details, "definedTags"),
-      kmsKeyId: null,
+      kmsKeyId: optionalString(details, "kmsKeyId") ?? null,
       approximateCount: null,
       approximateSize: null,
-    };
-    const bucket: Bucket = { ...fields, etag: etagOf(fields) };
+      autoTiering: null,
+      objectLifecyclePolicyEtag: null,
+    });
     buckets.set(name, { bucket, objects: new Map() });
-    return json(200, bucket, { etag: bucket.etag, location: `/n/${EMULATOR_NAMESPACE}/b/${encodeURIComponent(name)}` });
+    return json(200, bucket, { etag: bucket.etag, location: bucketLocation(name) });
+  });
+
+  // GetBucket: `fields=approximateCount,approximateSize` fills those in (null otherwise, as OCI
+  // sends them); `if-none-match` with the current etag answers 304, `if-match` with another 412.
+  router.add("GET", "/n/{namespaceName}/b/{bucketName}", (request) => {
+    const { bucket, objects } = findBucket(request);
+    checkIfMatch(request, bucket.etag);
+    if (notModified(request, bucket.etag)) return empty(304, { etag: bucket.etag });
+    const fields = new Set(
+      (request.url.searchParams.getAll("fields").join(",") || "")
+        .split(",")
+        .filter((field) => field.trim() !== "")
+        .map((field) => BUCKET_FIELDS.get(field.trim().toLowerCase())),
+    );
+    if (fields.has(undefined)) throw invalidParameter(`fields must be a comma-separated list of ${[...BUCKET_FIELDS.values()].join(", ")}.`);
+    let size = 0;
+    for (const object of objects.values()) size += object.data.byteLength;
+    const answer: Bucket = {
+      ...bucket,
+      ...(fields.has("approximateCount") ? { approximateCount: objects.size } : {}),
+      ...(fields.has("approximateSize") ? { approximateSize: size } : {}),
+    };
+    return json(200, answer, { etag: bucket.etag });
+  });
+
+  router.add("HEAD", "/n/{namespaceName}/b/{bucketName}", (request) => {
+    const { bucket } = findBucket(request);
+    checkIfMatch(request, bucket.etag);
+    return empty(notModified(request, bucket.etag) ? 304 : 200, { etag: bucket.etag });
+  });
+
+  // UpdateBucket: only the fields given change; `name` renames the bucket (409 when taken).
+  router.add("POST", "/n/{namespaceName}/b/{bucketName}", (request) => {
+    const entry = findBucket(request);
+    const { bucket } = entry;
+    checkIfMatch(request, bucket.etag);
+    const details = asObject(request.json(), "UpdateBucketDetails");
+    const namespace = optionalString(details, "namespace");
+    if (namespace !== undefined && namespace !== EMULATOR_NAMESPACE) throw invalidParameter(`The namespace '${namespace}' is not the bucket's ('${EMULATOR_NAMESPACE}').`);
+    const name = optionalString(details, "name") ?? bucket.name;
+    if (name !== bucket.name) {
+      checkBucketName(name);
+      if (buckets.has(name)) throw new EmulatorHttpError(409, "BucketAlreadyExists", `A bucket named '${name}' already exists in the namespace '${EMULATOR_NAMESPACE}'.`);
+    }
+    const { etag: _old, ...fields } = bucket;
+    const updated = withEtag({
+      ...fields,
+      name,
+      compartmentId: optionalString(details, "compartmentId") ?? bucket.compartmentId,
+      metadata: details["metadata"] === undefined || details["metadata"] === null ? bucket.metadata : asObject(details["metadata"], "The field 'metadata'"),
+      publicAccessType: optionalEnum(details, "publicAccessType", PUBLIC_ACCESS_TYPES) ?? bucket.publicAccessType,
+      objectEventsEnabled: optionalBoolean(details, "objectEventsEnabled") ?? bucket.objectEventsEnabled,
+      versioning: optionalEnum(details, "versioning", VERSIONING_UPDATES) ?? bucket.versioning,
+      freeformTags: details["freeformTags"] === undefined || details["freeformTags"] === null ? bucket.freeformTags : optionalTags(details, "freeformTags"),
+      definedTags: details["definedTags"] === undefined || details["definedTags"] === null ? bucket.definedTags : optionalTags(details, "definedTags"),
+      kmsKeyId: optionalString(details, "kmsKeyId") ?? bucket.kmsKeyId,
+    });
+    buckets.delete(bucket.name);
+    buckets.set(name, { bucket: updated, objects: entry.objects });
+    return json(200, updated, { etag: updated.etag });
+  });
+
+  // DeleteBucket: 204 with no body; a bucket that still holds objects answers 409 BucketNotEmpty.
+  router.add("DELETE", "/n/{namespaceName}/b/{bucketName}", (request) => {
+    const { bucket, objects } = findBucket(request);
+    checkIfMatch(request, bucket.etag);
+    if (objects.size > 0) {
+      throw new EmulatorHttpError(409, "BucketNotEmpty", `Bucket named '${bucket.name}' is not empty. Delete all objects first.`);
+    }
+    buckets.delete(bucket.name);
+    return empty(204);
   });
 
   router.add(
