@@ -20,7 +20,8 @@ import type { RecordedRequest } from "./server.js";
 import { mountCompute } from "./services/compute.js";
 import { mountIdentity } from "./services/identity.js";
 import { mountObjectStorage } from "./services/objectstorage.js";
-import { EMULATOR_REGION } from "./state.js";
+import { EMULATOR_CONFIG_REGION } from "../runtime/regions.js";
+import { mountAuthEndpoints, type MountedAuthEndpoints } from "./auth-endpoints.js";
 import type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
 
 export type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
@@ -54,7 +55,7 @@ async function writeConfigProfile(
     `user=${key.user}`,
     `fingerprint=${key.fingerprint}`,
     `tenancy=${key.tenancy}`,
-    `region=${options.region ?? EMULATOR_REGION}`,
+    `region=${options.region ?? EMULATOR_CONFIG_REGION}`,
     `key_file=${keyPath}`,
     "",
   ].join("\n");
@@ -108,7 +109,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     { host, port: options.port ?? 0, tls },
   );
 
-  return {
+  const emulator: Emulator = {
     url: server.url,
     caCertificatePem,
     registerApiKey: (keyId, publicKey) => registry.registerApiKey(keyId, publicKey),
@@ -123,8 +124,20 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     route: (method, pattern, handler, routeOptions) => customRoutes.add(method, pattern, handler, routeOptions),
     now,
+    auth: undefined,
     stop: () => server.stop(),
   };
+  if (options.authEndpoints === true) {
+    let auth: MountedAuthEndpoints;
+    try {
+      auth = await mountAuthEndpoints(emulator);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return { ...emulator, auth };
+  }
+  return emulator;
 }
 
 export { EmulatorHttpError } from "./errors.js";
@@ -166,4 +179,7 @@ export { mountFederation } from "./federation.js";
 export { makeJwt } from "./session-tokens.js";
 export type { IssuedToken, MountFederationOptions, MountedFederation } from "./federation.js";
 export { mountResourcePrincipals } from "./resource-principals.js";
+export { mountAuthEndpoints } from "./auth-endpoints.js";
+export type { AuthEnvironment, MountedAuthEndpoints } from "./auth-endpoints.js";
+export { EMULATOR_CONFIG_REGION } from "../runtime/regions.js";
 export type { MountResourcePrincipalsOptions, MountedResourcePrincipals } from "./resource-principals.js";

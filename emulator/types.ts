@@ -4,6 +4,7 @@
  * mounts them.
  */
 import type { KeyObject } from "node:crypto";
+import type { MountedAuthEndpoints } from "./auth-endpoints.js";
 import type { Faults } from "./faults.js";
 import type { ApiKey, SecurityTokenOptions } from "./keys.js";
 import type { RouteHandler, RouteOptions } from "./routes.js";
@@ -24,12 +25,21 @@ export interface StartEmulatorOptions {
   readonly maxRecordedRequests?: number;
   /** Larger bodies are answered 413 (default 64 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Also serve instance metadata, federation and resource principal endpoints (see `auth`),
+   * whose region is EMULATOR_CONFIG_REGION. Default false.
+   */
+  readonly authEndpoints?: boolean;
 }
 
 export interface WriteConfigFileOptions {
   /** Default "DEFAULT". */
   readonly profile?: string;
-  /** Default "us-ashburn-1". */
+  /**
+   * Default EMULATOR_CONFIG_REGION ("oci-raw-emulator"): not an OCI region, so code that
+   * builds an endpoint from the config's region gets a typed error rather than an Oracle host,
+   * and the config's credentials sign only requests to loopback.
+   */
   readonly region?: string;
 }
 
@@ -54,6 +64,8 @@ export interface Emulator {
   clearRequests(): void;
   /** Adds a route, matched before the built-in services. Patterns: "/a/{name}/b/{rest+}" or a RegExp with named groups. */
   route(method: string, pattern: string | RegExp, handler: RouteHandler, options?: RouteOptions): void;
+  /** The auth endpoints, with `authEndpoints: true`; `auth.writeEnvironment(dir)` gives the variables to use them. */
+  readonly auth: MountedAuthEndpoints | undefined;
   /** The emulator's clock (real clock + `clockOffsetSeconds`). */
   readonly now: () => Date;
   /** Closes the server and every connection, cancels injected delays. */
