@@ -23,6 +23,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/readme.test.ts", // runs every README code block, in fresh projects
   "test/bench-smoke.test.ts", // the whole benchmark in smoke mode, in a child process
   "test/cli.test.ts", // the CLI in child processes
+  "test/cli-emulator-auth.test.ts", // `oci-raw emulator` and raw-request children (HTTPS start-up alone takes seconds)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
 ];

@@ -216,4 +216,28 @@ describe("oci-raw emulator: the auth environment it prints", () => {
     assert.match(ip.stderr, /instance principal credentials .* belong to the oci-raw emulator/);
     assertOnlyLoopback(proxy); // the IMDS and federation requests, never the Oracle host
   });
+
+  test("--https: the exports add NODE_EXTRA_CA_CERTS, and with it both auth paths trust the emulator's CA", { timeout: 120_000 }, async () => {
+    const secure = await startCliEmulator(["--https", "--config-dir", join(dir, "emu-https")]);
+    try {
+      assert.match(secure.url, /^https:/);
+      assert.equal(secure.exports["NODE_EXTRA_CA_CERTS"], join(dir, "emu-https", "emulator-ca.pem"));
+      assert.match(readFileSync(secure.exports["NODE_EXTRA_CA_CERTS"]!, "utf8"), /BEGIN CERTIFICATE/);
+      assert.equal(secure.exports["OCI_METADATA_BASE_URL"], `${secure.url}/opc/v2`);
+      for (const mode of ["instance_principal", "resource_principal"]) {
+        proxy.seen.length = 0;
+        const result = await rawRequest(["--auth", mode, "--http-method", "GET", "--target-uri", `${secure.url}/n/`], secure.exports, proxy);
+        assert.equal(result.code, 0, `${mode}: ${result.stderr}`);
+        assert.match((JSON.parse(result.stdout) as { status: string }).status, /^200\b/);
+        assertOnlyLoopback(proxy);
+      }
+      // Without the CA, the same request is refused by TLS: the export is what makes it work.
+      const { NODE_EXTRA_CA_CERTS: _ca, ...untrusted } = secure.exports;
+      const refused = await rawRequest(["--auth", "resource_principal", "--http-method", "GET", "--target-uri", `${secure.url}/n/`], untrusted, proxy);
+      assert.notEqual(refused.code, 0);
+    } finally {
+      secure.child.kill("SIGINT");
+      await secure.exited;
+    }
+  });
 });
