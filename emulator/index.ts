@@ -26,6 +26,12 @@ import type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./t
 
 export type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
 
+/** What `startEmulator` returns: the emulator, and its auth endpoints when asked for. */
+export interface StartedEmulator extends Emulator {
+  /** With `authEndpoints: true`: instance metadata, federation, resource principals; `auth.writeEnvironment(dir)` gives the variables to use them. */
+  readonly auth: MountedAuthEndpoints | undefined;
+}
+
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const PROFILE_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -64,7 +70,7 @@ async function writeConfigProfile(
   return configPath;
 }
 
-export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<StartedEmulator> {
   const host = options.host ?? "127.0.0.1";
   if (!LOOPBACK.has(host)) throw new TypeError(`startEmulator: host must be a loopback address (127.0.0.1, ::1 or localhost), got "${host}"`);
   const offsetMs = (options.clockOffsetSeconds ?? 0) * 1000;
@@ -124,7 +130,6 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     route: (method, pattern, handler, routeOptions) => customRoutes.add(method, pattern, handler, routeOptions),
     now,
-    auth: undefined,
     stop: () => server.stop(),
   };
   if (options.authEndpoints === true) {
@@ -137,7 +142,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     }
     return { ...emulator, auth };
   }
-  return emulator;
+  return { ...emulator, auth: undefined };
 }
 
 export { EmulatorHttpError } from "./errors.js";

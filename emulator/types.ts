@@ -4,7 +4,6 @@
  * mounts them.
  */
 import type { KeyObject } from "node:crypto";
-import type { MountedAuthEndpoints } from "./auth-endpoints.js";
 import type { Faults } from "./faults.js";
 import type { ApiKey, SecurityTokenOptions } from "./keys.js";
 import type { RouteHandler, RouteOptions } from "./routes.js";
@@ -26,7 +25,8 @@ export interface StartEmulatorOptions {
   /** Larger bodies are answered 413 (default 64 MiB). */
   readonly maxBodyBytes?: number;
   /**
-   * Also serve instance metadata, federation and resource principal endpoints (see `auth`),
+   * Also serve instance metadata, federation and resource principal endpoints (see
+   * `StartedEmulator.auth`),
    * whose region is EMULATOR_CONFIG_REGION. Default false.
    */
   readonly authEndpoints?: boolean;
@@ -64,8 +64,6 @@ export interface Emulator {
   clearRequests(): void;
   /** Adds a route, matched before the built-in services. Patterns: "/a/{name}/b/{rest+}" or a RegExp with named groups. */
   route(method: string, pattern: string | RegExp, handler: RouteHandler, options?: RouteOptions): void;
-  /** The auth endpoints, with `authEndpoints: true`; `auth.writeEnvironment(dir)` gives the variables to use them. */
-  readonly auth: MountedAuthEndpoints | undefined;
   /** The emulator's clock (real clock + `clockOffsetSeconds`). */
   readonly now: () => Date;
   /** Closes the server and every connection, cancels injected delays. */

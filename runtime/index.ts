@@ -56,7 +56,7 @@ export { defaultRetryStrategy, noRetry, retryStrategy } from "./retry.js";
 export type { RetryAttempt, RetryPolicy, RetryStrategy, RetryStrategyOptions } from "./retry.js";
 
 // Regions.
-export { EMULATOR_CONFIG_REGION, regionInfo, serviceEndpoint } from "./regions.js";
+export { regionInfo, serviceEndpoint } from "./regions.js";
 export type { EndpointOptions, RegionInfo, RegionLookupOptions } from "./regions.js";
 
 // Errors.

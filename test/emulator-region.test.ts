@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   createClient,
-  EMULATOR_CONFIG_REGION,
   loadConfig,
   OciRawError,
   serviceBaseUrl,
@@ -21,12 +20,12 @@ import {
   type RequestSigner,
 } from "oci-raw";
 import { instancePrincipalsSigner, resourcePrincipalsSigner } from "oci-raw/auth";
-import { startEmulator, type Emulator } from "oci-raw/emulator";
+import { EMULATOR_CONFIG_REGION, startEmulator, type StartedEmulator } from "oci-raw/emulator";
 import { fillEndpointTemplate, federationEndpoint, regionInfo, regionName } from "../runtime/regions.js";
 import { listUsers, service } from "../examples/oci/identity/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oci-raw-emulator-region-"));
-let emulator: Emulator;
+let emulator: StartedEmulator;
 let configFile: string;
 
 before(async () => {
