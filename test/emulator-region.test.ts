@@ -5,7 +5,7 @@
  * resource principal environment sign only requests to loopback.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -19,7 +19,7 @@ import {
   signerFromConfig,
   type RequestSigner,
 } from "oci-raw";
-import { instancePrincipalsSigner, resourcePrincipalsSigner } from "oci-raw/auth";
+import { instancePrincipalsSigner, resourcePrincipalsSigner, sessionTokenSignerFromConfig } from "oci-raw/auth";
 import { EMULATOR_CONFIG_REGION, startEmulator, type StartedEmulator } from "oci-raw/emulator";
 import { fillEndpointTemplate, federationEndpoint, regionInfo, regionName } from "../runtime/regions.js";
 import { listUsers, service } from "../examples/oci/identity/index.js";
@@ -145,6 +145,21 @@ describe("the emulator's credentials sign only for loopback", () => {
       return true;
     });
     assert.ok(recorder.urls.every((url) => url.startsWith(emulator.url)));
+  });
+
+  test("a session-token profile naming the emulator's region", async () => {
+    const session = await emulator.auth!.resourcePrincipals.issueSessionToken();
+    const profileDir = join(dir, "session");
+    mkdirSync(profileDir, { recursive: true });
+    writeFileSync(join(profileDir, "token"), session.token, { mode: 0o600 });
+    writeFileSync(join(profileDir, "key.pem"), session.privateKeyPem, { mode: 0o600 });
+    const file = join(profileDir, "config");
+    writeFileSync(
+      file,
+      `[DEFAULT]\ntenancy=${emulator.auth!.resourcePrincipals.tenancyId}\nregion=${EMULATOR_CONFIG_REGION}\nkey_file=${join(profileDir, "key.pem")}\nsecurity_token_file=${join(profileDir, "token")}\n`,
+      { mode: 0o600 },
+    );
+    await refusesOracleSignsLoopback(await sessionTokenSignerFromConfig(loadConfig({ file, env: {} })));
   });
 
   test("any other region's credentials are not limited", async () => {
