@@ -20,10 +20,17 @@ import type { RecordedRequest } from "./server.js";
 import { mountCompute } from "./services/compute.js";
 import { mountIdentity } from "./services/identity.js";
 import { mountObjectStorage } from "./services/objectstorage.js";
-import { EMULATOR_REGION } from "./state.js";
+import { EMULATOR_CONFIG_REGION } from "../runtime/regions.js";
+import { mountAuthEndpoints, type MountedAuthEndpoints } from "./auth-endpoints.js";
 import type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
 
 export type { Emulator, StartEmulatorOptions, WriteConfigFileOptions } from "./types.js";
+
+/** What `startEmulator` returns: the emulator, and its auth endpoints when asked for. */
+export interface StartedEmulator extends Emulator {
+  /** With `authEndpoints: true`: instance metadata, federation, resource principals; `auth.writeEnvironment(dir)` gives the variables to use them. */
+  readonly auth: MountedAuthEndpoints | undefined;
+}
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const PROFILE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -54,7 +61,7 @@ async function writeConfigProfile(
     `user=${key.user}`,
     `fingerprint=${key.fingerprint}`,
     `tenancy=${key.tenancy}`,
-    `region=${options.region ?? EMULATOR_REGION}`,
+    `region=${options.region ?? EMULATOR_CONFIG_REGION}`,
     `key_file=${keyPath}`,
     "",
   ].join("\n");
@@ -63,7 +70,7 @@ async function writeConfigProfile(
   return configPath;
 }
 
-export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<StartedEmulator> {
   const host = options.host ?? "127.0.0.1";
   if (!LOOPBACK.has(host)) throw new TypeError(`startEmulator: host must be a loopback address (127.0.0.1, ::1 or localhost), got "${host}"`);
   const offsetMs = (options.clockOffsetSeconds ?? 0) * 1000;
@@ -108,7 +115,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     { host, port: options.port ?? 0, tls },
   );
 
-  return {
+  const emulator: Emulator = {
     url: server.url,
     caCertificatePem,
     registerApiKey: (keyId, publicKey) => registry.registerApiKey(keyId, publicKey),
@@ -125,6 +132,17 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     now,
     stop: () => server.stop(),
   };
+  if (options.authEndpoints === true) {
+    let auth: MountedAuthEndpoints;
+    try {
+      auth = await mountAuthEndpoints(emulator);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return { ...emulator, auth };
+  }
+  return { ...emulator, auth: undefined };
 }
 
 export { EmulatorHttpError } from "./errors.js";
@@ -166,4 +184,7 @@ export { mountFederation } from "./federation.js";
 export { makeJwt } from "./session-tokens.js";
 export type { IssuedToken, MountFederationOptions, MountedFederation } from "./federation.js";
 export { mountResourcePrincipals } from "./resource-principals.js";
+export { mountAuthEndpoints } from "./auth-endpoints.js";
+export type { AuthEnvironment, MountedAuthEndpoints } from "./auth-endpoints.js";
+export { EMULATOR_CONFIG_REGION } from "../runtime/regions.js";
 export type { MountResourcePrincipalsOptions, MountedResourcePrincipals } from "./resource-principals.js";

@@ -24,12 +24,22 @@ export interface StartEmulatorOptions {
   readonly maxRecordedRequests?: number;
   /** Larger bodies are answered 413 (default 64 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Also serve instance metadata, federation and resource principal endpoints (see
+   * `StartedEmulator.auth`),
+   * whose region is EMULATOR_CONFIG_REGION. Default false.
+   */
+  readonly authEndpoints?: boolean;
 }
 
 export interface WriteConfigFileOptions {
   /** Default "DEFAULT". */
   readonly profile?: string;
-  /** Default "us-ashburn-1". */
+  /**
+   * Default EMULATOR_CONFIG_REGION ("oci-raw-emulator"): not an OCI region, so code that
+   * builds an endpoint from the config's region gets a typed error rather than an Oracle host,
+   * and the config's credentials sign only requests to loopback.
+   */
   readonly region?: string;
 }
 

@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
 import { isMissingFile, whyUnreadable } from "./files.js";
 import { expandHome, loadPrivateKey } from "./keys.js";
-import { ApiKeySigner } from "./signers.js";
+import { isEmulatorRegion } from "./regions.js";
+import { ApiKeySigner, limitToEmulator } from "./signers.js";
 
 export const DEFAULT_CONFIG_FILE = "~/.oci/config";
 export const DEFAULT_PROFILE = "DEFAULT";
@@ -303,10 +304,12 @@ export function signerFromConfig(config: OciConfig, options: SignerFromConfigOpt
     onWarning: options.onWarning,
     source: describeConfigSource(config, "key_file"),
   });
-  return new ApiKeySigner({
+  const signer = new ApiKeySigner({
     tenancy: config.tenancy!,
     user: config.user!,
     fingerprint: config.fingerprint!,
     privateKey,
   });
+  // The emulator's config (region=oci-raw-emulator) signs only for the emulator.
+  return isEmulatorRegion(config.region) ? limitToEmulator(signer, `The credentials of profile [${config.profile}] in ${config.file}`) : signer;
 }

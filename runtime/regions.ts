@@ -89,6 +89,57 @@ export interface RegionLookupOptions {
 
 export const REGIONS_CONFIG_FILE = "~/.oci/regions-config.json";
 
+/**
+ * The region the oci-raw emulator writes into its config (and its instance metadata and
+ * resource principals report). It is not an OCI region, and no endpoint is ever built from
+ * it: `regionInfo`, `regionName`, `serviceEndpoint`, `createClient({ region })` throw
+ * `EMULATOR_REGION` instead, so code following a region-based example with the emulator's
+ * config gets told to pass the emulator's URL as its endpoint rather than reaching Oracle.
+ */
+export const EMULATOR_CONFIG_REGION = "oci-raw-emulator";
+
+/** Whether `region` (any case, spaces trimmed) is the emulator's. */
+export function isEmulatorRegion(region: string | undefined): boolean {
+  return region !== undefined && region.trim().toLowerCase() === EMULATOR_CONFIG_REGION;
+}
+
+/** Loopback hosts: the only ones the emulator listens on. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Credentials that belong to the emulator (its config, instance metadata or resource principal
+ * environment names EMULATOR_CONFIG_REGION) sign only requests to loopback: a request to any
+ * other host — an example's literal `https://identity.us-ashburn-1.oraclecloud.com` — is
+ * refused with `EMULATOR_REGION` before anything is signed or sent. `whose` says whose
+ * credentials they are, for the message.
+ */
+export function refuseUnlessLoopback(url: string | URL, whose: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return; // not ours to judge: signing reports a bad URL itself
+  }
+  if (isLoopbackHost(parsed.hostname)) return;
+  throw new OciRawError(
+    `${whose} belong to the oci-raw emulator (region ${EMULATOR_CONFIG_REGION}): they sign only requests to the emulator on loopback, ` +
+      `not to ${parsed.origin}. Nothing was sent. Use the emulator's URL (printed by \`oci-raw emulator\`, or emulator.url) in place of ${parsed.origin}.`,
+    { code: "EMULATOR_REGION" },
+  );
+}
+
+function emulatorRegionError(region: string): OciRawError {
+  return new OciRawError(
+    `Region "${region.trim()}" is the oci-raw emulator's: it has no OCI endpoints, and none is built from it (that would send the emulator's ` +
+      `requests to Oracle). Pass the emulator's URL as the endpoint — createClient({ endpoint }) with the URL \`oci-raw emulator\` prints ` +
+      `(or emulator.url), e.g. http://127.0.0.1:PORT — and use that origin in raw requests.`,
+    { code: "EMULATOR_REGION" },
+  );
+}
+
 interface BuiltIn {
   readonly byName: ReadonlyMap<string, RegionInfo>;
   readonly byCode: ReadonlyMap<string, RegionInfo>;
@@ -176,6 +227,7 @@ function looksLikeRegionName(value: string): boolean {
  */
 export function regionInfo(region: string, options: RegionLookupOptions = {}): RegionInfo {
   const key = region.trim().toLowerCase();
+  if (key === EMULATOR_CONFIG_REGION) throw emulatorRegionError(region);
   const table = BUILT_IN;
   const known = table.byName.get(key) ?? table.byCode.get(key);
   if (known) return known;
@@ -202,7 +254,7 @@ export function regionName(region: string, options: RegionLookupOptions = {}): s
   try {
     return regionInfo(key, options).name;
   } catch (err) {
-    if (looksLikeRegionName(key)) return key;
+    if (looksLikeRegionName(key) && !isEmulatorRegion(key)) return key;
     throw err;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { KeyObject } from "node:crypto";
 import { loadPrivateKey } from "./keys.js";
+import { refuseUnlessLoopback } from "./regions.js";
 import {
   checkSigningKey,
   signRequest,
@@ -41,6 +42,24 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
   onWarning?: ((message: string) => void) | undefined;
 }
 
+/** Signers holding the emulator's credentials → whose they are (for the message). */
+const EMULATOR_ONLY = new WeakMap<RequestSigner, string>();
+
+/**
+ * Marks `signer` as holding the oci-raw emulator's credentials (its config, or instance or
+ * resource principals whose region is EMULATOR_CONFIG_REGION): from then on it refuses, with
+ * `EMULATOR_REGION`, to sign a request to anything but loopback. Returns the signer.
+ */
+export function limitToEmulator<T extends RequestSigner>(signer: T, whose: string): T {
+  EMULATOR_ONLY.set(signer, whose);
+  return signer;
+}
+
+function checkEmulatorTarget(signer: RequestSigner, request: SignableRequest): void {
+  const whose = EMULATOR_ONLY.get(signer);
+  if (whose !== undefined) refuseUnlessLoopback(request.url, whose);
+}
+
 /** Signs every request with one fixed credentials value (API keys, a given security token). */
 class FixedCredentialsSigner implements RequestSigner {
   readonly #credentials: SigningCredentials;
@@ -53,10 +72,11 @@ class FixedCredentialsSigner implements RequestSigner {
   }
 
   async sign(request: SignableRequest): Promise<Record<string, string>> {
-    return signRequest(request, this.#credentials, this.#lists).headers;
+    return (await this.signWithDetails(request)).headers;
   }
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
+    checkEmulatorTarget(this, request);
     return signRequest(request, this.#credentials, this.#lists);
   }
 }
@@ -130,6 +150,7 @@ export class CredentialsSigner implements RequestSigner {
   }
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
+    checkEmulatorTarget(this, request);
     return signRequest(request, await this.source.credentials(), this.#lists);
   }
 

@@ -26,6 +26,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/cli-flags.test.ts", // raw-request's OCI CLI flags, in child processes
   "test/specs-catalog.test.ts", // oci-raw generate <service> and oci-raw specs, in child processes
   "test/emulator-interop.test.ts", // the emulator and raw-request CLIs in child processes, the official OCI SDK (~20 s)
+  "test/cli-emulator-auth.test.ts", // `oci-raw emulator` and raw-request children (HTTPS start-up alone takes seconds)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
 ];

@@ -4,9 +4,9 @@
  * token signed with a session key.
  */
 import { AuthError } from "../errors.js";
-import { federationEndpoint as federationEndpointFor, regionNameOrAsGiven } from "../regions.js";
+import { federationEndpoint as federationEndpointFor, isEmulatorRegion, regionNameOrAsGiven } from "../regions.js";
 import type { SignatureHeaderLists } from "../signing.js";
-import { CredentialsSigner } from "../signers.js";
+import { CredentialsSigner, limitToEmulator } from "../signers.js";
 import { tenancyFromCertificate, UrlBasedCertificateRetriever } from "./certificates.js";
 import { X509FederationClient } from "./federation.js";
 import type { AuthTransportOptions } from "./fetch-util.js";
@@ -104,7 +104,9 @@ export async function instancePrincipalsSigner(options: InstancePrincipalsSigner
     ...transport,
   });
   await client.credentials();
-  return new InstancePrincipalsSigner(client, region, endpoint, options);
+  const signer = new InstancePrincipalsSigner(client, region, endpoint, options);
+  // The emulator's instance metadata: its tokens sign only for the emulator.
+  return isEmulatorRegion(region) ? limitToEmulator(signer, `The instance principal credentials from ${endpoint.baseUrl}`) : signer;
 }
 
 /** The region's canonical name; an unknown one is only fatal when the federation endpoint must be built from it. */
@@ -114,6 +116,13 @@ function canonicalRegion(raw: string, baseUrl: string, endpointGiven: boolean): 
   }
   const { name, unknown } = regionNameOrAsGiven(raw);
   if (unknown === undefined || endpointGiven) return name;
+  if (isEmulatorRegion(raw)) {
+    throw new AuthError(
+      `The instance metadata service at ${baseUrl} is the oci-raw emulator's (region ${raw.trim()}), and no federation endpoint is built from the emulator's region. ` +
+        `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the emulator's /v1/x509 URL, as \`oci-raw emulator\` prints it.`,
+      { code: "IMDS_BAD_REGION", cause: unknown },
+    );
+  }
   throw new AuthError(
     `The instance metadata service at ${baseUrl} returned region "${raw.slice(0, 64)}", which oci-raw does not know. ` +
       `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,

@@ -16,8 +16,8 @@ import { isAbsolute } from "node:path";
 import { AuthError, ResourcePrincipalsNotConfiguredError } from "../errors.js";
 import { whyUnreadable } from "../files.js";
 import { loadPrivateKey } from "../keys.js";
-import { regionNameOrAsGiven } from "../regions.js";
-import { CredentialsSigner, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
+import { isEmulatorRegion, regionNameOrAsGiven } from "../regions.js";
+import { CredentialsSigner, limitToEmulator, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
 import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
 import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthTransportOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
@@ -102,7 +102,9 @@ export async function resourcePrincipalsSigner(options: ResourcePrincipalsSigner
   }
   // Obtain the first token now, so a broken setup fails here rather than on the first request.
   await source.credentials();
-  return new ResourcePrincipalsSigner(version, source, options);
+  const signer = new ResourcePrincipalsSigner(version, source, options);
+  // The emulator's resource principal environment: its tokens sign only for the emulator.
+  return isEmulatorRegion(source.region) ? limitToEmulator(signer, "The resource principal credentials (OCI_RESOURCE_PRINCIPAL_REGION)") : signer;
 }
 
 function transportOf(options: ResourcePrincipalsSignerOptions): AuthTransportOptions {

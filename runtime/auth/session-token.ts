@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import { AuthError } from "../errors.js";
 import { whyUnreadable } from "../files.js";
 import { expandHome, loadPrivateKey } from "../keys.js";
-import { CredentialsSigner } from "../signers.js";
+import { isEmulatorRegion } from "../regions.js";
+import { CredentialsSigner, limitToEmulator } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
 import { requireKeys, type OciConfig } from "../config.js";
 import { jwtExpiresAt } from "./jwt.js";
@@ -103,11 +104,13 @@ export async function sessionTokenSignerFromConfig(
   options: Omit<SessionTokenSignerOptions, "securityTokenFile" | "keyFile" | "passPhrase" | "profile"> = {},
 ): Promise<SessionTokenSigner> {
   requireKeys(config, ["security_token_file", "key_file"], "to sign with a session token (`oci session authenticate` creates such a profile)");
-  return sessionTokenSigner({
+  const signer = await sessionTokenSigner({
     ...options,
     securityTokenFile: config.securityTokenFile!,
     keyFile: config.keyFile!,
     passPhrase: config.passPhrase,
     profile: config.profile,
   });
+  // A profile of the emulator's (region=oci-raw-emulator) signs only for the emulator.
+  return isEmulatorRegion(config.region) ? limitToEmulator(signer, `The session token of profile [${config.profile}] in ${config.file}`) : signer;
 }
