@@ -2,7 +2,7 @@
  * Private key loading with the Python SDK's diagnostics, as typed KeyErrors.
  * Messages name the file and the fix, never the key or the pass phrase.
  */
-import { createPrivateKey, type KeyObject } from "node:crypto";
+import { createDecipheriv, createHash, createPrivateKey, getCipherInfo, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { KeyError } from "./errors.js";
@@ -30,6 +30,61 @@ function defaultWarning(message: string): void {
 
 function isEncryptedPem(pem: string): boolean {
   return pem.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----") || /Proc-Type:\s*4,\s*ENCRYPTED/.test(pem);
+}
+
+/**
+ * Why OpenSSL refused an encrypted PEM: the pass phrase, or the key data itself.
+ *
+ * OpenSSL says "bad decrypt" (ERR_OSSL_BAD_DECRYPT) only once it has decrypted: for a wrong pass
+ * phrase, but for traditional encryption (Proc-Type/DEK-Info) also for a truncated body, whose
+ * last block then has no valid padding. Anything else (an ASN.1 or decoder error, no END line)
+ * means the data could not be decoded before decryption: truncated or corrupt, whatever the pass
+ * phrase. For a traditional "bad decrypt" the first block is decrypted here: with the right pass
+ * phrase it starts an RSAPrivateKey (SEQUENCE, INTEGER version), so the data is at fault.
+ */
+function encryptedFailure(pem: string, passPhrase: string, cause: unknown): "passphrase" | "corrupt" | "unknown" {
+  if ((cause as { code?: unknown } | undefined)?.code !== "ERR_OSSL_BAD_DECRYPT") return "corrupt";
+  if (!/Proc-Type:\s*4,\s*ENCRYPTED/.test(pem)) return "passphrase";
+  return traditionalPassPhraseFits(pem, passPhrase) ?? "unknown";
+}
+
+/** Decrypts the first block of a traditional encrypted PEM: "corrupt" when it is a DER key, "passphrase" when not. */
+function traditionalPassPhraseFits(pem: string, passPhrase: string): "passphrase" | "corrupt" | undefined {
+  try {
+    const dek = /DEK-Info:\s*([A-Za-z0-9-]+)\s*,\s*([0-9A-Fa-f]+)/.exec(pem);
+    if (!dek) return undefined;
+    const cipher = dek[1]!.toLowerCase();
+    const info = getCipherInfo(cipher);
+    if (!info || info.mode !== "cbc" || info.ivLength === undefined) return undefined;
+    const iv = Buffer.from(dek[2]!, "hex");
+    if (iv.length !== info.ivLength) return undefined;
+    // The body: the base64 lines after the blank line that ends the headers, up to the END line.
+    const afterHeaders = pem.slice(dek.index + dek[0].length).split(/\r?\n\s*\r?\n/)[1] ?? "";
+    const data = Buffer.from(afterHeaders.split("-----END")[0]!.replace(/\s+/g, ""), "base64");
+    const block = info.blockSize ?? 8;
+    if (data.length < 2 * block) return undefined;
+    // EVP_BytesToKey with MD5, one round, the first 8 bytes of the IV as salt: OpenSSL's PEM key derivation.
+    const salt = iv.subarray(0, 8);
+    const parts: Buffer[] = [];
+    let total = 0;
+    let prev = Buffer.alloc(0);
+    while (total < info.keyLength) {
+      prev = createHash("md5").update(prev).update(passPhrase, "utf8").update(salt).digest();
+      parts.push(prev);
+      total += prev.length;
+    }
+    const key = Buffer.concat(parts).subarray(0, info.keyLength);
+    const decipher = createDecipheriv(cipher, key, iv).setAutoPadding(false);
+    const head = decipher.update(data.subarray(0, 2 * block));
+    // SEQUENCE with a long-form length (any RSA key of 512 bits or more), then INTEGER version 0 or 1.
+    if (head[0] !== 0x30) return "passphrase";
+    const lengthBytes = head[1]! & 0x7f;
+    if (!(head[1]! & 0x80) || lengthBytes < 1 || lengthBytes > 3) return "passphrase";
+    const version = head.subarray(2 + lengthBytes, 5 + lengthBytes);
+    return version[0] === 0x02 && version[1] === 0x01 && (version[2] === 0x00 || version[2] === 0x01) ? "corrupt" : "passphrase";
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -115,11 +170,26 @@ export function loadPrivateKey(
   try {
     key = createPrivateKey(encrypted ? { key: pem, format: "pem", passphrase: passPhrase ?? "" } : { key: pem, format: "pem" });
   } catch (cause) {
-    if (encrypted) {
+    const failure = encrypted ? encryptedFailure(pem, passPhrase ?? "", cause) : "corrupt";
+    if (failure === "passphrase") {
       throw new KeyError(`${where}${source} could not be decrypted: the pass phrase is wrong. Check pass_phrase.`, {
         code: "KEY_PASSPHRASE_WRONG",
         ...(file ? { file } : {}),
       });
+    }
+    if (failure === "unknown") {
+      throw new KeyError(
+        `${where}${source} could not be decrypted: the pass phrase is wrong, or the file is truncated or corrupt. ` +
+          `Check pass_phrase, and that the file is a complete copy of your API signing key.`,
+        { code: "KEY_PASSPHRASE_WRONG", ...(file ? { file } : {}) },
+      );
+    }
+    if (encrypted) {
+      throw new KeyError(
+        `${where}${source} is encrypted, but its data is truncated or corrupt: it cannot be read whatever the pass phrase, ` +
+          `so the pass phrase is not what failed. Replace the file with a complete copy of your API signing key.`,
+        { code: "KEY_INVALID", cause, ...(file ? { file } : {}) },
+      );
     }
     throw new KeyError(`${where}${source} could not be parsed as a PEM private key; the file may be truncated or corrupt.`, {
       code: "KEY_INVALID",

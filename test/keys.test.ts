@@ -165,3 +165,36 @@ describe("key text with a mangled header is never taken for a path (issue 18, it
     assert.throws(() => loadPrivateKey("/nonexistent/oci_api_key.pem"), (error: unknown) => error instanceof KeyError && error.code === "KEY_FILE_NOT_FOUND" && error.message.includes("/nonexistent/oci_api_key.pem"));
   });
 });
+
+describe("a truncated or corrupt encrypted key is not blamed on the pass phrase (issue 18, item 13)", () => {
+  /** The PEM with `keep` of its base64 lines, header lines and the END line kept. */
+  function truncated(pem: string, keep: number): string {
+    const lines = pem.trimEnd().split("\n");
+    const body = lines.findIndex((l, i) => i > 0 && !l.startsWith("-----") && !l.includes(":") && l !== "");
+    return [...lines.slice(0, body + keep), lines.at(-1)!, ""].join("\n");
+  }
+
+  test("truncated with the right pass phrase: KEY_INVALID saying truncated or corrupt, not KEY_PASSPHRASE_WRONG (both encodings)", () => {
+    for (const [name, pem] of [["t1.pem", pems.pkcs1Encrypted], ["t8.pem", pems.pkcs8Encrypted]] as const) {
+      for (const keep of [1, 5, 12]) {
+        const file = write(name, truncated(pem, keep));
+        const err = keyError(() => loadPrivateKey(file, PASS));
+        assert.equal(err.code, "KEY_INVALID", `${name} keeping ${keep} lines: ${err.message}`);
+        assert.match(err.message, /truncated or corrupt/);
+        assert.doesNotMatch(err.message, /pass phrase is wrong/);
+        assert.equal(err.file, file);
+      }
+      // Cut in the middle of a line, END line gone.
+      const err = keyError(() => loadPrivateKey(pem.slice(0, Math.floor(pem.length / 2)), PASS));
+      assert.equal(err.code, "KEY_INVALID", name);
+    }
+  });
+
+  test("a wrong pass phrase is still reported as wrong, intact or truncated (traditional encryption is checked by decrypting)", () => {
+    for (const pem of [pems.pkcs1Encrypted, pems.pkcs8Encrypted]) {
+      assert.equal(keyError(() => loadPrivateKey(pem, `${PASS}?`)).code, "KEY_PASSPHRASE_WRONG");
+    }
+    // Traditional (Proc-Type) encryption decrypts before it parses, so a wrong pass phrase is still detectable.
+    assert.equal(keyError(() => loadPrivateKey(truncated(pems.pkcs1Encrypted, 5), `${PASS}?`)).code, "KEY_PASSPHRASE_WRONG");
+  });
+});
