@@ -33,19 +33,35 @@ function isEncryptedPem(pem: string): boolean {
 }
 
 /**
- * Why OpenSSL refused an encrypted PEM: the pass phrase, or the key data itself.
- *
- * OpenSSL says "bad decrypt" (ERR_OSSL_BAD_DECRYPT) only once it has decrypted: for a wrong pass
- * phrase, but for traditional encryption (Proc-Type/DEK-Info) also for a truncated body, whose
- * last block then has no valid padding. Anything else (an ASN.1 or decoder error, no END line)
- * means the data could not be decoded before decryption: truncated or corrupt, whatever the pass
- * phrase. For a traditional "bad decrypt" the first block is decrypted here: with the right pass
- * phrase it starts an RSAPrivateKey (SEQUENCE, INTEGER version), so the data is at fault.
+ * Why OpenSSL refused an encrypted PEM: the pass phrase, or the key data itself. OpenSSL's error
+ * alone cannot tell: a truncated traditional (Proc-Type/DEK-Info) body fails as "bad decrypt"
+ * like a wrong pass phrase, and a wrong pass phrase that happens to leave valid padding (1 in
+ * 256) fails as an ASN.1 error like corrupt data. So the data is checked here:
+ * - no END line: truncated;
+ * - traditional: the first block is decrypted; with the right pass phrase it starts an
+ *   RSAPrivateKey (SEQUENCE, INTEGER version), so the data is at fault, else the pass phrase is;
+ * - PKCS#8 (BEGIN ENCRYPTED PRIVATE KEY): the outer, unencrypted DER must be whole (its
+ *   SEQUENCE length matches the data); if it is, the pass phrase is wrong.
  */
-function encryptedFailure(pem: string, passPhrase: string, cause: unknown): "passphrase" | "corrupt" | "unknown" {
-  if ((cause as { code?: unknown } | undefined)?.code !== "ERR_OSSL_BAD_DECRYPT") return "corrupt";
-  if (!/Proc-Type:\s*4,\s*ENCRYPTED/.test(pem)) return "passphrase";
-  return traditionalPassPhraseFits(pem, passPhrase) ?? "unknown";
+function encryptedFailure(pem: string, passPhrase: string): "passphrase" | "corrupt" | "unknown" {
+  if (!/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) return "corrupt";
+  if (/Proc-Type:\s*4,\s*ENCRYPTED/.test(pem)) return traditionalPassPhraseFits(pem, passPhrase) ?? "unknown";
+  const body = /-----BEGIN ENCRYPTED PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED PRIVATE KEY-----/.exec(pem)?.[1]?.replace(/\s+/g, "");
+  if (body === undefined) return "unknown";
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) return "corrupt";
+  return derSequenceLength(Buffer.from(body, "base64")) === "whole" ? "passphrase" : "corrupt";
+}
+
+/** Whether `data` is exactly one DER SEQUENCE ("whole"), or its declared length disagrees ("broken"). */
+function derSequenceLength(data: Buffer): "whole" | "broken" {
+  if (data.length < 2 || data[0] !== 0x30) return "broken";
+  const first = data[1]!;
+  if (!(first & 0x80)) return 2 + first === data.length ? "whole" : "broken";
+  const count = first & 0x7f;
+  if (count < 1 || count > 4 || data.length < 2 + count) return "broken";
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + data[2 + i]!;
+  return 2 + count + length === data.length ? "whole" : "broken";
 }
 
 /** Decrypts the first block of a traditional encrypted PEM: "corrupt" when it is a DER key, "passphrase" when not. */
@@ -62,7 +78,8 @@ function traditionalPassPhraseFits(pem: string, passPhrase: string): "passphrase
     const afterHeaders = pem.slice(dek.index + dek[0].length).split(/\r?\n\s*\r?\n/)[1] ?? "";
     const data = Buffer.from(afterHeaders.split("-----END")[0]!.replace(/\s+/g, ""), "base64");
     const block = info.blockSize ?? 8;
-    if (data.length < 2 * block) return undefined;
+    // Too short for any RSA key, or not whole blocks: broken whatever the pass phrase.
+    if (data.length < 2 * block || data.length % block !== 0) return "corrupt";
     // EVP_BytesToKey with MD5, one round, the first 8 bytes of the IV as salt: OpenSSL's PEM key derivation.
     const salt = iv.subarray(0, 8);
     const parts: Buffer[] = [];
@@ -170,7 +187,7 @@ export function loadPrivateKey(
   try {
     key = createPrivateKey(encrypted ? { key: pem, format: "pem", passphrase: passPhrase ?? "" } : { key: pem, format: "pem" });
   } catch (cause) {
-    const failure = encrypted ? encryptedFailure(pem, passPhrase ?? "", cause) : "corrupt";
+    const failure = encrypted ? encryptedFailure(pem, passPhrase ?? "") : "corrupt";
     if (failure === "passphrase") {
       throw new KeyError(`${where}${source} could not be decrypted: the pass phrase is wrong. Check pass_phrase.`, {
         code: "KEY_PASSPHRASE_WRONG",
