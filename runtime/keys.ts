@@ -6,10 +6,13 @@ import { createDecipheriv, createHash, createPrivateKey, getCipherInfo, type Key
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { KeyError } from "./errors.js";
-import { isMissingFile, whyUnreadable } from "./files.js";
+import { isMissingFile, warnIfTooOpen, whyUnreadable } from "./files.js";
 
 export interface LoadPrivateKeyOptions {
-  /** Called with a warning that needs no action to keep working (e.g. an unneeded pass phrase). */
+  /**
+   * Called with a warning that needs no action to keep working (an unneeded pass phrase, a key
+   * file others can read); default `process.emitWarning` with code `OCI_RAW_KEY_WARNING`.
+   */
   onWarning?: ((message: string) => void) | undefined;
   /** Describes where the key came from in messages, e.g. `key_file of profile DEFAULT in ~/.oci/config`. */
   source?: string | undefined;
@@ -151,6 +154,7 @@ export function loadPrivateKey(
       );
     }
   }
+  if (file !== undefined) warnIfTooOpen(file, "the private key file", options.onWarning ?? defaultWarning);
   const where = file ? `The key in ${file}` : "The private key";
   const source = options.source ? ` (${options.source})` : "";
 

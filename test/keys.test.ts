@@ -27,7 +27,8 @@ const SECRETS = [PASS, ...Object.values(pems).flatMap((pem) => pem.split("\n").f
 
 function write(name: string, content: string): string {
   const file = join(dir, name);
-  writeFileSync(file, content);
+  // 0600 as a key file should be (a 0644 one warns, item 15); the tests of that warning chmod their own.
+  writeFileSync(file, content, { mode: 0o600 });
   return file;
 }
 
@@ -196,5 +197,79 @@ describe("a truncated or corrupt encrypted key is not blamed on the pass phrase 
     }
     // Traditional (Proc-Type) encryption decrypts before it parses, so a wrong pass phrase is still detectable.
     assert.equal(keyError(() => loadPrivateKey(truncated(pems.pkcs1Encrypted, 5), `${PASS}?`)).code, "KEY_PASSPHRASE_WRONG");
+  });
+});
+
+describe("a key or config file others can read warns once, with the chmod that fixes it (issue 18, item 15)", { skip: process.platform === "win32" ? "POSIX modes" : false }, () => {
+  test("a 0644 key file and config file: one warning each naming the file and `chmod 600 <file>`; 0600 none; a second load none", async () => {
+    const { chmodSync } = await import("node:fs");
+    const { loadConfig, signerFromConfig } = await import("../runtime/config.js");
+    const { ApiKeySigner } = await import("../runtime/signers.js");
+    const open = write("open.pem", pems.pkcs8);
+    const closed = write("closed.pem", pems.pkcs8);
+    chmodSync(open, 0o644);
+    chmodSync(closed, 0o600);
+    const warnings: string[] = [];
+    const onWarning = (m: string): void => void warnings.push(m);
+
+    loadPrivateKey(closed, undefined, { onWarning });
+    assert.equal(warnings.length, 0, "a 0600 key file is fine");
+    loadPrivateKey(open, undefined, { onWarning });
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.includes(`chmod 600 ${open}`), warnings[0]);
+    assert.match(warnings[0]!, /too open/);
+    // Again, by another way in: once per file and process.
+    loadPrivateKey(open, undefined, { onWarning });
+    new ApiKeySigner({ tenancy: "t", user: "u", fingerprint: "f", privateKeyFile: open, onWarning });
+    assert.equal(warnings.length, 1);
+
+    // The config file and the key it names, through signerFromConfig.
+    const key2 = write("open2.pem", pems.pkcs8);
+    chmodSync(key2, 0o640);
+    const config = write("open-config", `[DEFAULT]\nuser=ocid1.user.oc1..u\nfingerprint=aa:bb\ntenancy=ocid1.tenancy.oc1..t\nregion=us-phoenix-1\nkey_file=${key2}\n`);
+    chmodSync(config, 0o604);
+    warnings.length = 0;
+    signerFromConfig(loadConfig({ file: config, env: {}, onWarning }), { onWarning });
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${config}`)), "config file warning");
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${key2}`)), "key file warning");
+    signerFromConfig(loadConfig({ file: config, env: {}, onWarning }), { onWarning });
+    assert.equal(warnings.length, 2, "no second warning");
+    for (const w of warnings) for (const secret of SECRETS) assert.ok(!w.includes(secret));
+
+    // A 0600 config file: no warning.
+    const closedConfig = write("closed-config", `[DEFAULT]\nregion=us-phoenix-1\n`);
+    chmodSync(closedConfig, 0o600);
+    loadConfig({ file: closedConfig, env: {}, onWarning });
+    assert.equal(warnings.length, 2);
+  });
+
+  test("the default goes to process.emitWarning (code OCI_RAW_KEY_WARNING), and the CLI's auth path warns to its onWarning", async () => {
+    const { chmodSync } = await import("node:fs");
+    const { authFromEnvironment } = await import("../runtime/auth/from-environment.js");
+    const open = write("open-default.pem", pems.pkcs8);
+    chmodSync(open, 0o644);
+    const emitted: Array<{ message: string; code: unknown }> = [];
+    const listener = (w: Error & { code?: unknown }): void => void emitted.push({ message: w.message, code: w.code });
+    process.on("warning", listener);
+    try {
+      loadPrivateKey(open);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", listener);
+    }
+    assert.equal(emitted.length, 1);
+    assert.equal(emitted[0]!.code, "OCI_RAW_KEY_WARNING");
+    assert.ok(emitted[0]!.message.includes(`chmod 600 ${open}`));
+
+    const key = write("open-cli.pem", pems.pkcs8);
+    chmodSync(key, 0o644);
+    const config = write("open-cli-config", `[DEFAULT]\nuser=ocid1.user.oc1..u\nfingerprint=aa:bb\ntenancy=ocid1.tenancy.oc1..t\nregion=us-phoenix-1\nkey_file=${key}\n`);
+    chmodSync(config, 0o644);
+    const warnings: string[] = [];
+    await authFromEnvironment({ configFile: config, env: {}, onWarning: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${config}`)));
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${key}`)));
   });
 });
