@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
-import { isMissingFile, whyUnreadable } from "./files.js";
+import { isMissingFile, warnIfTooOpen, whyUnreadable } from "./files.js";
 import { expandHome, loadPrivateKey } from "./keys.js";
 import { isEmulatorRegion } from "./regions.js";
 import { ApiKeySigner, limitToEmulator } from "./signers.js";
@@ -51,6 +51,11 @@ export interface LoadConfigOptions {
   profile?: string | undefined;
   /** Environment to read the variables from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Called with a warning that needs no action to keep working (a config file others can read,
+   * once per file and process); default `process.emitWarning` with code `OCI_RAW_CONFIG_WARNING`.
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** The well-known keys, as `OciConfig` field → config-file key. */
@@ -209,6 +214,8 @@ export function loadConfig(options: LoadConfigOptions = {}): OciConfig {
       { file, profile, code: "CONFIG_FILE_UNREADABLE", cause },
     );
   }
+
+  warnIfTooOpen(file, "the config file", options.onWarning ?? ((message) => process.emitWarning(message, { code: "OCI_RAW_CONFIG_WARNING" })));
 
   const sections = parseIni(text, file);
   const section = sections.get(profile);

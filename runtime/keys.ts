@@ -2,14 +2,17 @@
  * Private key loading with the Python SDK's diagnostics, as typed KeyErrors.
  * Messages name the file and the fix, never the key or the pass phrase.
  */
-import { createPrivateKey, type KeyObject } from "node:crypto";
+import { createDecipheriv, createHash, createPrivateKey, getCipherInfo, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { KeyError } from "./errors.js";
-import { isMissingFile, whyUnreadable } from "./files.js";
+import { isMissingFile, warnIfTooOpen, whyUnreadable } from "./files.js";
 
 export interface LoadPrivateKeyOptions {
-  /** Called with a warning that needs no action to keep working (e.g. an unneeded pass phrase). */
+  /**
+   * Called with a warning that needs no action to keep working (an unneeded pass phrase, a key
+   * file others can read); default `process.emitWarning` with code `OCI_RAW_KEY_WARNING`.
+   */
   onWarning?: ((message: string) => void) | undefined;
   /** Describes where the key came from in messages, e.g. `key_file of profile DEFAULT in ~/.oci/config`. */
   source?: string | undefined;
@@ -30,6 +33,78 @@ function defaultWarning(message: string): void {
 
 function isEncryptedPem(pem: string): boolean {
   return pem.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----") || /Proc-Type:\s*4,\s*ENCRYPTED/.test(pem);
+}
+
+/**
+ * Why OpenSSL refused an encrypted PEM: the pass phrase, or the key data itself. OpenSSL's error
+ * alone cannot tell: a truncated traditional (Proc-Type/DEK-Info) body fails as "bad decrypt"
+ * like a wrong pass phrase, and a wrong pass phrase that happens to leave valid padding (1 in
+ * 256) fails as an ASN.1 error like corrupt data. So the data is checked here:
+ * - no END line: truncated;
+ * - traditional: the first block is decrypted; with the right pass phrase it starts an
+ *   RSAPrivateKey (SEQUENCE, INTEGER version), so the data is at fault, else the pass phrase is;
+ * - PKCS#8 (BEGIN ENCRYPTED PRIVATE KEY): the outer, unencrypted DER must be whole (its
+ *   SEQUENCE length matches the data); if it is, the pass phrase is wrong.
+ */
+function encryptedFailure(pem: string, passPhrase: string): "passphrase" | "corrupt" | "unknown" {
+  if (!/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) return "corrupt";
+  if (/Proc-Type:\s*4,\s*ENCRYPTED/.test(pem)) return traditionalPassPhraseFits(pem, passPhrase) ?? "unknown";
+  const body = /-----BEGIN ENCRYPTED PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED PRIVATE KEY-----/.exec(pem)?.[1]?.replace(/\s+/g, "");
+  if (body === undefined) return "unknown";
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) return "corrupt";
+  return derSequenceLength(Buffer.from(body, "base64")) === "whole" ? "passphrase" : "corrupt";
+}
+
+/** Whether `data` is exactly one DER SEQUENCE ("whole"), or its declared length disagrees ("broken"). */
+function derSequenceLength(data: Buffer): "whole" | "broken" {
+  if (data.length < 2 || data[0] !== 0x30) return "broken";
+  const first = data[1]!;
+  if (!(first & 0x80)) return 2 + first === data.length ? "whole" : "broken";
+  const count = first & 0x7f;
+  if (count < 1 || count > 4 || data.length < 2 + count) return "broken";
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + data[2 + i]!;
+  return 2 + count + length === data.length ? "whole" : "broken";
+}
+
+/** Decrypts the first block of a traditional encrypted PEM: "corrupt" when it is a DER key, "passphrase" when not. */
+function traditionalPassPhraseFits(pem: string, passPhrase: string): "passphrase" | "corrupt" | undefined {
+  try {
+    const dek = /DEK-Info:\s*([A-Za-z0-9-]+)\s*,\s*([0-9A-Fa-f]+)/.exec(pem);
+    if (!dek) return undefined;
+    const cipher = dek[1]!.toLowerCase();
+    const info = getCipherInfo(cipher);
+    if (!info || info.mode !== "cbc" || info.ivLength === undefined) return undefined;
+    const iv = Buffer.from(dek[2]!, "hex");
+    if (iv.length !== info.ivLength) return undefined;
+    // The body: the base64 lines after the blank line that ends the headers, up to the END line.
+    const afterHeaders = pem.slice(dek.index + dek[0].length).split(/\r?\n\s*\r?\n/)[1] ?? "";
+    const data = Buffer.from(afterHeaders.split("-----END")[0]!.replace(/\s+/g, ""), "base64");
+    const block = info.blockSize ?? 8;
+    // Too short for any RSA key, or not whole blocks: broken whatever the pass phrase.
+    if (data.length < 2 * block || data.length % block !== 0) return "corrupt";
+    // EVP_BytesToKey with MD5, one round, the first 8 bytes of the IV as salt: OpenSSL's PEM key derivation.
+    const salt = iv.subarray(0, 8);
+    const parts: Buffer[] = [];
+    let total = 0;
+    let prev = Buffer.alloc(0);
+    while (total < info.keyLength) {
+      prev = createHash("md5").update(prev).update(passPhrase, "utf8").update(salt).digest();
+      parts.push(prev);
+      total += prev.length;
+    }
+    const key = Buffer.concat(parts).subarray(0, info.keyLength);
+    const decipher = createDecipheriv(cipher, key, iv).setAutoPadding(false);
+    const head = decipher.update(data.subarray(0, 2 * block));
+    // SEQUENCE with a long-form length (any RSA key of 512 bits or more), then INTEGER version 0 or 1.
+    if (head[0] !== 0x30) return "passphrase";
+    const lengthBytes = head[1]! & 0x7f;
+    if (!(head[1]! & 0x80) || lengthBytes < 1 || lengthBytes > 3) return "passphrase";
+    const version = head.subarray(2 + lengthBytes, 5 + lengthBytes);
+    return version[0] === 0x02 && version[1] === 0x01 && (version[2] === 0x00 || version[2] === 0x01) ? "corrupt" : "passphrase";
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -79,6 +154,7 @@ export function loadPrivateKey(
       );
     }
   }
+  if (file !== undefined) warnIfTooOpen(file, "the private key file", options.onWarning ?? defaultWarning);
   const where = file ? `The key in ${file}` : "The private key";
   const source = options.source ? ` (${options.source})` : "";
 
@@ -115,11 +191,26 @@ export function loadPrivateKey(
   try {
     key = createPrivateKey(encrypted ? { key: pem, format: "pem", passphrase: passPhrase ?? "" } : { key: pem, format: "pem" });
   } catch (cause) {
-    if (encrypted) {
+    const failure = encrypted ? encryptedFailure(pem, passPhrase ?? "") : "corrupt";
+    if (failure === "passphrase") {
       throw new KeyError(`${where}${source} could not be decrypted: the pass phrase is wrong. Check pass_phrase.`, {
         code: "KEY_PASSPHRASE_WRONG",
         ...(file ? { file } : {}),
       });
+    }
+    if (failure === "unknown") {
+      throw new KeyError(
+        `${where}${source} could not be decrypted: the pass phrase is wrong, or the file is truncated or corrupt. ` +
+          `Check pass_phrase, and that the file is a complete copy of your API signing key.`,
+        { code: "KEY_PASSPHRASE_WRONG", ...(file ? { file } : {}) },
+      );
+    }
+    if (encrypted) {
+      throw new KeyError(
+        `${where}${source} is encrypted, but its data is truncated or corrupt: it cannot be read whatever the pass phrase, ` +
+          `so the pass phrase is not what failed. Replace the file with a complete copy of your API signing key.`,
+        { code: "KEY_INVALID", cause, ...(file ? { file } : {}) },
+      );
     }
     throw new KeyError(`${where}${source} could not be parsed as a PEM private key; the file may be truncated or corrupt.`, {
       code: "KEY_INVALID",

@@ -95,6 +95,46 @@ describe("resource principals 2.2", () => {
     assert.equal(lastKeyId(), `ST$${second.token}`);
   });
 
+  test("a pass phrase that starts with / is never echoed: with a literal key it is the pass phrase itself (the Python SDK's rule), with a key file a missing pass phrase file is named by its variable only (issue 18, item 13)", async () => {
+    const { inspect } = await import("node:util");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const PASS = "/Slash-Led-Pass-Phrase-7f3a9c";
+    const encrypted = privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: PASS }).toString();
+    const { token } = await rp.issueSessionToken({ privateKey });
+    // Literal key: the pass phrase variable is the pass phrase, even when it starts with "/".
+    const signer = await resourcePrincipalsSigner({
+      env: {
+        OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
+        OCI_RESOURCE_PRINCIPAL_RPST: token,
+        OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: encrypted,
+        OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: PASS,
+      },
+    });
+    assert.equal(await status(signer), 200);
+
+    // Key file: the pass phrase variable names a file; when there is none, the error names the variable, never its value.
+    const keyFile = join(dir, "slash-key.pem");
+    await writeFile(keyFile, encrypted);
+    await assert.rejects(
+      resourcePrincipalsSigner({
+        env: {
+          OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
+          OCI_RESOURCE_PRINCIPAL_RPST: token,
+          OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: keyFile,
+          OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: PASS,
+        },
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof AuthError, String(err));
+        assert.equal(err.code, "RESOURCE_PRINCIPALS_FILE_UNREADABLE");
+        assert.match(err.message, /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE/);
+        const told = [err.message, err.stack ?? "", inspect(err, { depth: 8 }), JSON.stringify(err)].join("\n");
+        assert.ok(!told.includes(PASS.slice(1)), `the pass phrase is in the error: ${told}`);
+        return true;
+      },
+    );
+  });
+
   test("a relative value is the value itself, not a path", async () => {
     await assert.rejects(
       resourcePrincipalsSigner({

@@ -291,6 +291,79 @@ describe("loadConfig: hostile files (issue 18)", () => {
     assert.ok(error.message.length < 500, "the line is not quoted");
   });
 
+  test("hostile config files (2 000): truncated, binary, huge lines, duplicate keys and profiles, missing profiles — a profile, or a ConfigError naming the file (and the line, for a bad line), never another error, a hang or a value", async () => {
+    const { default: fc } = await import("fast-check");
+    const { inspect } = await import("node:util");
+    const SECRET = "Cfg-Secret-Value-8Hq2";
+    const good = [
+      "[DEFAULT]",
+      "[P]",
+      "[p]",
+      "user=ocid1.user.oc1..u",
+      "tenancy = ocid1.tenancy.oc1..t",
+      "region: us-phoenix-1",
+      `pass_phrase = ${SECRET}`,
+      `key_file=~/.oci/${SECRET}.pem`,
+      "# comment",
+      "; comment",
+      "",
+      "  continued",
+    ];
+    const line = fc.oneof(
+      { weight: 40, arbitrary: fc.constantFrom(...good) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+      { weight: 1, arbitrary: fc.constantFrom("[", "]", "[]", "=", ":x", "[P", "novalue", "\u0000", "\uFFFD\uFFFD") },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(" ", "x", "=", "a b"), fc.integer({ min: 1_000, max: 60_000 })).map(([c, n]) => c.repeat(n)) },
+    );
+    const file = fc.record({
+      lines: fc.array(line, { maxLength: 12 }).map((l) => (l[0] === "[DEFAULT]" || l[0] === "[P]" ? l : ["[DEFAULT]", ...l])),
+      eol: fc.constantFrom("\n", "\r\n", "\r"),
+      cut: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat() }),
+      binary: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 200 }) }),
+      bom: fc.boolean(),
+      profile: fc.constantFrom("DEFAULT", "DEFAULT", "P", "p", "missing"),
+    });
+    let tried = 0;
+    let loaded = 0;
+    let slowest = 0;
+    fc.assert(
+      fc.property(file, ({ lines, eol, cut, binary, bom, profile }) => {
+        tried++;
+        let text = (bom ? "\uFEFF" : "") + lines.join(eol);
+        if (cut !== undefined) text = text.slice(0, cut % (text.length + 1));
+        const bytes = binary ? Buffer.concat([Buffer.from(text), Buffer.from(binary), Buffer.from(eol + lines.slice(0, 3).join(eol))]) : Buffer.from(text);
+        const path = join(dir, "hostile-config");
+        writeFileSync(path, bytes, { mode: 0o600 });
+        const lineCount = bytes.toString("utf8").split(/\r\n|\n|\r/).length;
+        const started = performance.now();
+        try {
+          const config = loadConfig({ file: path, profile, env: {}, onWarning: () => {} });
+          loaded++;
+          assert.equal(config.profile, profile);
+          assert.equal(config.file, path);
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, `not a ConfigError: ${inspect(error)}`);
+          assert.equal(error.file, path);
+          if (["CONFIG_PARSE_ERROR", "CONFIG_DUPLICATE_KEY", "CONFIG_DUPLICATE_PROFILE"].includes(error.code)) {
+            assert.ok(Number.isInteger(error.line) && error.line! >= 1 && error.line! <= lineCount, `line ${error.line} of ${lineCount}`);
+            assert.ok(error.message.includes(`line ${error.line}`), error.message);
+          } else {
+            assert.equal(error.code, "CONFIG_PROFILE_NOT_FOUND", error.message);
+          }
+          const told = [error.message, error.stack ?? "", inspect(error), JSON.stringify(error)].join("\n");
+          assert.ok(!told.includes(SECRET), `a value is in the error: ${error.message}`);
+          assert.ok(error.message.length < 2_000, `message of ${error.message.length} characters`);
+        } finally {
+          slowest = Math.max(slowest, performance.now() - started);
+        }
+        // A hang guard with room for a slow machine: the quadratic parser took seconds on 60 000 spaces.
+        assert.ok(performance.now() - started < 1_000, "one file took over a second");
+      }),
+      { numRuns: 2_000 },
+    );
+    console.log(`# property hostile config files: ${tried} inputs, ${loaded} loaded, slowest ${slowest.toFixed(1)} ms`);
+  });
+
   test("random INI text (2 000 files): a profile or a ConfigError, never another error; key = value split at the first = or :", async () => {
     const { default: fc } = await import("fast-check");
     const piece = fc.constantFrom("[DEFAULT]", "[P]", "[", "]", "=", ":", " ", "\t", "\n", "\r\n", "#", ";", "key", "user", "region", "x".repeat(50), "é", "\u0000");

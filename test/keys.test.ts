@@ -27,7 +27,8 @@ const SECRETS = [PASS, ...Object.values(pems).flatMap((pem) => pem.split("\n").f
 
 function write(name: string, content: string): string {
   const file = join(dir, name);
-  writeFileSync(file, content);
+  // 0600 as a key file should be (a 0644 one warns, item 15); the tests of that warning chmod their own.
+  writeFileSync(file, content, { mode: 0o600 });
   return file;
 }
 
@@ -163,5 +164,112 @@ describe("key text with a mangled header is never taken for a path (issue 18, it
 
   test("an ordinary missing path is still named", () => {
     assert.throws(() => loadPrivateKey("/nonexistent/oci_api_key.pem"), (error: unknown) => error instanceof KeyError && error.code === "KEY_FILE_NOT_FOUND" && error.message.includes("/nonexistent/oci_api_key.pem"));
+  });
+});
+
+describe("a truncated or corrupt encrypted key is not blamed on the pass phrase (issue 18, item 13)", () => {
+  /** The PEM with `keep` of its base64 lines, header lines and the END line kept. */
+  function truncated(pem: string, keep: number): string {
+    const lines = pem.trimEnd().split("\n");
+    const body = lines.findIndex((l, i) => i > 0 && !l.startsWith("-----") && !l.includes(":") && l !== "");
+    return [...lines.slice(0, body + keep), lines.at(-1)!, ""].join("\n");
+  }
+
+  test("truncated with the right pass phrase: KEY_INVALID saying truncated or corrupt, not KEY_PASSPHRASE_WRONG (both encodings)", () => {
+    for (const [name, pem] of [["t1.pem", pems.pkcs1Encrypted], ["t8.pem", pems.pkcs8Encrypted]] as const) {
+      for (const keep of [1, 5, 12]) {
+        const file = write(name, truncated(pem, keep));
+        const err = keyError(() => loadPrivateKey(file, PASS));
+        assert.equal(err.code, "KEY_INVALID", `${name} keeping ${keep} lines: ${err.message}`);
+        assert.match(err.message, /truncated or corrupt/);
+        assert.doesNotMatch(err.message, /pass phrase is wrong/);
+        assert.equal(err.file, file);
+      }
+      // Cut in the middle of a line, END line gone.
+      const err = keyError(() => loadPrivateKey(pem.slice(0, Math.floor(pem.length / 2)), PASS));
+      assert.equal(err.code, "KEY_INVALID", name);
+    }
+  });
+
+  test("a wrong pass phrase is still reported as wrong, intact or truncated (traditional encryption is checked by decrypting)", () => {
+    for (const pem of [pems.pkcs1Encrypted, pems.pkcs8Encrypted]) {
+      assert.equal(keyError(() => loadPrivateKey(pem, `${PASS}?`)).code, "KEY_PASSPHRASE_WRONG");
+    }
+    // Traditional (Proc-Type) encryption decrypts before it parses, so a wrong pass phrase is still detectable.
+    assert.equal(keyError(() => loadPrivateKey(truncated(pems.pkcs1Encrypted, 5), `${PASS}?`)).code, "KEY_PASSPHRASE_WRONG");
+  });
+});
+
+describe("a key or config file others can read warns once, with the chmod that fixes it (issue 18, item 15)", { skip: process.platform === "win32" ? "POSIX modes" : false }, () => {
+  test("a 0644 key file and config file: one warning each naming the file and `chmod 600 <file>`; 0600 none; a second load none", async () => {
+    const { chmodSync } = await import("node:fs");
+    const { loadConfig, signerFromConfig } = await import("../runtime/config.js");
+    const { ApiKeySigner } = await import("../runtime/signers.js");
+    const open = write("open.pem", pems.pkcs8);
+    const closed = write("closed.pem", pems.pkcs8);
+    chmodSync(open, 0o644);
+    chmodSync(closed, 0o600);
+    const warnings: string[] = [];
+    const onWarning = (m: string): void => void warnings.push(m);
+
+    loadPrivateKey(closed, undefined, { onWarning });
+    assert.equal(warnings.length, 0, "a 0600 key file is fine");
+    loadPrivateKey(open, undefined, { onWarning });
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.includes(`chmod 600 ${open}`), warnings[0]);
+    assert.match(warnings[0]!, /too open/);
+    // Again, by another way in: once per file and process.
+    loadPrivateKey(open, undefined, { onWarning });
+    new ApiKeySigner({ tenancy: "t", user: "u", fingerprint: "f", privateKeyFile: open, onWarning });
+    assert.equal(warnings.length, 1);
+
+    // The config file and the key it names, through signerFromConfig.
+    const key2 = write("open2.pem", pems.pkcs8);
+    chmodSync(key2, 0o640);
+    const config = write("open-config", `[DEFAULT]\nuser=ocid1.user.oc1..u\nfingerprint=aa:bb\ntenancy=ocid1.tenancy.oc1..t\nregion=us-phoenix-1\nkey_file=${key2}\n`);
+    chmodSync(config, 0o604);
+    warnings.length = 0;
+    signerFromConfig(loadConfig({ file: config, env: {}, onWarning }), { onWarning });
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${config}`)), "config file warning");
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${key2}`)), "key file warning");
+    signerFromConfig(loadConfig({ file: config, env: {}, onWarning }), { onWarning });
+    assert.equal(warnings.length, 2, "no second warning");
+    for (const w of warnings) for (const secret of SECRETS) assert.ok(!w.includes(secret));
+
+    // A 0600 config file: no warning.
+    const closedConfig = write("closed-config", `[DEFAULT]\nregion=us-phoenix-1\n`);
+    chmodSync(closedConfig, 0o600);
+    loadConfig({ file: closedConfig, env: {}, onWarning });
+    assert.equal(warnings.length, 2);
+  });
+
+  test("the default goes to process.emitWarning (code OCI_RAW_KEY_WARNING), and the CLI's auth path warns to its onWarning", async () => {
+    const { chmodSync } = await import("node:fs");
+    const { authFromEnvironment } = await import("../runtime/auth/from-environment.js");
+    const open = write("open-default.pem", pems.pkcs8);
+    chmodSync(open, 0o644);
+    const emitted: Array<{ message: string; code: unknown }> = [];
+    const listener = (w: Error & { code?: unknown }): void => void emitted.push({ message: w.message, code: w.code });
+    process.on("warning", listener);
+    try {
+      loadPrivateKey(open);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", listener);
+    }
+    assert.equal(emitted.length, 1);
+    assert.equal(emitted[0]!.code, "OCI_RAW_KEY_WARNING");
+    assert.ok(emitted[0]!.message.includes(`chmod 600 ${open}`));
+
+    const key = write("open-cli.pem", pems.pkcs8);
+    chmodSync(key, 0o644);
+    const config = write("open-cli-config", `[DEFAULT]\nuser=ocid1.user.oc1..u\nfingerprint=aa:bb\ntenancy=ocid1.tenancy.oc1..t\nregion=us-phoenix-1\nkey_file=${key}\n`);
+    chmodSync(config, 0o644);
+    const warnings: string[] = [];
+    await authFromEnvironment({ configFile: config, env: {}, onWarning: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${config}`)));
+    assert.ok(warnings.some((w) => w.includes(`chmod 600 ${key}`)));
   });
 });

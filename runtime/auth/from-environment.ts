@@ -53,7 +53,7 @@ export async function authFromEnvironment(options: AuthFromEnvironmentOptions = 
   const env = options.env ?? process.env;
   const mode = chooseAuthMode(options);
   const transport = { fetch: options.fetch, dispatcher: options.dispatcher, retry: options.retry, timeoutMs: options.timeoutMs };
-  const configOptions = { file: options.configFile, profile: options.profile, env };
+  const configOptions = { file: options.configFile, profile: options.profile, env, onWarning: options.onWarning };
 
   switch (mode) {
     case "config": {

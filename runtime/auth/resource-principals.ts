@@ -163,9 +163,33 @@ function ephemeralSource(env: NodeJS.ProcessEnv, suffix: string, options: Resour
   return { region: canonical(env[`OCI_RESOURCE_PRINCIPAL_REGION${suffix}`]), ...rereadOnChange(watched, refreshing) };
 }
 
+/**
+ * The pass phrase follows the key, as in the Python SDK: a key given as a file path has its pass
+ * phrase in a file too (the variable is that file's path); a key given as PEM text has the pass
+ * phrase itself, even one that starts with "/". The variable's value is never quoted: it may be
+ * the pass phrase.
+ */
+async function passPhraseOf(env: NodeJS.ProcessEnv, passVar: string, keyVar: string, keyIsFile: boolean): Promise<string | undefined> {
+  const raw = env[passVar];
+  if (!raw) return undefined;
+  if (!keyIsFile) return raw;
+  // A relative value beside a key file is taken as the pass phrase itself, as before (Python would open it relative to the working directory).
+  if (!isAbsolute(raw)) return raw;
+  try {
+    return (await readFile(raw, "utf8")).trim();
+  } catch (cause) {
+    // The cause (and its message, which quotes the path) is left out: the value may be the pass phrase itself.
+    throw new AuthError(
+      `${passVar} names a file holding the pass phrase (${keyVar} is a file path), and that file ${whyUnreadable(cause)}. ` +
+        `Set ${passVar} to the absolute path of a readable file holding the pass phrase (or give the key itself in ${keyVar}).`,
+      { code: "RESOURCE_PRINCIPALS_FILE_UNREADABLE" },
+    );
+  }
+}
+
 async function loadKey(env: NodeJS.ProcessEnv, keyVar: string, passVar: string): Promise<KeyObject> {
   const key = await valueOf(env, keyVar);
-  const pass = env[passVar] ? (await valueOf(env, passVar)).value : undefined;
+  const pass = await passPhraseOf(env, passVar, keyVar, key.file !== undefined);
   if (!key.value.includes("-----BEGIN")) {
     throw new AuthError(`${keyVar} is neither a PEM private key nor an absolute path to one.`, { code: "RESOURCE_PRINCIPALS_KEY_INVALID" });
   }
