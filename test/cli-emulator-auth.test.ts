@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runCli, type CliRun } from "./support/cli-run.js";
 import { startForwardProxy, type ForwardProxy } from "./support/forward-proxy.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -81,27 +82,10 @@ async function startCliEmulator(args: readonly string[]): Promise<Started> {
   return { child, stdout, stderr: () => stderr, url, exports: parseExports(stdout), exited };
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** `oci-raw raw-request` with exactly `env` (plus PATH, an empty HOME and the recording proxy). */
-function rawRequest(args: readonly string[], env: Record<string, string>, proxy: ForwardProxy): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "raw-request", ...args], {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", HOME: home, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function rawRequest(args: readonly string[], env: Record<string, string>, proxy: ForwardProxy): Promise<CliRun> {
+  return runCli(["raw-request", ...args], home, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, ...env });
 }
 
 /** Every host the proxy saw is loopback; none is the link-local metadata address. */

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { startEmulator, EMULATOR_TENANCY_ID, type Emulator } from "../emulator/index.js";
 import { startForwardProxy } from "./support/forward-proxy.js";
 import { redactHeader } from "../bin/commands/raw-request.js";
+import { runCli, type CliRun } from "./support/cli-run.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin", "oci-raw.ts");
@@ -15,31 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), "oci-raw-cli-"));
 let emulator: Emulator;
 let configFile: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Run the CLI in a child process. The environment is built from scratch: HOME points at a
- * temp dir (no real ~/.oci is read) and no OCI_* or proxy variable leaks in from outside.
- * Async spawn: the emulator answers from this process's event loop.
- */
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, ...args], {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+/** The CLI in a child process, HOME in the test's temp dir and nothing else inherited. */
+function run(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, dir, env);
 }
 
 function assertOneCleanLine(stderr: string): void {

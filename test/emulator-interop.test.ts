@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { runNode, type CliRun } from "./support/cli-run.js";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -209,11 +210,12 @@ describe("the official OCI TypeScript SDK against the CLI-started emulator", () 
       null,
     );
     const { identityClient } = officialClients(wrong);
+    // One at a time: a second call started early could reject before anything awaits it.
     for (const call of [
-      identityClient.listUsers({ compartmentId: real.getTenantId() }),
-      identityClient.createUser({ createUserDetails: { compartmentId: real.getTenantId(), name: "never", description: "refused" } }),
+      () => identityClient.listUsers({ compartmentId: real.getTenantId() }),
+      () => identityClient.createUser({ createUserDetails: { compartmentId: real.getTenantId(), name: "never", description: "refused" } }),
     ]) {
-      const refused = await sdkFailure(call);
+      const refused = await sdkFailure(call());
       assert.equal(refused.statusCode, 401);
       assert.equal(refused.serviceCode, "NotAuthenticated");
     }
@@ -229,22 +231,8 @@ describe("the official OCI TypeScript SDK against the CLI-started emulator", () 
 // ---------------------------------------------------------------------------------------
 // oci-raw's own clients against the same emulator.
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runChild(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", ...args], { cwd: root, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runChild(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runNode(args, { env: childEnv(env), cwd: root });
 }
 
 async function rawRequest(method: string, path: string, body?: unknown): Promise<{ status: string; data: unknown; headers: Record<string, string> }> {
