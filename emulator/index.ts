@@ -87,7 +87,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     if (!Number.isFinite(lifecycleDelayMs) || lifecycleDelayMs < 0) throw new TypeError("startEmulator: lifecycleDelayMs must be a number ≥ 0");
     const { loadSpecServices, mountSpecs } = await import("./specs/mount.js");
     const services = await loadSpecServices(options.specs);
-    specOperationCount = mountSpecs(specRoutes, services, { lifecycleDelayMs, seed: options.seed }).operationCount;
+    const shadowed = (method: string, path: string) => customRoutes.match(method, path) !== undefined || builtinRoutes.match(method, path) !== undefined;
+    specOperationCount = mountSpecs(specRoutes, services, { lifecycleDelayMs, seed: options.seed, shadowed }).operationCount;
   }
 
   let tls: { certificatePem: string; privateKeyPem: string } | undefined;

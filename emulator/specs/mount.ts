@@ -50,7 +50,12 @@ export interface MountSpecsOptions {
   /** How long a new resource stays PROVISIONING-like, and a deleted one TERMINATING-like (ms). */
   readonly lifecycleDelayMs: number;
   /** Ids are derived from it, so runs with the same seed and requests get the same ids. */
-  readonly seed: string | number | undefined;
+  readonly seed: string | number | undefined;  /**
+   * Whether a route served before the specs' (built-in or custom) answers this method and
+   * path. A collection whose create is answered there is not the specs' to keep: its get,
+   * list, update and delete answer generically, and paths under it are not checked.
+   */
+  readonly shadowed?: (method: string, path: string) => boolean;
 }
 
 export type OperationRole = "create" | "list" | "get" | "update" | "delete" | "generic";
@@ -132,6 +137,8 @@ interface Collection {
   readonly keyProperty: string;
   readonly lifecycle: Lifecycle | undefined;
   readonly items: Map<string, Stored>;
+  /** Created by a route served before the specs' (a built-in service). */
+  readonly external: boolean;
 }
 
 interface WorkRequest {
@@ -182,7 +189,8 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
       const lifecycle = Array.isArray(states)
         ? { property: "lifecycleState", starting: pick(states, STARTING), running: pick(states, RUNNING), stopping: pick(states, STOPPING), stopped: pick(states, STOPPED) }
         : undefined;
-      collections.set(collection, { template: collection, kind: kindOfCollection(collection), schema, keyProperty, lifecycle, items: new Map() });
+      const external = options.shadowed?.("POST", service.basePath + collection.replace(/\{\}/g, "x")) === true;
+      collections.set(collection, { template: collection, kind: kindOfCollection(collection), schema, keyProperty, lifecycle, items: new Map(), external });
     }
 
     /** The resource as it reads at `now`, or undefined when gone. */
@@ -219,7 +227,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         const name = /^\{(.+)\}$/.exec(segments[i]!)?.[1];
         if (name === undefined) continue;
         const collection = collections.get(normalTemplate(segments.slice(0, i).join("/")));
-        if (collection !== undefined) out.unshift(found(collection, params[name], now).data);
+        if (collection !== undefined && !collection.external) out.unshift(found(collection, params[name], now).data);
       }
       return out;
     };
@@ -229,8 +237,15 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
       const collection = template === undefined ? undefined : collections.get(template);
       const names: string[] = [];
       const pattern = service.basePath + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => `{p${names.push(name) - 1}}`);
-      const workRequestHeader = responseHeaders(doc, op).has("opc-work-request-id");
+      const documented = responseHeaders(doc, op);
+      const workRequestHeader = documented.has("opc-work-request-id");
       const handler = (request: EmulatorRequest): EmulatorResponse => {
+        const response = answerOperation(request);
+        // An etag wherever the spec documents one, body or not (ChangeVcnCompartment: 204 + etag).
+        if (!documented.has("etag") || response.headers?.["etag"] !== undefined || response.status >= 300) return response;
+        return { ...response, headers: { ...response.headers, etag: etagOf(`${request.method} ${request.url.pathname} ${request.now.getTime()}`) } };
+      };
+      const answerOperation = (request: EmulatorRequest): EmulatorResponse => {
         const params: Record<string, string> = {};
         names.forEach((name, i) => {
           const value = request.params[`p${i}`];
@@ -250,7 +265,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         const answer = (sources: ReadonlyArray<Readonly<Record<string, unknown>>>): EmulatorResponse =>
           respond(ctx, op, sources, headers);
 
-        if (role === "generic" || collection === undefined) {
+        if (role === "generic" || collection === undefined || collection.external) {
           const parents = ancestors(op, params, now);
           const workRequest = workRequestOf(op, params, now);
           if (workRequest !== undefined) return answer([workRequest, ...parents]);
@@ -313,7 +328,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
     }
 
     function workRequestOf(op: OperationModel, params: Record<string, string>, now: number): JsonObject | undefined {
-      const match = /\/workRequests\/\{([^}]+)\}\/?$/.exec(op.path);
+      const match = /\/(?:[a-z]+W|w)orkRequests\/\{([^}]+)\}\/?$/.exec(op.path);
       if (match === null || op.method !== "GET") return undefined;
       const request = workRequests.get(params[match[1]!] ?? "");
       if (request === undefined) throw notFound(`The work request ${params[match[1]!] ?? ""}`);
@@ -366,9 +381,7 @@ function respond(
   if (op.response.kind === "none" || status === 204) return empty(status, headers);
   if (op.response.kind === "binary") return bytes(status, "", { "content-type": op.response.mediaType ?? "application/octet-stream", ...headers });
   const shape = shapeOf(ctx.doc, op.response.schema);
-  if (shape.kind === "array") return json(status, [], headers);
-  if (shape.kind !== "object") return json(status, generate(ctx, op.response.schema), headers);
-  const body = fill(ctx, op.response.schema, sources);
+  const body = shape.kind === "object" ? fill(ctx, op.response.schema, sources) : shape.kind === "array" ? [] : generate(ctx, op.response.schema);
   return json(status, body, { etag: etagOf(body), ...headers });
 }
 

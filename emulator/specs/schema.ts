@@ -140,6 +140,8 @@ export function generate(context: GenerateContext, schema: Json | undefined, nam
       for (const [property, propertySchema] of shape.properties) {
         out[property] = shape.required.has(property) ? generate(context, propertySchema, property, depth + 1) : null;
       }
+      // Oracle's specs sometimes require a name they never declare (identity's passwordReset).
+      for (const property of shape.required) if (!(property in out)) out[property] = {};
       if (base.discriminator && tag !== undefined) out[base.discriminator.propertyName] = tag;
       return out;
     }
@@ -182,6 +184,9 @@ export function fill(context: GenerateContext, schema: Json | undefined, sources
     const found = sources.find((source) => source[property] !== undefined && source[property] !== null);
     if (found !== undefined && fits(context.doc, propertySchema, found[property])) out[property] = found[property] as Json;
     else out[property] = shape.required.has(property) ? generate(context, propertySchema, property) : null;
+  }
+  for (const property of shape.required) {
+    if (!(property in out)) out[property] = (sources.find((source) => source[property] !== undefined && source[property] !== null)?.[property] as Json | undefined) ?? {};
   }
   if (name !== undefined && tag !== undefined) out[name] = tag;
   return out;
