@@ -283,3 +283,207 @@ describe("every operation of Oracle's specs", () => {
     assert.deepEqual(failures.slice(0, 30), [], `${failures.length} operations answered wrongly`);
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// Resources, lifecycle, work requests and request checks, on a second emulator whose
+// lifecycle moves fast enough to watch.
+
+const DELAY = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const OCID = /^ocid1\.[a-z0-9]+\.oc1\.\.[a-z2-7]{60}$/;
+
+describe("spec-driven resources", () => {
+  let fast: Emulator;
+  let fastSigner: ApiKeySigner;
+  before(async () => {
+    fast = await startEmulator({ specs: [join(SPECS_DIR, "core-iaas.swagger.yaml"), join(SPECS_DIR, "identity.swagger.yaml")], lifecycleDelayMs: DELAY });
+    const key = await fast.createApiKey();
+    fastSigner = new ApiKeySigner({ ...key, privateKeyContent: key.privateKeyPem });
+  });
+  after(() => fast?.stop());
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const hasBody = body !== undefined;
+    const response = await signedFetch(`${fast.url}${path}`, {
+      method,
+      signer: fastSigner,
+      headers: hasBody ? { "content-type": "application/json", ...headers } : headers,
+      ...(hasBody ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text === "" ? undefined : JSON.parse(text)) as Record<string, unknown> & Array<Record<string, unknown>> };
+  }
+
+  test("a VCN: create → PROVISIONING → AVAILABLE, list pages, update, delete → TERMINATING → TERMINATED → 404", async () => {
+    const details = { compartmentId: EMULATOR_COMPARTMENT_ID, cidrBlock: "10.0.0.0/16", displayName: "flow" };
+    const created = await call("POST", "/20160918/vcns", details);
+    assert.equal(created.status, 200);
+    const vcn = created.body;
+    assert.match(String(vcn["id"]), OCID);
+    assert.ok(String(vcn["id"]).startsWith("ocid1.vcn."));
+    assert.equal(vcn["lifecycleState"], "PROVISIONING");
+    assert.equal(vcn["displayName"], "flow");
+    assert.equal(vcn["compartmentId"], EMULATOR_COMPARTMENT_ID);
+    assert.match(String(vcn["timeCreated"]), RFC3339);
+    assert.equal(vcn["dnsLabel"], null, "an unset optional property is null, as OCI writes it");
+    assert.ok(created.headers.get("etag"));
+    assert.ok(created.headers.get("opc-request-id"));
+
+    const path = `/20160918/vcns/${vcn["id"]}`;
+    assert.equal((await call("GET", path)).body["lifecycleState"], "PROVISIONING");
+    await sleep(DELAY + 50);
+    const available = await call("GET", path);
+    assert.equal(available.body["lifecycleState"], "AVAILABLE");
+    assert.equal(available.body["timeCreated"], vcn["timeCreated"]);
+
+    for (const name of ["second", "third"]) assert.equal((await call("POST", "/20160918/vcns", { ...details, displayName: name })).status, 200);
+    const list = `/20160918/vcns?compartmentId=${EMULATOR_COMPARTMENT_ID}&limit=2`;
+    const first = await call("GET", list);
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.map((item) => item["displayName"]), ["flow", "second"]);
+    const next = first.headers.get("opc-next-page");
+    assert.ok(next, "opc-next-page on a page with more after it");
+    const second = await call("GET", `${list}&page=${encodeURIComponent(next)}`);
+    assert.deepEqual(second.body.map((item) => item["displayName"]), ["third"]);
+    assert.equal(second.headers.get("opc-next-page"), null);
+    const byName = await call("GET", `/20160918/vcns?compartmentId=${EMULATOR_COMPARTMENT_ID}&displayName=third`);
+    assert.deepEqual(byName.body.map((item) => item["displayName"]), ["third"], "query parameters named like properties filter");
+    assert.deepEqual((await call("GET", `/20160918/vcns?compartmentId=ocid1.compartment.oc1..other`)).body, []);
+
+    const etag = available.headers.get("etag")!;
+    const updated = await call("PUT", path, { displayName: "renamed" }, { "if-match": etag });
+    assert.equal(updated.status, 200);
+    assert.equal(updated.body["displayName"], "renamed");
+    assert.equal(updated.body["cidrBlock"], "10.0.0.0/16", "update merges");
+    assert.notEqual(updated.headers.get("etag"), etag);
+    const stale = await call("PUT", path, { displayName: "again" }, { "if-match": etag });
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body["code"], "NoEtagMatch");
+
+    assert.equal((await call("DELETE", path)).status, 204);
+    assert.equal((await call("GET", path)).body["lifecycleState"], "TERMINATING");
+    await sleep(DELAY + 50);
+    assert.equal((await call("GET", path)).body["lifecycleState"], "TERMINATED");
+    await sleep(DELAY + 50);
+    const gone = await call("GET", path);
+    assert.equal(gone.status, 404);
+    assert.deepEqual(Object.keys(gone.body).sort(), ["code", "message"]);
+    assert.equal(gone.body["code"], "NotAuthorizedOrNotFound");
+  });
+
+  test("a work request: DeleteCompartment's opc-work-request-id goes ACCEPTED → IN_PROGRESS → SUCCEEDED", async () => {
+    const created = await call("POST", "/20160918/compartments/", { compartmentId: EMULATOR_COMPARTMENT_ID, name: "wr", description: "work request" });
+    assert.equal(created.status, 200);
+    assert.equal(created.body["lifecycleState"], "CREATING");
+    await sleep(DELAY + 50);
+    const deleted = await call("DELETE", `/20160918/compartments/${created.body["id"]}`);
+    assert.equal(deleted.status, 202);
+    const id = deleted.headers.get("opc-work-request-id");
+    assert.match(String(id), OCID);
+    const status = async () => (await call("GET", `/20160918/workRequests/${id}`)).body;
+    const accepted = await status();
+    assert.equal(accepted["status"], "ACCEPTED");
+    assert.equal(accepted["id"], id);
+    assert.equal(accepted["operationType"], "DELETE_COMPARTMENT", "the spec's own value when the operation's name maps onto it");
+    await sleep(DELAY + 50);
+    assert.equal((await status())["status"], "IN_PROGRESS");
+    await sleep(DELAY + 50);
+    const done = await status();
+    assert.equal(done["status"], "SUCCEEDED");
+    assert.equal(done["percentComplete"], 100);
+    assert.match(String(done["timeFinished"]), RFC3339);
+    assert.equal((await call("GET", "/20160918/workRequests/ocid1.workrequest.oc1..nope")).status, 404);
+    // An operation whose name is not among the enum's values gets one of them (here the first).
+    const tagNamespace = await call("POST", "/20160918/tagNamespaces", { compartmentId: EMULATOR_COMPARTMENT_ID, name: "ns", description: "d" });
+    const cascade = await call("POST", `/20160918/tagNamespaces/${tagNamespace.body["id"]}/actions/cascadeDelete`);
+    assert.equal(cascade.status, 202);
+    const other = (await call("GET", `/20160918/taggingWorkRequests/${cascade.headers.get("opc-work-request-id")}`)).body;
+    assert.equal(other["operationType"], "DELETE_TAG_DEFINITION");
+  });
+
+  test("request checks: OCI's MissingParameter, InvalidParameter and NotAuthorizedOrNotFound", async () => {
+    const expect = async (answer: Promise<{ status: number; body: Record<string, unknown> }>, status: number, code: string, mentions?: string) => {
+      const { status: got, body } = await answer;
+      assert.equal(got, status, JSON.stringify(body));
+      assert.deepEqual(Object.keys(body).sort(), ["code", "message"]);
+      assert.equal(body["code"], code);
+      if (mentions !== undefined) assert.match(String(body["message"]), new RegExp(mentions));
+    };
+    await expect(call("POST", "/20160918/vcns", { cidrBlock: "10.0.0.0/16" }), 400, "MissingParameter", "compartmentId");
+    await expect(call("POST", "/20160918/vcns", { compartmentId: null }), 400, "MissingParameter", "compartmentId");
+    await expect(call("POST", "/20160918/vcns", { compartmentId: 5 }), 400, "InvalidParameter", "compartmentId");
+    await expect(call("POST", "/20160918/vcns", { compartmentId: "c", isIpv6Enabled: "yes" }), 400, "InvalidParameter", "isIpv6Enabled");
+    await expect(call("POST", "/20160918/vcns", { compartmentId: "c", cidrBlocks: ["10.0.0.0/16", 7] }), 400, "InvalidParameter", "cidrBlocks\\[1\\]");
+    // A discriminated subtype is checked as the subtype its `type` names.
+    await expect(
+      call("POST", "/20160918/volumes", { compartmentId: "c", availabilityDomain: "AD-1", sourceDetails: { type: "volume" } }),
+      400,
+      "MissingParameter",
+      "sourceDetails\\.id",
+    );
+    await expect(call("POST", "/20160918/vcns", ""), 400, "MissingParameter");
+    await expect(call("GET", "/20160918/vcns"), 400, "MissingParameter", "compartmentId");
+    await expect(call("GET", `/20160918/vcns?compartmentId=c&sortBy=COLOUR`), 400, "InvalidParameter", "sortBy");
+    await expect(call("GET", `/20160918/vcns?compartmentId=c&limit=many`), 400, "InvalidParameter", "limit");
+    await expect(call("GET", "/20160918/vcns/ocid1.vcn.oc1..unknown"), 404, "NotAuthorizedOrNotFound");
+    await expect(call("PUT", "/20160918/vcns/ocid1.vcn.oc1..unknown", { displayName: "x" }), 404, "NotAuthorizedOrNotFound");
+    await expect(call("DELETE", "/20160918/vcns/ocid1.vcn.oc1..unknown"), 404, "NotAuthorizedOrNotFound");
+    await expect(call("POST", "/20160918/vcns/ocid1.vcn.oc1..unknown/actions/changeCompartment", { compartmentId: "c" }), 404, "NotAuthorizedOrNotFound");
+    await expect(call("GET", "/20160918/nothingHere"), 404, "NotAuthorizedOrNotFound");
+  });
+
+  test("the built-in routes keep precedence", async () => {
+    const listed = await call("GET", `/20160918/instances?compartmentId=${EMULATOR_COMPARTMENT_ID}&limit=100`);
+    assert.equal(listed.body.length, 25, "the 25 seeded instances of the built-in ListInstances");
+  });
+});
+
+describe("spec-driven options", () => {
+  test("a seed makes the ids deterministic", async () => {
+    const ids: string[] = [];
+    for (const seed of [7, 7, 8]) {
+      const emulator = await startEmulator({ specs: [join(SPECS_DIR, "vault-secretmgmt.swagger.yaml")], seed });
+      try {
+        const key = await emulator.createApiKey();
+        const created = await signedFetch(`${emulator.url}/20180608/secrets`, {
+          method: "POST",
+          signer: new ApiKeySigner({ ...key, privateKeyContent: key.privateKeyPem }),
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ compartmentId: EMULATOR_COMPARTMENT_ID, secretName: "s", vaultId: "ocid1.vault.oc1..v", keyId: "ocid1.key.oc1..k" }),
+        });
+        assert.equal(created.status, 200);
+        ids.push(String(((await created.json()) as { id: string }).id));
+      } finally {
+        await emulator.stop();
+      }
+    }
+    assert.match(ids[0]!, /^ocid1\.secret\.oc1\.\./);
+    assert.equal(ids[0], ids[1]);
+    assert.notEqual(ids[0], ids[2]);
+  });
+
+  test("without specs, nothing of the code generator is loaded", async () => {
+    // What importing the emulator loads: its static imports (not `import()`, not `import type`).
+    const seen = new Set<string>();
+    const queue = [join(ROOT, "emulator", "index.ts")];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const source = readFileSync(file, "utf8");
+      for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^;]*?from\s*["'](\.[^"']+)["']/g)) {
+        queue.push(resolvePath(dirname(file), match[1]!.replace(/\.js$/, ".ts")));
+      }
+    }
+    const loaded = [...seen].map((file) => file.slice(ROOT.length + 1));
+    assert.ok(loaded.includes("emulator/server.ts"), "the walk follows static imports");
+    assert.deepEqual(loaded.filter((file) => file.startsWith("codegen/") || file.startsWith("emulator/specs/")), []);
+    const plain = await startEmulator();
+    try {
+      assert.equal(plain.specOperationCount, 0);
+    } finally {
+      await plain.stop();
+    }
+    await assert.rejects(startEmulator({ specs: [join(SPECS_DIR, "no-such.yaml")] }), /file not found/);
+  });
+});

@@ -259,7 +259,9 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         const headers: Record<string, string> = {};
         if (workRequestHeader) {
           const id = ocid("workrequest");
-          workRequests.set(id, { id, operationType: op.operationId, compartmentId: body?.["compartmentId"] ?? query["compartmentId"] ?? null, createdAt: now });
+          // DeleteCompartment → DELETE_COMPARTMENT, the form of Oracle's operationType enums.
+          const operationType = op.operationId.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+          workRequests.set(id, { id, operationType, compartmentId: body?.["compartmentId"] ?? query["compartmentId"] ?? null, createdAt: now });
           headers["opc-work-request-id"] = id;
         }
         const answer = (sources: ReadonlyArray<Readonly<Record<string, unknown>>>): EmulatorResponse =>
@@ -297,7 +299,8 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
             .map((stored) => view(collection, stored, now))
             .filter((data): data is JsonObject => data !== undefined)
             .filter((data) => filters.every(([name, value]) => !isPrimitive(data[name]) || String(data[name]) === value));
-          const scope = `${template}\n${parentKey}\n${filters.map((f) => f.join("=")).join("&")}`;
+          // The page token's scope: this listing (common.ts keeps it inside the token).
+          const scope = createHash("sha256").update(JSON.stringify([template, parentKey, filters])).digest("base64url").slice(0, 16);
           const page = paginate(request.url, scope, items, maxLimit(doc, op));
           return respondList(ctx, op, page.page, { ...headers, ...page.headers });
         }
