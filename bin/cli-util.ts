@@ -49,6 +49,8 @@ export interface FlagSpec {
   /** Takes a value (`--name value` or `--name=value`); otherwise a switch. */
   readonly value?: string | undefined;
   readonly required?: boolean | undefined;
+  /** May be given more than once; every value is in `lists` (and the last in `values`). */
+  readonly repeatable?: boolean | undefined;
   readonly description: string;
   readonly example?: string | undefined;
 }
@@ -56,6 +58,8 @@ export interface FlagSpec {
 export interface ParsedFlags {
   readonly values: Readonly<Record<string, string>>;
   readonly switches: ReadonlySet<string>;
+  /** Every value of each repeatable flag given, in order. */
+  readonly lists: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Parse `argv` against `specs`; unknown flags, missing values and positionals are UsageErrors. */
@@ -63,6 +67,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
   const byName = new Map(specs.map((s) => [s.name, s]));
   const values: Record<string, string> = {};
   const switches = new Set<string>();
+  const lists: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "-h") {
@@ -93,8 +98,9 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       }
       i += 1;
     }
-    if (values[name] !== undefined) throw new UsageError(`${command}: --${name} is given twice.`);
+    if (values[name] !== undefined && !spec.repeatable) throw new UsageError(`${command}: --${name} is given twice.`);
     values[name] = value;
+    if (spec.repeatable) (lists[name] ??= []).push(value);
   }
   if (!switches.has("help")) {
     const missing = specs.filter((s) => s.required && values[s.name] === undefined).map((s) => `--${s.name}`);
@@ -102,7 +108,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       throw new UsageError(`${command}: missing ${missing.join(" and ")}. See oci-raw ${command} --help.`);
     }
   }
-  return { values, switches };
+  return { values, switches, lists };
 }
 
 /** Help text listing every flag with its example. */
