@@ -181,6 +181,27 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
 }
 
 describe("every operation of Oracle's specs", () => {
+  test("the structural check is not vacuous", () => {
+    const core = services.find((service) => service.file.endsWith("core-iaas.swagger.yaml"))!;
+    const vcn = { $ref: "#/components/schemas/Vcn" };
+    const good = { id: "ocid1.vcn.oc1..x", compartmentId: "c", lifecycleState: "AVAILABLE", cidrBlock: "10.0.0.0/16", cidrBlocks: [], timeCreated: "2026-01-02T03:04:05.678Z", dnsLabel: null };
+    const problems = (value: unknown) => {
+      const found: string[] = [];
+      structuralProblems(core.doc, vcn, value, "body", found);
+      return found;
+    };
+    assert.deepEqual(problems(good), []);
+    assert.match(problems({ ...good, compartmentId: null }).join(), /compartmentId: required/);
+    assert.match(problems({ ...good, lifecycleState: "SLEEPING" }).join(), /lifecycleState: not one of/);
+    assert.match(problems({ ...good, timeCreated: "yesterday" }).join(), /RFC 3339/);
+    assert.match(problems({ ...good, cidrBlocks: [1] }).join(), /cidrBlocks\[0\]: not a string/);
+    assert.match(problems([good]).join(), /not an object/);
+    const source = { $ref: "#/components/schemas/VolumeSourceDetails" };
+    const found: string[] = [];
+    structuralProblems(core.doc, source, { type: "volume" }, "body", found);
+    assert.match(found.join(), /body\.id: required/, "a discriminated subtype is checked as that subtype");
+  });
+
   test("answers a schema-valid 2xx or an OCI error it documents", async (t) => {
     const started = performance.now();
     const context: GenerateContext = { doc: {}, now: new Date(), ocid: (kind) => `ocid1.${kind}.oc1..aaaaaaaawalk` };
@@ -194,7 +215,8 @@ describe("every operation of Oracle's specs", () => {
       const depth = (op: OperationModel) => op.path.split("/").length;
       const ordered = [...service.operations].sort((a, b) => phase(a) - phase(b) || depth(a) - depth(b));
       const ids = new Map<string, JsonObject>(); // item template (`/vcns/{}`) → a resource that exists
-      const counts = { ok: 0, error: 0, failed: 0, statuses: new Map<number, number>() };
+      let lastWorkRequest: string | undefined; // an opc-work-request-id seen: its work request exists
+      const counts = { ok: 0, error: 0, failed: 0, zod: 0, statuses: new Map<number, number>() };
       for (const op of ordered) {
         const segments = op.path.replace(/\/+$/, "").split("/");
         const path =
@@ -203,7 +225,7 @@ describe("every operation of Oracle's specs", () => {
             const index = segments.indexOf(whole);
             const resource = index === -1 ? undefined : ids.get(normalTemplate(segments.slice(0, index + 1).join("/")));
             const known = resource?.[/Name$/.test(name) ? "name" : "id"] ?? resource?.["id"] ?? resource?.["name"];
-            const value = known ?? (name === "namespaceName" ? EMULATOR_NAMESPACE : /Id$/.test(name) ? `ocid1.${name.toLowerCase()}.oc1..aaaaaaaaunknown` : `unknown-${name}`);
+            const value = known ?? (/^(\w*W|w)orkRequestId$/.test(name) ? lastWorkRequest : undefined) ?? (name === "namespaceName" ? EMULATOR_NAMESPACE : /Id$/.test(name) ? `ocid1.${name.toLowerCase()}.oc1..aaaaaaaaunknown` : `unknown-${name}`);
             return encodeURIComponent(String(value));
           });
         const query = new URLSearchParams();
@@ -235,6 +257,7 @@ describe("every operation of Oracle's specs", () => {
           if (isObject(body) && "compartmentId" in body) body["compartmentId"] = EMULATOR_COMPARTMENT_ID;
           answer = await send(op.method, target, body, headers);
         }
+        lastWorkRequest = answer.headers.get("opc-work-request-id") ?? lastWorkRequest;
         counts.statuses.set(answer.status, (counts.statuses.get(answer.status) ?? 0) + 1);
         const documented = documentedStatuses(doc, op);
         const where = `${service.file.split("/").at(-1)} ${op.operationId} ${op.method} ${target}`;
@@ -248,6 +271,7 @@ describe("every operation of Oracle's specs", () => {
             structuralProblems(doc, op.response.schema, value, "body", problems);
             const zod = zodFor(service.file, doc, op.response.schema);
             if (zod !== undefined) {
+              counts.zod++;
               for (const item of zod.array && Array.isArray(value) ? value : [value]) {
                 const parsed = zod.validator().safeParse(item);
                 if (!parsed.success) problems.push(`generated validator: ${String(parsed.error).slice(0, 300)}`);
@@ -276,7 +300,7 @@ describe("every operation of Oracle's specs", () => {
         }
       }
       const statuses = [...counts.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(" ");
-      tally.push(`${service.file.split("/").at(-1)}: ${service.operations.length} operations, ${counts.ok} 2xx, ${counts.error} errors, ${counts.failed} failed (${statuses})`);
+      tally.push(`${service.file.split("/").at(-1)}: ${service.operations.length} operations, ${counts.ok} 2xx, ${counts.error} errors, ${counts.failed} failed (${statuses}); ${counts.zod} bodies also checked by generated/ zod validators`);
     }
     for (const line of tally) t.diagnostic(line);
     t.diagnostic(`walk took ${Math.round(performance.now() - started)} ms`);
@@ -393,6 +417,27 @@ describe("spec-driven resources", () => {
     assert.equal(done["percentComplete"], 100);
     assert.match(String(done["timeFinished"]), RFC3339);
     assert.equal((await call("GET", "/20160918/workRequests/ocid1.workrequest.oc1..nope")).status, 404);
+    // A create that answers 202 and no body tells the new resource's id in its work request.
+    const domain = await call("POST", "/20160918/domains", {
+      compartmentId: EMULATOR_COMPARTMENT_ID,
+      displayName: "d",
+      description: "d",
+      homeRegion: "us-ashburn-1",
+      licenseType: "free",
+    });
+    assert.equal(domain.status, 202);
+    assert.equal(domain.body, undefined);
+    const creating = (await call("GET", `/20160918/iamWorkRequests/${domain.headers.get("opc-work-request-id")}`)).body;
+    assert.equal(creating["operationType"], "CREATE_DOMAIN");
+    const resources = creating["resources"] as Array<Record<string, unknown>>;
+    assert.equal(resources.length, 1);
+    assert.equal(resources[0]!["actionType"], "CREATED");
+    assert.equal(resources[0]!["entityType"], "domain");
+    const got = await call("GET", `/20160918/domains/${resources[0]!["identifier"]}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.body["lifecycleState"], "CREATING");
+    assert.equal(got.body["displayName"], "d");
+
     // An operation whose name is not among the enum's values gets one of them (here the first).
     const tagNamespace = await call("POST", "/20160918/tagNamespaces", { compartmentId: EMULATOR_COMPARTMENT_ID, name: "ns", description: "d" });
     const cascade = await call("POST", `/20160918/tagNamespaces/${tagNamespace.body["id"]}/actions/cascadeDelete`);

@@ -146,6 +146,8 @@ interface WorkRequest {
   readonly operationType: string;
   readonly compartmentId: unknown;
   readonly createdAt: number;
+  /** What it works on, as OCI lists it (`resources`): how a 202 create tells its new id. */
+  readonly resources: Array<{ entityType: string; actionType: string; identifier: string; entityUri: string }>;
 }
 
 export interface MountedSpecs {
@@ -257,11 +259,13 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         const body = readBody(doc, op, request);
         const query = Object.fromEntries(request.url.searchParams);
         const headers: Record<string, string> = {};
+        let workRequest: WorkRequest | undefined;
         if (workRequestHeader) {
           const id = ocid("workrequest");
           // DeleteCompartment → DELETE_COMPARTMENT, the form of Oracle's operationType enums.
           const operationType = op.operationId.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
-          workRequests.set(id, { id, operationType, compartmentId: body?.["compartmentId"] ?? query["compartmentId"] ?? null, createdAt: now });
+          workRequest = { id, operationType, compartmentId: body?.["compartmentId"] ?? query["compartmentId"] ?? null, createdAt: now, resources: [] };
+          workRequests.set(id, workRequest);
           headers["opc-work-request-id"] = id;
         }
         const answer = (sources: ReadonlyArray<Readonly<Record<string, unknown>>>): EmulatorResponse =>
@@ -269,14 +273,16 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
 
         if (role === "generic" || collection === undefined || collection.external) {
           const parents = ancestors(op, params, now);
-          const workRequest = workRequestOf(op, params, now);
-          if (workRequest !== undefined) return answer([workRequest, ...parents]);
+          const readWorkRequest = workRequestOf(op, params, now);
+          if (readWorkRequest !== undefined) return answer([readWorkRequest, ...parents]);
           // GET /tenancies/{tenancyId}: the path's last id is the answer's `id`.
           const last = /\{([^}]+Id)\}\/?$/.exec(op.path)?.[1];
           const named = last === undefined || params[last] === undefined ? {} : { id: params[last] };
           return answer([body ?? {}, named, params, query, ...parents]);
         }
         const parentKey = parentOf(op, params, role);
+        const worksOn = (key: string, actionType: string) =>
+          workRequest?.resources.push({ entityType: collection.kind, actionType, identifier: key, entityUri: role === "create" ? `${request.url.pathname.replace(/\/+$/, "")}/${key}` : request.url.pathname });
         if (role === "create") {
           ancestors(op, params, now);
           const overrides: JsonObject = { id: ocid(collection.kind), timeCreated: request.now.toISOString() };
@@ -288,6 +294,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
           }
           const stored: Stored = { key, parent: parentKey, data, createdAt: now, deletedAt: undefined };
           collection.items.set(key, stored);
+          worksOn(key, "CREATED");
           headers["etag"] = etagOf(stored.data);
           return answer([view(collection, stored, now)!]);
         }
@@ -315,11 +322,13 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
           const merged: JsonObject = { ...stored.data };
           for (const [name, value] of Object.entries(body ?? {})) if (value !== undefined && name !== "id") merged[name] = value;
           stored.data = fill(ctx, collection.schema, [merged]);
+          worksOn(stored.key, "UPDATED");
           headers["etag"] = etagOf(stored.data);
           return answer([view(collection, stored, now)!]);
         }
         if (role === "delete") {
           stored.deletedAt = now;
+          worksOn(stored.key, "DELETED");
           view(collection, stored, now); // gone at once when the resource has no deleting states
           return answer([]);
         }
@@ -351,7 +360,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         timeAccepted: at,
         timeStarted: stage > 0 ? new Date(request.createdAt + delay).toISOString() : null,
         timeFinished: stage > 1 ? new Date(request.createdAt + 2 * delay).toISOString() : null,
-        resources: [],
+        resources: request.resources,
       };
     }
   }
