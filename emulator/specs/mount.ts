@@ -139,6 +139,8 @@ interface Collection {
   readonly items: Map<string, Stored>;
   /** Created by a route served before the specs' (a built-in service). */
   readonly external: boolean;
+  /** Properties with a string, number or boolean type: a list's query parameter of that name filters by it. */
+  readonly filterable: ReadonlySet<string>;
 }
 
 interface WorkRequest {
@@ -148,6 +150,12 @@ interface WorkRequest {
   readonly createdAt: number;
   /** What it works on, as OCI lists it (`resources`): how a 202 create tells its new id. */
   readonly resources: Array<{ entityType: string; actionType: string; identifier: string; entityUri: string }>;
+}
+
+/** What an operation did, for the work request it may answer with. */
+interface Effects {
+  compartmentId: unknown;
+  readonly resources: WorkRequest["resources"];
 }
 
 export interface MountedSpecs {
@@ -192,7 +200,10 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         ? { property: "lifecycleState", starting: pick(states, STARTING), running: pick(states, RUNNING), stopping: pick(states, STOPPING), stopped: pick(states, STOPPED) }
         : undefined;
       const external = options.shadowed?.("POST", service.basePath + collection.replace(/\{\}/g, "x")) === true;
-      collections.set(collection, { template: collection, kind: kindOfCollection(collection), schema, keyProperty, lifecycle, items: new Map(), external });
+      const filterable = new Set(
+        [...shape.properties].filter(([, property]) => ["string", "integer", "number", "boolean"].includes(shapeOf(doc, property).kind)).map(([name]) => name),
+      );
+      collections.set(collection, { template: collection, kind: kindOfCollection(collection), schema, keyProperty, lifecycle, items: new Map(), external, filterable });
     }
 
     /** The resource as it reads at `now`, or undefined when gone. */
@@ -242,12 +253,24 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
       const documented = responseHeaders(doc, op);
       const workRequestHeader = documented.has("opc-work-request-id");
       const handler = (request: EmulatorRequest): EmulatorResponse => {
-        const response = answerOperation(request);
+        const effects: Effects = { compartmentId: null, resources: [] };
+        const response = answerOperation(request, effects);
+        const extra: Record<string, string> = {};
         // An etag wherever the spec documents one, body or not (ChangeVcnCompartment: 204 + etag).
-        if (!documented.has("etag") || response.headers?.["etag"] !== undefined || response.status >= 300) return response;
-        return { ...response, headers: { ...response.headers, etag: etagOf(`${request.method} ${request.url.pathname} ${request.now.getTime()}`) } };
+        if (documented.has("etag") && response.headers?.["etag"] === undefined) {
+          extra["etag"] = etagOf(`${request.method} ${request.url.pathname} ${request.now.getTime()}`);
+        }
+        // A work request only for an operation that succeeded.
+        if (workRequestHeader) {
+          const id = ocid("workrequest");
+          // DeleteCompartment → DELETE_COMPARTMENT, the form of Oracle's operationType enums.
+          const operationType = op.operationId.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+          workRequests.set(id, { id, operationType, compartmentId: effects.compartmentId, createdAt: request.now.getTime(), resources: effects.resources });
+          extra["opc-work-request-id"] = id;
+        }
+        return { ...response, headers: { ...response.headers, ...extra } };
       };
-      const answerOperation = (request: EmulatorRequest): EmulatorResponse => {
+      const answerOperation = (request: EmulatorRequest, effects: Effects): EmulatorResponse => {
         const params: Record<string, string> = {};
         names.forEach((name, i) => {
           const value = request.params[`p${i}`];
@@ -259,15 +282,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         const body = readBody(doc, op, request);
         const query = Object.fromEntries(request.url.searchParams);
         const headers: Record<string, string> = {};
-        let workRequest: WorkRequest | undefined;
-        if (workRequestHeader) {
-          const id = ocid("workrequest");
-          // DeleteCompartment → DELETE_COMPARTMENT, the form of Oracle's operationType enums.
-          const operationType = op.operationId.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
-          workRequest = { id, operationType, compartmentId: body?.["compartmentId"] ?? query["compartmentId"] ?? null, createdAt: now, resources: [] };
-          workRequests.set(id, workRequest);
-          headers["opc-work-request-id"] = id;
-        }
+        effects.compartmentId = body?.["compartmentId"] ?? query["compartmentId"] ?? null;
         const answer = (sources: ReadonlyArray<Readonly<Record<string, unknown>>>): EmulatorResponse =>
           respond(ctx, op, sources, headers);
 
@@ -282,7 +297,7 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         }
         const parentKey = parentOf(op, params, role);
         const worksOn = (key: string, actionType: string) =>
-          workRequest?.resources.push({ entityType: collection.kind, actionType, identifier: key, entityUri: role === "create" ? `${request.url.pathname.replace(/\/+$/, "")}/${key}` : request.url.pathname });
+          effects.resources.push({ entityType: collection.kind, actionType, identifier: key, entityUri: role === "create" ? `${request.url.pathname.replace(/\/+$/, "")}/${key}` : request.url.pathname });
         if (role === "create") {
           ancestors(op, params, now);
           const overrides: JsonObject = { id: ocid(collection.kind), timeCreated: request.now.toISOString() };
@@ -300,12 +315,13 @@ export function mountSpecs(router: Router, services: readonly SpecService[], opt
         }
         if (role === "list") {
           ancestors(op, params, now);
-          const filters = Object.entries(query).filter(([name]) => !["page", "limit", "sortBy", "sortOrder"].includes(name));
+          // Query parameters named like a simple property of the resource filter by it (compartmentId, displayName, lifecycleState…).
+          const filters = Object.entries(query).filter(([name]) => collection.filterable.has(name));
           const items = [...collection.items.values()]
             .filter((stored) => stored.parent === parentKey)
             .map((stored) => view(collection, stored, now))
             .filter((data): data is JsonObject => data !== undefined)
-            .filter((data) => filters.every(([name, value]) => !isPrimitive(data[name]) || String(data[name]) === value));
+            .filter((data) => filters.every(([name, value]) => isPrimitive(data[name]) && String(data[name]) === value));
           // The page token's scope: this listing (common.ts keeps it inside the token).
           const scope = createHash("sha256").update(JSON.stringify([template, parentKey, filters])).digest("base64url").slice(0, 16);
           const page = paginate(request.url, scope, items, maxLimit(doc, op));
