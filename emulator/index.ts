@@ -82,6 +82,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   // (yaml, swagger2openapi) stays out of an emulator without specs.
   const specRoutes = new Router();
   let specOperationCount = 0;
+  if (options.specs !== undefined && (!Array.isArray(options.specs) || !options.specs.every((spec) => typeof spec === "string"))) {
+    throw new TypeError("startEmulator: specs must be an array of file paths");
+  }
   if (options.specs !== undefined && options.specs.length > 0) {
     const lifecycleDelayMs = options.lifecycleDelayMs ?? 200;
     if (!Number.isFinite(lifecycleDelayMs) || lifecycleDelayMs < 0) throw new TypeError("startEmulator: lifecycleDelayMs must be a number ≥ 0");

@@ -459,7 +459,10 @@ describe("spec-driven resources", () => {
     await expect(call("POST", "/20160918/vcns", { compartmentId: 5 }), 400, "InvalidParameter", "compartmentId");
     await expect(call("POST", "/20160918/vcns", { compartmentId: "c", isIpv6Enabled: "yes" }), 400, "InvalidParameter", "isIpv6Enabled");
     await expect(call("POST", "/20160918/vcns", { compartmentId: "c", cidrBlocks: ["10.0.0.0/16", 7] }), 400, "InvalidParameter", "cidrBlocks\\[1\\]");
-    // A discriminated subtype is checked as the subtype its `type` names.
+    await expect(call("POST", "/20160918/captureFilters", { compartmentId: "c", filterType: "BOGUS" }), 400, "InvalidParameter", "filterType.*VTAP");
+    assert.equal((await call("POST", "/20160918/captureFilters", { compartmentId: "c", filterType: "VTAP" })).status, 200);
+    await expect(call("POST", "/20160918/vcns", [1]), 400, "InvalidParameter", "request body");
+        // A discriminated subtype is checked as the subtype its `type` names.
     await expect(
       call("POST", "/20160918/volumes", { compartmentId: "c", availabilityDomain: "AD-1", sourceDetails: { type: "volume" } }),
       400,

@@ -25,7 +25,7 @@ import { EmulatorHttpError, notFound } from "../errors.js";
 import { bytes, empty, json } from "../routes.js";
 import type { EmulatorRequest, EmulatorResponse, Router } from "../routes.js";
 import { etagOf, paginate } from "../services/common.js";
-import { check, fill, generate, isObject, refName, shapeOf, type GenerateContext } from "./schema.js";
+import { check, fill, generate, isObject, resolve, shapeOf, type GenerateContext } from "./schema.js";
 
 export interface SpecService {
   readonly file: string;
@@ -433,18 +433,10 @@ function responseHeaders(doc: JsonObject, op: OperationModel): Set<string> {
   const path = (doc["paths"] as JsonObject | undefined)?.[op.path];
   const operation = isObject(path) ? path[op.method.toLowerCase()] : undefined;
   const responses = isObject(operation) && isObject(operation["responses"]) ? operation["responses"] : {};
-  const response = shapeOfResponse(doc, responses[op.response.status]);
+  const response = resolve(doc, responses[op.response.status]);
   return new Set(Object.keys(isObject(response?.["headers"]) ? response["headers"] : {}).map((h) => h.toLowerCase()));
 }
 
-function shapeOfResponse(doc: JsonObject, response: unknown): JsonObject | undefined {
-  let current = response;
-  for (let hops = 0; isObject(current) && typeof current["$ref"] === "string" && hops < 10; hops++) {
-    const ref = current["$ref"];
-    current = ref.slice(2).split("/").reduce<unknown>((node, key) => (isObject(node) ? node[key.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), doc);
-  }
-  return isObject(current) ? current : undefined;
-}
 
 function maxLimit(doc: JsonObject, op: OperationModel): number {
   const limit = op.params.find((p) => p.in === "query" && p.name === "limit");

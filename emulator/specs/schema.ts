@@ -5,38 +5,18 @@
  * writes them), and check a request body (OCI's `MissingParameter` / `InvalidParameter`).
  * Pure: no I/O, no clock (the caller passes `now`).
  */
-import type { Json, JsonObject } from "../../codegen/json.js";
+import { isObject, resolvePointer, type Json, type JsonObject } from "../../codegen/json.js";
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** Follows `$ref`s (`#/…` pointers into `doc`) to the schema object; undefined when there is none. */
 export function resolve(doc: JsonObject, schema: Json | undefined): JsonObject | undefined {
   let current: Json | undefined = schema;
   for (let hops = 0; isObject(current) && typeof current["$ref"] === "string"; hops++) {
-    if (hops > 20) return undefined;
-    current = pointer(doc, current["$ref"]);
+    if (hops > 20 || !current["$ref"].startsWith("#")) return undefined;
+    current = resolvePointer(doc, current["$ref"].slice(1));
   }
   return isObject(current) ? current : undefined;
-}
-
-function pointer(doc: JsonObject, ref: string): Json | undefined {
-  if (!ref.startsWith("#/")) return undefined;
-  let node: Json | undefined = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    node = isObject(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
-    if (node === undefined) return undefined;
-  }
-  return node;
-}
-
-/** The component name a schema `$ref`s (`#/components/schemas/Vcn` → `Vcn`), if it is one. */
-export function refName(schema: Json | undefined): string | undefined {
-  if (!isObject(schema) || typeof schema["$ref"] !== "string") return undefined;
-  const match = /^#\/components\/schemas\/([^/]+)$/.exec(schema["$ref"]);
-  return match ? decodeURIComponent(match[1]!).replace(/~1/g, "/").replace(/~0/g, "~") : undefined;
 }
 
 export type SchemaKind = "object" | "array" | "string" | "integer" | "number" | "boolean" | "any";
@@ -215,7 +195,10 @@ export function check(doc: JsonObject, schema: Json | undefined, value: unknown,
   if (depth > 32) return undefined;
   const { shape } = concrete(doc, shapeOf(doc, schema), value);
   const s = shape.schema;
-  const invalid = (what: string): Problem => ({ code: "InvalidParameter", message: `Invalid value for '${path}': ${what}.` });
+  const invalid = (what: string): Problem => ({
+    code: "InvalidParameter",
+    message: path === "" ? `The request body ${what}.` : `Invalid value for '${path}': ${what}.`,
+  });
   if (value === null || value === undefined) return undefined; // required-ness is the parent's call
   if (Array.isArray(s["enum"]) && s["enum"].length > 0 && typeof value === "string" && shape.kind === "string") {
     if (!s["enum"].includes(value)) return invalid(`must be one of ${s["enum"].join(", ")}`);
