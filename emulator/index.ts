@@ -85,6 +85,21 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   mountIdentity(builtinRoutes);
   mountCompute(builtinRoutes);
   mountObjectStorage(builtinRoutes);
+  // Spec-driven routes come last; loaded only when asked for, so the code generator's loader
+  // (yaml, swagger2openapi) stays out of an emulator without specs.
+  const specRoutes = new Router();
+  let specOperationCount = 0;
+  if (options.specs !== undefined && (!Array.isArray(options.specs) || !options.specs.every((spec) => typeof spec === "string"))) {
+    throw new TypeError("startEmulator: specs must be an array of file paths");
+  }
+  if (options.specs !== undefined && options.specs.length > 0) {
+    const lifecycleDelayMs = options.lifecycleDelayMs ?? 200;
+    if (!Number.isFinite(lifecycleDelayMs) || lifecycleDelayMs < 0) throw new TypeError("startEmulator: lifecycleDelayMs must be a number ≥ 0");
+    const { loadSpecServices, mountSpecs } = await import("./specs/mount.js");
+    const services = await loadSpecServices(options.specs);
+    const shadowed = (method: string, path: string) => customRoutes.match(method, path) !== undefined || builtinRoutes.match(method, path) !== undefined;
+    specOperationCount = mountSpecs(specRoutes, services, { lifecycleDelayMs, seed: options.seed, shadowed }).operationCount;
+  }
 
   let tls: { certificatePem: string; privateKeyPem: string } | undefined;
   let caCertificatePem: string | undefined;
@@ -101,7 +116,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const requests: RecordedRequest[] = [];
   const server = await listen(
     {
-      matchRoute: (method, path) => customRoutes.match(method, path) ?? builtinRoutes.match(method, path),
+      matchRoute: (method, path) => customRoutes.match(method, path) ?? builtinRoutes.match(method, path) ?? specRoutes.match(method, path),
       lookupKey: (keyId) => registry.lookup(keyId),
       faults,
       now,
@@ -129,6 +144,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       requests.length = 0;
     },
     route: (method, pattern, handler, routeOptions) => customRoutes.add(method, pattern, handler, routeOptions),
+    specOperationCount,
     now,
     stop: () => server.stop(),
   };

@@ -30,6 +30,19 @@ export interface StartEmulatorOptions {
    * whose region is EMULATOR_CONFIG_REGION. Default false.
    */
   readonly authEndpoints?: boolean;
+  /**
+   * Oracle's OpenAPI 3 / Swagger 2.0 specs (paths) whose every operation the emulator also
+   * serves, from memory (emulator/specs/mount.ts); the built-in routes keep precedence.
+   */
+  readonly specs?: readonly string[];
+  /**
+   * Spec-driven resources: how long a new one stays PROVISIONING-like before ACTIVE-like, a
+   * deleted one TERMINATING-like then TERMINATED-like, and a work request ACCEPTED then
+   * IN_PROGRESS before SUCCEEDED, in ms on the emulator clock (default 200).
+   */
+  readonly lifecycleDelayMs?: number;
+  /** Spec-driven resources get ids derived from it: the same requests give the same OCIDs. */
+  readonly seed?: string | number;
 }
 
 export interface WriteConfigFileOptions {
@@ -64,6 +77,8 @@ export interface Emulator {
   clearRequests(): void;
   /** Adds a route, matched before the built-in services. Patterns: "/a/{name}/b/{rest+}" or a RegExp with named groups. */
   route(method: string, pattern: string | RegExp, handler: RouteHandler, options?: RouteOptions): void;
+  /** How many operations the `specs` option added (0 without it). */
+  readonly specOperationCount: number;
   /** The emulator's clock (real clock + `clockOffsetSeconds`). */
   readonly now: () => Date;
   /** Closes the server and every connection, cancels injected delays. */

@@ -29,6 +29,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/cli-emulator-auth.test.ts", // `oci-raw emulator` and raw-request children (HTTPS start-up alone takes seconds)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
+  "test/emulator-specs.test.ts", // loads Oracle's full specs twice and walks their 715 operations
 ];
 
 /** Every `*.test.ts` under `dir`, relative to the repository root, sorted. */

@@ -345,6 +345,46 @@ describe("oci-raw emulator", () => {
   });
 });
 
+describe("oci-raw emulator --spec", () => {
+  test("serves every operation of the specs given, and a spec that cannot be read is a usage error", async () => {
+    const spec = join(root, "..", "shared", "oci-specs", "vault-secretmgmt.swagger.yaml");
+    const missing = await run(["emulator", "--spec", join(dir, "no-such.yaml")]);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /--spec .*no-such\.yaml.*file not found/);
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator", "--spec", spec, "--seed", "1"], {
+      cwd: root,
+      env: { PATH: process.env["PATH"] ?? "", HOME: dir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes("Press Ctrl-C")) resolve();
+        });
+        child.on("close", () => reject(new Error(`emulator exited early: ${stderr}`)));
+      });
+      assert.match(stdout, /Serving 13 operations from .*vault-secretmgmt\.swagger\.yaml/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+      const config = /Config file: (.+)/.exec(stdout)![1]!;
+      const listed = await run(["raw-request", "--config-file", config, "--http-method", "GET", "--target-uri", `${url}/20180608/secrets?compartmentId=ocid1.compartment.oc1..c`]);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual((JSON.parse(listed.stdout) as { data: unknown }).data, []);
+      const unknown = await run(["raw-request", "--config-file", config, "--http-method", "GET", "--target-uri", `${url}/20180608/secrets/ocid1.vaultsecret.oc1..nope`]);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stdout + unknown.stderr, /NotAuthorizedOrNotFound/);
+      child.kill("SIGINT");
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});
+
 describe("--debug redaction rules", () => {
   test("signatures, security tokens and bearer tokens never reach the terminal", () => {
     const auth = 'Signature version="1",headers="date",keyId="ST$eyJhbGciOi.secret.token",algorithm="rsa-sha256",signature="c2lnbmF0dXJl"';

@@ -15,6 +15,20 @@ const FLAGS: readonly FlagSpec[] = [
   { name: "port", value: "PORT", description: "Port to listen on (default: a free one).", example: "--port 8443" },
   { name: "host", value: "ADDRESS", description: "Loopback address: 127.0.0.1 (default) or ::1.", example: "--host ::1" },
   { name: "https", description: "Serve HTTPS with a throwaway test CA (its certificate is written beside the config).", example: "--https" },
+  {
+    name: "spec",
+    value: "FILE",
+    repeatable: true,
+    description: "Also serve every operation of this OpenAPI 3 / Swagger 2.0 spec from memory (repeatable).",
+    example: "--spec identity.swagger.yaml --spec core-iaas.swagger.yaml",
+  },
+  {
+    name: "lifecycle-delay-ms",
+    value: "MS",
+    description: "With --spec: how long resources stay PROVISIONING / TERMINATING and work requests ACCEPTED / IN_PROGRESS (default 200).",
+    example: "--lifecycle-delay-ms 2000",
+  },
+  { name: "seed", value: "TEXT", description: "With --spec: derive resource ids from it, the same on every run.", example: "--seed 42" },
   { name: "config-dir", value: "DIR", description: "Where to write the config file, keys and token (default: a new temporary directory).", example: "--config-dir ./emu" },
   { name: "log", description: "Print one line per request to stderr: status, method, path, key id (tokens shown as ST$<token>).", example: "--log" },
   { name: "help", description: "Show this help.", example: "--help" },
@@ -24,7 +38,9 @@ export const EMULATOR_HELP = `Usage: oci-raw emulator [flags]
 
 Start the local OCI emulator (identity users, object storage, compute instances; verifies
 signatures), with instance metadata, federation and resource principal endpoints, and write
-a config profile for it. Runs until Ctrl-C.
+a config profile for it. With --spec, it also serves every operation of Oracle's specs
+(in-memory resources, moving lifecycle states, work requests, OCI's error bodies). Runs
+until Ctrl-C.
 
 It prints:
   - the endpoint to pass to your code (createClient({ endpoint }), or the origin of a raw
@@ -41,6 +57,7 @@ ${flagHelp(FLAGS)}
 
 Example:
   oci-raw emulator --port 9000
+  oci-raw emulator --spec identity.swagger.yaml --spec core-iaas.swagger.yaml
   # then, in another terminal, with the printed config file:
   oci-raw raw-request --config-file /tmp/…/config --http-method GET --target-uri http://127.0.0.1:9000/n/
   # or paste the printed export lines, then:
@@ -86,9 +103,27 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo): Promi
     const host = flags.values["host"] ?? "127.0.0.1";
     if (!["127.0.0.1", "::1", "localhost"].includes(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), got ${host}.`);
 
+    const delayText = flags.values["lifecycle-delay-ms"];
+    const lifecycleDelayMs = delayText === undefined ? undefined : Number(delayText);
+    if (lifecycleDelayMs !== undefined && !(/^\d+$/.test(delayText!) && Number.isSafeInteger(lifecycleDelayMs))) {
+      throw new UsageError(`--lifecycle-delay-ms ${delayText} is not a whole number of milliseconds.`);
+    }
+    const specs = flags.lists["spec"] ?? [];
+
     const { startEmulator } = await import("../../emulator/index.js");
-    const started = await startEmulator({ port, host, https: flags.switches.has("https"), authEndpoints: true,
+    const started = await startEmulator({
+      port,
+      host,
+      https: flags.switches.has("https"),
+      authEndpoints: true,
       ...(flags.switches.has("log") ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
+      ...(specs.length > 0 ? { specs } : {}),
+      ...(lifecycleDelayMs === undefined ? {} : { lifecycleDelayMs }),
+      ...(flags.values["seed"] === undefined ? {} : { seed: flags.values["seed"] }),
+    }).catch((error: unknown) => {
+      // A spec that cannot be read is the command line's fault: say which file and why.
+      if (error instanceof Error && error.name === "GenerateError") throw new UsageError(`--spec ${error.message}`);
+      throw error;
     });
     emulator = started;
     const dir = flags.values["config-dir"] ?? (created = mkdtempSync(join(tmpdir(), "oci-raw-emulator-")));
@@ -111,6 +146,7 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo): Promi
       `OCI emulator listening on ${started.url}\n` +
         `Endpoint: ${started.url} — pass it to your code, e.g. createClient({ signer, endpoint: "${started.url}" }); ` +
         `the config's region ${EMULATOR_CONFIG_REGION} has no endpoint of its own, and its credentials sign only requests to loopback.\n` +
+        (specs.length > 0 ? `Serving ${started.specOperationCount} operations from ${specs.join(", ")}\n` : "") +
         `Config file: ${configFile}\n` +
         (caFile ? `CA certificate: ${caFile}\n` : "") +
         `Instance and resource principals from a shell (files in ${dir}; paste these lines):\n` +
