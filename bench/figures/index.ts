@@ -5,6 +5,7 @@
 import type { Figure } from "../lib/results.js";
 import { bundleSizeFigure } from "./bundle-size.js";
 import { codegenFigure } from "./codegen.js";
+import { emulatorFigure } from "./emulator.js";
 import { coldStartFigure } from "./cold-start.js";
 import { signedRequestsFigure } from "./signed-requests.js";
 import { signingFigure } from "./signing.js";
@@ -25,4 +26,5 @@ export const FIGURES: readonly FigureEntry[] = [
   { id: 5, title: "Bundle size", run: bundleSizeFigure },
   { id: 6, title: "Steady state", run: steadyStateFigure },
   { id: 7, title: "Codegen", run: codegenFigure },
+  { id: 8, title: "Emulator", run: emulatorFigure },
 ];
