@@ -2,9 +2,12 @@
  * Waiters against the emulator: a generated get function (identity getUser) polled while the
  * emulator moves the user's lifecycleState, and a work request served by a route. The states
  * each poll sees are scripted per test (the emulator answers them in order), so the tests
- * assert how many polls a wait takes, what it resolves to and how it fails.
+ * assert how many polls a wait takes, what it resolves to and how it fails. The last test waits
+ * on the spec-driven emulator's own moving states and work requests.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import {
   ApiKeySigner,
@@ -21,6 +24,7 @@ import {
   type OciResponse,
 } from "oci-raw";
 import { EMULATOR_COMPARTMENT_ID, json, startEmulator, type Emulator } from "oci-raw/emulator";
+import { REPO_ROOT } from "./support/repo.js";
 import * as identity from "../generated/identity/index.js";
 
 let emulator: Emulator;
@@ -199,5 +203,47 @@ describe("waitForWorkRequest", () => {
     statuses = ["CANCELED"];
     const error = await waitForWorkRequest(getWorkRequest, client, "ocid1.workrequest.oc1..cccc", { intervalMs: 5 }).catch((e: unknown) => e);
     assert.ok(error instanceof WaitError && error.lastState === "CANCELED", String(error));
+  });
+});
+
+describe("against the spec-driven emulator's moving states (Oracle's identity spec)", () => {
+  const spec = join(REPO_ROOT, "..", "shared", "oci-specs", "identity.swagger.yaml");
+  const service = { name: "identity", basePath: "/20160918" };
+  interface Compartment {
+    id: string;
+    lifecycleState: string;
+  }
+  const getCompartment = (c: Client, params: { compartmentId: string }, options?: CallOptions) =>
+    invoke<Compartment>(c, { service, operationId: "GetCompartment", method: "GET", path: "/compartments/{compartmentId}", pathParams: params, retryByDefault: true }, options);
+  const getWorkRequest = (c: Client, params: { workRequestId: string }, options?: CallOptions) =>
+    invoke<{ status: string }>(c, { service, operationId: "GetWorkRequest", method: "GET", path: "/workRequests/{workRequestId}", pathParams: params, retryByDefault: true }, options);
+  let specEmulator: Emulator | undefined;
+  let specClient: Client;
+  before(async () => {
+    if (!existsSync(spec)) return;
+    specEmulator = await startEmulator({ specs: [spec], lifecycleDelayMs: 150 });
+    const key = await specEmulator.createApiKey();
+    specClient = createClient({ signer: new ApiKeySigner({ ...key, privateKeyContent: key.privateKeyPem }), endpoint: specEmulator.url, retry: noRetry });
+  });
+  after(() => specEmulator?.stop());
+
+  test("a compartment: created CREATING, waited ACTIVE; deleted with a work request, waited SUCCEEDED", async (t) => {
+    if (!specEmulator) return t.skip(`Oracle's identity spec is not at ${spec}`);
+    const created = await invoke<Compartment>(specClient, {
+      service, operationId: "CreateCompartment", method: "POST", path: "/compartments/", retryByDefault: false,
+      body: { compartmentId: EMULATOR_COMPARTMENT_ID, name: "waited", description: "waits for ACTIVE" },
+    });
+    assert.equal(created.data.lifecycleState, "CREATING");
+    const started = Date.now();
+    const active = await waitForState(getCompartment, specClient, { compartmentId: created.data.id }, "ACTIVE", { intervalMs: 40 });
+    assert.equal(active?.data.lifecycleState, "ACTIVE");
+    assert.ok(Date.now() - started >= 100, "it was not ACTIVE at once: the wait polled");
+
+    const deleting = await invoke<unknown>(specClient, {
+      service, operationId: "DeleteCompartment", method: "DELETE", path: "/compartments/{compartmentId}", pathParams: { compartmentId: created.data.id }, retryByDefault: false,
+    });
+    assert.ok(deleting.opcWorkRequestId, "DeleteCompartment answers with opc-work-request-id");
+    const done = await waitForWorkRequest(getWorkRequest, specClient, deleting.opcWorkRequestId, { intervalMs: 40 });
+    assert.equal(done.data.status, "SUCCEEDED");
   });
 });
