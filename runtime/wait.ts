@@ -117,12 +117,17 @@ export interface WorkRequestErrorLike {
   message?: string | undefined;
 }
 
-export interface WaitForWorkRequestOptions extends WaitOptions {
+export interface WaitForWorkRequestOptions<K extends string = "workRequestId"> extends WaitOptions {
   /**
-   * The service's ListWorkRequestErrors function: on FAILED or CANCELED its messages go into
-   * the rejection. The params key is `workRequestId`, as in OCI's specs.
+   * The params key the id goes in: `workRequestId` (most of OCI's specs), or e.g.
+   * `iamWorkRequestId` for identity's GetIamWorkRequest.
    */
-  listErrors?: GetFunction<{ workRequestId: string }, readonly WorkRequestErrorLike[] | { items: readonly WorkRequestErrorLike[] }> | undefined;
+  idParam?: K | undefined;
+  /**
+   * The service's ListWorkRequestErrors function (same params key): on FAILED or CANCELED its
+   * messages go into the rejection.
+   */
+  listErrors?: GetFunction<Record<K, string>, readonly WorkRequestErrorLike[] | { items: readonly WorkRequestErrorLike[] }> | undefined;
 }
 
 /**
@@ -130,22 +135,23 @@ export interface WaitForWorkRequestOptions extends WaitOptions {
  * resolves to that response; FAILED or CANCELED reject with WaitError WAIT_FAILED_STATE,
  * carrying the work request's errors when `listErrors` is given.
  */
-export async function waitForWorkRequest<T extends WorkRequestLike>(
-  getWorkRequest: GetFunction<{ workRequestId: string }, T>,
+export async function waitForWorkRequest<T extends WorkRequestLike, K extends string = "workRequestId">(
+  getWorkRequest: GetFunction<Record<K, string>, T>,
   client: Client,
   workRequestId: string,
-  options: WaitForWorkRequestOptions = {},
+  options: WaitForWorkRequestOptions<K> = {},
 ): Promise<OciResponse<T>> {
   if (typeof workRequestId !== "string" || workRequestId === "") throw new TypeError("waitForWorkRequest: workRequestId must be a non-empty string (the opc-work-request-id header).");
+  const params = { [options.idParam ?? "workRequestId"]: workRequestId } as Record<K, string>;
   try {
-    return (await poll(getWorkRequest, client, { workRequestId }, options, {
+    return (await poll(getWorkRequest, client, params, options, {
       until: (data) => data.status === "SUCCEEDED",
       failed: (data) => data.status === "FAILED" || data.status === "CANCELED" || data.status === "CANCELLED",
       what: "SUCCEEDED",
     })) as OciResponse<T>;
   } catch (error) {
     if (!(error instanceof WaitError) || error.code !== "WAIT_FAILED_STATE" || !options.listErrors) throw error;
-    const detail = await workRequestErrors(options.listErrors, client, workRequestId, options);
+    const detail = await workRequestErrors(options.listErrors, client, params, options);
     if (detail === undefined) throw error;
     throw new WaitError(`${error.message} Its errors: ${detail}`, {
       code: "WAIT_FAILED_STATE",
@@ -156,14 +162,14 @@ export async function waitForWorkRequest<T extends WorkRequestLike>(
   }
 }
 
-async function workRequestErrors(
-  listErrors: NonNullable<WaitForWorkRequestOptions["listErrors"]>,
+async function workRequestErrors<K extends string>(
+  listErrors: NonNullable<WaitForWorkRequestOptions<K>["listErrors"]>,
   client: Client,
-  workRequestId: string,
+  params: Record<K, string>,
   options: WaitOptions,
 ): Promise<string | undefined> {
   try {
-    const { data } = await listErrors(client, { workRequestId }, { ...options.callOptions, signal: options.signal });
+    const { data } = await listErrors(client, params, { ...options.callOptions, signal: options.signal });
     const items = Array.isArray(data) ? (data as readonly WorkRequestErrorLike[]) : (data as { items: readonly WorkRequestErrorLike[] }).items;
     if (!Array.isArray(items) || items.length === 0) return undefined;
     // Service text, quoted like OciServiceError's: redacted and bounded.

@@ -199,6 +199,14 @@ describe("waitForWorkRequest", () => {
     assert.match(error.message, /LimitExceeded: The service limit for VCNs is reached\./);
   });
 
+  test("idParam names the params key for services whose id parameter is not workRequestId (identity's iamWorkRequestId)", async () => {
+    emulator.route("GET", "/20160918/iamWorkRequests/{iamWorkRequestId}", (request) => json(200, { id: request.params["iamWorkRequestId"], status: "SUCCEEDED" }));
+    const getIamWorkRequest = (c: Client, params: { iamWorkRequestId: string }, options?: CallOptions) =>
+      invoke<WorkRequest>(c, { service: { name: "identity", basePath: "/20160918" }, operationId: "GetIamWorkRequest", method: "GET", path: "/iamWorkRequests/{iamWorkRequestId}", pathParams: { iamWorkRequestId: params.iamWorkRequestId }, retryByDefault: true }, options);
+    const done = await waitForWorkRequest(getIamWorkRequest, client, "ocid1.iamworkrequest.oc1..dddd", { idParam: "iamWorkRequestId", intervalMs: 5 });
+    assert.equal(done.data.id, "ocid1.iamworkrequest.oc1..dddd");
+  });
+
   test("CANCELED rejects too, without listErrors", async () => {
     statuses = ["CANCELED"];
     const error = await waitForWorkRequest(getWorkRequest, client, "ocid1.workrequest.oc1..cccc", { intervalMs: 5 }).catch((e: unknown) => e);
