@@ -168,6 +168,17 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
     const base = name === undefined ? undefined : bases.get(name);
     return name !== undefined && base ? polymorphicType(name, base) : undefined;
   };
+  // openapi-typescript recurses without end (seconds, then a stack overflow) on a property
+  // named __proto__ that is a $ref: refused before it starts.
+  walkObjects(doc, (node, path) => {
+    const properties = node["properties"];
+    if (isObject(properties) && Object.prototype.hasOwnProperty.call(properties, "__proto__") && isObject(properties["__proto__"]) && "$ref" in properties["__proto__"]) {
+      throw new GenerateError("the property __proto__ is a $ref, which openapi-typescript cannot handle; rename it in the spec, or write its schema in place of the $ref.", {
+        file,
+        pointer: pointerOf([...path(), "properties", "__proto__"]),
+      });
+    }
+  });
   let ast: ts.Node[];
   try {
     ast = await openapiTS(doc as never, {

@@ -294,6 +294,12 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.equal(operation.pointer, "/paths/~1x/get/operationId");
   });
 
+  test("a property named __proto__ that is a $ref (openapi-typescript recursed for seconds into a stack overflow): a GenerateError naming it", async () => {
+    const spec = JSON.stringify(specOf({ Node: { type: "object", properties: { PROTO: { $ref: "#/components/schemas/Node" } } } })).replace("PROTO", "__proto__");
+    const error = await refusal("proto-ref", JSON.parse(spec) as object);
+    assert.equal(error.pointer, "/components/schemas/Node/properties/__proto__");
+  });
+
   test("a query parameter that is a list of lists is sent as JSON text (the list forms would not type-check)", async () => {
     const service = await generateFrom("list-of-lists", specOf({ Thing: THING }, [{ name: "grid", in: "query", schema: { type: "array", items: { type: "array", items: { type: "string" } } } }]));
     assert.ok(service.warnings.some((w) => /list of lists or objects; it is sent as JSON text/.test(w.message)), JSON.stringify(service.warnings));
