@@ -94,8 +94,11 @@ export function checkShape(doc: JsonObject, format: SpecFormat, file: string): v
     if (!map) return;
     for (const name of Object.keys(map)) {
       // openapi-typescript never finishes on a schema named "" (its $ref is the schemas object itself).
-      if (name === "__proto__" && format === "swagger-2.0") {
-        throw new GenerateError("a definition is named __proto__, which the Swagger 2.0 converter cannot handle; rename it (and its $refs).", { file, pointer: pointerOf([...path, key, name]) });
+      if (name in Object.prototype && format === "swagger-2.0") {
+        throw new GenerateError(`a definition is named ${name}, like a property every JavaScript object has, which the Swagger 2.0 converter cannot handle; rename it (and its $refs).`, {
+          file,
+          pointer: pointerOf([...path, key, name]),
+        });
       }
       if (name === "") throw new GenerateError("a schema is named \"\" (the empty string); give it a name (and its $refs).", { file, pointer: pointerOf([...path, key, name]) });
       schema(map[name], [...path, key, name]);

@@ -305,14 +305,16 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.ok(service.warnings.some((w) => /list of lists or objects; it is sent as JSON text/.test(w.message)), JSON.stringify(service.warnings));
   });
 
-  test("Swagger 2.0: a definition named __proto__ is a GenerateError naming it", async () => {
+  test("Swagger 2.0: a definition named __proto__ or hasOwnProperty (the converter failed: [object Object], not a function) is a GenerateError naming it", async () => {
     const swagger = {
       swagger: "2.0",
       info: { title: "t", version: "1" },
       paths: { "/x": { get: { operationId: "GetX", responses: { "200": { description: "ok", schema: { $ref: "#/definitions/NAME" } } } } } },
       definitions: { NAME: THING },
     };
-    const error = await refusal("swagger-proto", JSON.parse(JSON.stringify(swagger).replaceAll("NAME", "__proto__")) as object);
-    assert.equal(error.pointer, "/definitions/__proto__");
+    for (const name of ["__proto__", "hasOwnProperty"]) {
+      const error = await refusal(`swagger-${name}`, JSON.parse(JSON.stringify(swagger).replaceAll("NAME", name)) as object);
+      assert.equal(error.pointer, `/definitions/${name}`);
+    }
   });
 });
