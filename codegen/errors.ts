@@ -37,11 +37,34 @@ export function pointerOf(segments: ReadonlyArray<string | number>): string {
   return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
 }
 
+/**
+ * Percent-decodes a `$ref`'s pointer text (a URI fragment). A `%` that starts no escape
+ * (`%zz`, a cut `%E0%A4%A`) is kept as it is: this never throws, so a malformed pointer is
+ * one that points at nothing (load.ts's `checkLocalRefs` says so, naming it) rather than a URIError.
+ */
+export function decodePercent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Whether `text` percent-decodes without error (every `%` starts an escape of UTF-8). */
+export function isPercentEncoded(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Splits a JSON pointer into its decoded segments. */
 export function segmentsOf(pointer: string): string[] {
   if (pointer === "" || pointer === "/") return pointer === "/" ? [""] : [];
   return pointer
     .slice(1)
     .split("/")
-    .map((s) => decodeURIComponent(s.replace(/~1/g, "/").replace(/~0/g, "~")));
+    .map((s) => decodePercent(s.replace(/~1/g, "/").replace(/~0/g, "~")));
 }

@@ -14,6 +14,7 @@ import { GenerateError, type GenerateWarning } from "./errors.js";
 import { readSpec } from "./load.js";
 import { buildModel } from "./model.js";
 import { normalizeSpec } from "./normalize.js";
+import { checkTypeCycles } from "./shape.js";
 import { generatorVersion } from "./version.js";
 
 export interface GenerateOptions {
@@ -140,6 +141,10 @@ export async function generateService(spec: string, options: Omit<GenerateOption
         cause: error,
       });
     }
+    // Every error names the spec, also one thrown by a step that was not told its name.
+    if (error instanceof GenerateError && error.file === "") {
+      throw new GenerateError(error.problem, { file: spec, pointer: error.pointer, ...(error.line === undefined ? {} : { line: error.line }), cause: error.cause });
+    }
     throw error;
   }
 }
@@ -177,6 +182,7 @@ async function generateOneService(spec: string, options: Omit<GenerateOptions, "
     throw error;
   });
   progress(`${specLabel}: loaded (${loaded.format})`);
+  checkTypeCycles(loaded.doc, loaded.format, specLabel);
   const model = buildModel(loaded.doc, specLabel);
 
   if (options.endpoint !== undefined && !ENDPOINT_TEMPLATE.test(options.endpoint)) {

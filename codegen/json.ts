@@ -4,7 +4,7 @@
  * normalize, model, the printers) reads specs through these; this module imports no other of
  * the generator's except errors.ts, so none of them has to import another for them.
  */
-import { segmentsOf } from "./errors.js";
+import { decodePercent, segmentsOf } from "./errors.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -29,7 +29,7 @@ const COMPONENT_PREFIX = "#/components/schemas/";
 
 /** The component schema a local `$ref` names (`#/components/schemas/A~1B` → `A/B`), or undefined for any other target. */
 export function componentName(ref: string): string | undefined {
-  return ref.startsWith(COMPONENT_PREFIX) ? decodeURIComponent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
+  return ref.startsWith(COMPONENT_PREFIX) ? decodePercent(ref.slice(COMPONENT_PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")) : undefined;
 }
 
 /** The `$ref` naming a component schema (the inverse of `componentName`). */

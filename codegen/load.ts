@@ -6,9 +6,10 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import YAML from "yaml";
-import { GenerateError, pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
+import { GenerateError, isPercentEncoded, pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
 import { isObject, MAX_NESTING, resolvePointer, tooDeeplyNested, walkObjects, type Json, type JsonObject, type SpecFormat } from "./json.js";
 import { pascalCase } from "./names.js";
+import { checkShape } from "./shape.js";
 import { normalizeSpec } from "./normalize.js";
 
 // Kept here for the callers that read specs through the loader.
@@ -182,9 +183,45 @@ export function checkLocalRefs(doc: JsonObject, file: string): void {
     if (typeof ref !== "string") {
       throw new GenerateError("`$ref` must be a string.", { file, pointer: pointerOf([...path(), "$ref"]) });
     }
+    if (ref.startsWith("#") && !isPercentEncoded(ref.slice(1))) {
+      throw new GenerateError(`$ref ${ref} is not a valid JSON pointer: a "%" starts no percent escape; write a "%" in a name as %25.`, {
+        file,
+        pointer: pointerOf([...path(), "$ref"]),
+      });
+    }
     if (ref.startsWith("#") && resolvePointer(doc, ref.slice(1)) === undefined) {
       throw new GenerateError(`$ref ${ref} points at nothing in this document.`, { file, pointer: pointerOf(path()) });
     }
+  });
+}
+
+/**
+ * A `$ref` that leads back to itself through nothing but `$ref`s (`A: {$ref: A}`, or
+ * `A: {$ref: B}` and `B: {$ref: A}`) defines nothing: says which. (A schema that refers to
+ * itself through a property, `items` or `allOf` is a recursive type, and fine.)
+ */
+export function checkRefCycles(doc: JsonObject, file: string): void {
+  const ends = new Set<object>(); // $ref objects whose chain is known to end
+  walkObjects(doc, (node, path) => {
+    const chain: object[] = []; // the $ref objects followed, in order
+    const at: string[] = []; // where each of them is (a JSON pointer)
+    let current: Json | undefined = node;
+    let where = "";
+    while (isObject(current) && typeof current["$ref"] === "string" && current["$ref"].startsWith("#") && !ends.has(current)) {
+      const start = chain.indexOf(current);
+      if (start !== -1) {
+        const cycle = chain.slice(start).map((ref) => (ref as JsonObject)["$ref"] as string);
+        throw new GenerateError(
+          `$ref cycle: ${[...cycle, cycle[0]].join(" → ")} comes back to where it started through nothing but $refs, so it defines no schema; give one of them a type or properties instead of the $ref.`,
+          { file, pointer: at[start]! },
+        );
+      }
+      chain.push(current);
+      at.push(chain.length === 1 ? pointerOf(path()) : where);
+      where = current["$ref"].slice(1);
+      current = resolvePointer(doc, where);
+    }
+    for (const ref of chain) ends.add(ref);
   });
 }
 
@@ -206,7 +243,9 @@ export function readSpec(file: string): ReadSpec {
       pointer: pointerOf(deep),
     });
   }
+  checkShape(doc, format, file);
   checkLocalRefs(doc, file);
+  checkRefCycles(doc, file);
   if (!isObject(doc["paths"]) && format !== "openapi-3.1") {
     throw new GenerateError("the spec has no `paths` object.", { file, pointer: "/paths" });
   }

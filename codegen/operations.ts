@@ -331,6 +331,14 @@ function sentAsJson(param: ParamModel, schemaNames: ReadonlyMap<string, string>)
   return type === undefined || type === "unknown";
 }
 
+/** A schema whose values are strings, numbers or booleans (or not said: the runtime sends them as text). */
+function isScalarSchema(schema: Json | undefined): boolean {
+  if (!isObject(schema)) return true;
+  const type = schema["type"];
+  if (type === "array" || type === "object") return false;
+  return type !== undefined || !["properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf"].some((key) => key in schema);
+}
+
 function modelParam(
   doc: JsonObject,
   param: JsonObject,
@@ -353,6 +361,10 @@ function modelParam(
     if (location === "header" && (param["x-obmcs-header-collection"] === true || name.endsWith("*"))) {
       serialisation = "headerCollection";
       headerPrefix = typeof param["x-obmcs-prefix"] === "string" ? param["x-obmcs-prefix"] : name.replace(/\*$/, "");
+    } else if (type === "array" && !isScalarSchema(deref(doc, (resolved as JsonObject)["items"], "", pointer))) {
+      // A list of lists or objects has no form, csv or pipe spelling: JSON text, like an object.
+      warnings.push({ pointer, message: `${location} parameter ${name} is a list of lists or objects; it is sent as JSON text` });
+      serialisation = "json";
     } else if (type === "array") {
       const style = typeof param["style"] === "string" ? param["style"] : location === "query" ? "form" : "simple";
       const explode = typeof param["explode"] === "boolean" ? param["explode"] : style === "form";

@@ -9,7 +9,7 @@
  * subtype loses its bogus discriminator and fixes the base's property to its value; the base
  * later gets `discriminator: { propertyName, mapping: { VALUE: Subtype } }`.
  */
-import { pointerOf, type GenerateWarning } from "./errors.js";
+import { decodePercent, pointerOf, type GenerateWarning } from "./errors.js";
 import { componentName, componentRef, componentSchemas, isObject, type Json, type JsonObject, type SpecFormat } from "./json.js";
 
 /** base schema name → (discriminator value → subtype schema name) */
@@ -53,7 +53,7 @@ export function rewriteOraclePolymorphism(doc: JsonObject, format: SpecFormat, w
     for (const member of allOf) {
       const ref = isObject(member) ? member["$ref"] : undefined;
       if (typeof ref === "string" && ref.startsWith(prefix)) {
-        const found = findBase(decodeURIComponent(ref.slice(prefix.length)), depth + 1);
+        const found = findBase(decodePercent(ref.slice(prefix.length)), depth + 1);
         if (found) return found;
       }
     }
@@ -72,7 +72,7 @@ export function rewriteOraclePolymorphism(doc: JsonObject, format: SpecFormat, w
     let base: { name: string; property: string } | undefined;
     for (const member of allOf) {
       const ref = isObject(member) ? member["$ref"] : undefined;
-      if (typeof ref === "string" && ref.startsWith(prefix)) base ??= findBase(decodeURIComponent(ref.slice(prefix.length)));
+      if (typeof ref === "string" && ref.startsWith(prefix)) base ??= findBase(decodePercent(ref.slice(prefix.length)));
     }
     if (!base) {
       warnings.push({

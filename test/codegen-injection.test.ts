@@ -227,3 +227,94 @@ describe("odd names and deep nesting", () => {
     assert.equal(ok.operations, 1);
   });
 });
+
+/** The GenerateError `spec` gives, asserted to be one (not a TypeError, URIError or hang), naming the file. */
+async function refusal(name: string, spec: object): Promise<GenerateError> {
+  const outcome = await Promise.race([
+    generateFrom(name, spec).then(
+      () => assert.fail(`${name}: generated`),
+      (error: unknown) => error,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve("no answer within 20 s"), 20_000).unref()),
+  ]);
+  assert.ok(outcome instanceof GenerateError, `${name}: ${String((outcome as Error)?.stack ?? outcome)}`);
+  assert.ok(outcome.message.startsWith(`${name}.json#`), outcome.message);
+  return outcome;
+}
+
+const THING = { type: "object", properties: { a: { type: "string" } } };
+
+describe("mutated specs the generator property found (test/properties-codegen.test.ts)", () => {
+  test("a $ref whose pointer has a % that starts no escape: a GenerateError at the $ref, not a URIError", async () => {
+    const error = await refusal("percent-ref", specOf({ Thing: { type: "object", properties: { a: { $ref: "#/components/schemas/%E0%A4%A" } } } }));
+    assert.equal(error.pointer, "/components/schemas/Thing/properties/a/$ref");
+    assert.match(error.message, /not a valid JSON pointer.*%25/);
+  });
+
+  test("alias cycles (A: {$ref: A}; A → B → A): a GenerateError naming the cycle; recursion through a property still generates", async () => {
+    const self = await refusal("alias-self", specOf({ Thing: { $ref: "#/components/schemas/Thing" } }));
+    assert.equal(self.pointer, "/components/schemas/Thing");
+    assert.match(self.message, /\$ref cycle: #\/components\/schemas\/Thing → #\/components\/schemas\/Thing/);
+    const pair = await refusal("alias-pair", specOf({ A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } }));
+    assert.match(pair.message, /\$ref cycle: .*B → .*A → .*B/);
+    const recursive = await generateFrom("recursive", specOf({ Node: { type: "object", properties: { next: { $ref: "#/components/schemas/Node" } } } }));
+    assertNoCode(recursive);
+  });
+
+  test("a schema that contains itself through items or allOf: a GenerateError (openapi-typescript would write a type TypeScript refuses)", async () => {
+    const items = await refusal("cycle-items", specOf({ List: { type: "array", items: { $ref: "#/components/schemas/List" } } }));
+    assert.equal(items.pointer, "/components/schemas/List");
+    assert.match(items.message, /contains itself outside any object property: List → List \(items\)/);
+    const allOf = await refusal("cycle-allof", specOf({ A: { allOf: [{ $ref: "#/components/schemas/B" }] }, B: { allOf: [THING, { $ref: "#/components/schemas/A" }] } }));
+    assert.match(allOf.message, /A → B \(allOf\) → A \(allOf\)/);
+  });
+
+  test("fields of the wrong type: a GenerateError naming the field, not openapi-typescript's TypeError", async () => {
+    const spec = specOf({ Thing: THING }) as { paths: { "/x": { get: Record<string, unknown> } } };
+    spec.paths["/x"].get["parameters"] = { type: 5 };
+    const parameters = await refusal("wrong-parameters", spec);
+    assert.equal(parameters.pointer, "/paths/~1x/get/parameters");
+    assert.match(parameters.message, /`parameters` must be a list, not an object/);
+    const mapping = await refusal("wrong-mapping", specOf({ Thing: { ...THING, discriminator: { propertyName: "a", mapping: { x: {} } } } }));
+    assert.equal(mapping.pointer, "/components/schemas/Thing/discriminator/mapping/x");
+    const enumNull = await refusal("enum-null", specOf({ Thing: { type: "string", enum: ["a", null] } }));
+    assert.equal(enumNull.pointer, "/components/schemas/Thing/enum/1");
+  });
+
+  test("names openapi-typescript cannot take: a schema named \"\" (it never finished), \"%\", a property named valueOf, an operationId \"%\"", async () => {
+    const empty = await refusal("named-empty", specOf({ "": THING }));
+    assert.equal(empty.pointer, "/components/schemas/");
+    const percent = await refusal("named-percent", JSON.parse(JSON.stringify(specOf({ NAME: THING })).replace('"NAME"', '"%"').replace("schemas/NAME", "schemas/%25")) as object);
+    assert.equal(percent.pointer, "/components/schemas/%");
+    const property = await refusal("property-valueOf", specOf({ Thing: { type: "object", properties: { valueOf: { type: "string" } } } }));
+    assert.equal(property.pointer, "/components/schemas/Thing/properties/valueOf");
+    const spec = specOf({ Thing: THING }) as { paths: { "/x": { get: Record<string, unknown> } } };
+    spec.paths["/x"].get["operationId"] = "%";
+    const operation = await refusal("operation-percent", spec);
+    assert.equal(operation.pointer, "/paths/~1x/get/operationId");
+  });
+
+  test("a property named __proto__ that is a $ref (openapi-typescript recursed for seconds into a stack overflow): a GenerateError naming it", async () => {
+    const spec = JSON.stringify(specOf({ Node: { type: "object", properties: { PROTO: { $ref: "#/components/schemas/Node" } } } })).replace("PROTO", "__proto__");
+    const error = await refusal("proto-ref", JSON.parse(spec) as object);
+    assert.equal(error.pointer, "/components/schemas/Node/properties/__proto__");
+  });
+
+  test("a query parameter that is a list of lists is sent as JSON text (the list forms would not type-check)", async () => {
+    const service = await generateFrom("list-of-lists", specOf({ Thing: THING }, [{ name: "grid", in: "query", schema: { type: "array", items: { type: "array", items: { type: "string" } } } }]));
+    assert.ok(service.warnings.some((w) => /list of lists or objects; it is sent as JSON text/.test(w.message)), JSON.stringify(service.warnings));
+  });
+
+  test("Swagger 2.0: a definition named __proto__ or hasOwnProperty (the converter failed: [object Object], not a function) is a GenerateError naming it", async () => {
+    const swagger = {
+      swagger: "2.0",
+      info: { title: "t", version: "1" },
+      paths: { "/x": { get: { operationId: "GetX", responses: { "200": { description: "ok", schema: { $ref: "#/definitions/NAME" } } } } } },
+      definitions: { NAME: THING },
+    };
+    for (const name of ["__proto__", "hasOwnProperty"]) {
+      const error = await refusal(`swagger-${name}`, JSON.parse(JSON.stringify(swagger).replaceAll("NAME", name)) as object);
+      assert.equal(error.pointer, `/definitions/${name}`);
+    }
+  });
+});
