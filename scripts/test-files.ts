@@ -27,6 +27,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/specs-catalog.test.ts", // oci-raw generate <service> and oci-raw specs, in child processes
   "test/emulator-interop.test.ts", // the emulator and raw-request CLIs in child processes, the official OCI SDK (~20 s)
   "test/cli-emulator-auth.test.ts", // `oci-raw emulator` and raw-request children (HTTPS start-up alone takes seconds)
+  "test/properties-codegen.test.ts", // 250 mutated specs through the generator in a worker, a tsc sample (20-30 s)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
   "test/emulator-specs.test.ts", // loads Oracle's full specs twice and walks their 715 operations
