@@ -167,3 +167,6 @@ export { makeJwt } from "./session-tokens.js";
 export type { IssuedToken, MountFederationOptions, MountedFederation } from "./federation.js";
 export { mountResourcePrincipals } from "./resource-principals.js";
 export type { MountResourcePrincipalsOptions, MountedResourcePrincipals } from "./resource-principals.js";
+// OKE workload identity: a proxymux (HTTPS, its own cluster CA) whose session tokens the emulator accepts.
+export { startProxymux } from "./proxymux.js";
+export type { Proxymux, ProxymuxAnswerEncoding, StartProxymuxOptions } from "./proxymux.js";
