@@ -6,8 +6,9 @@
  * Each exchange: a fresh RSA session key pair; POST `{"podKey": "<public key PEM>"}` to
  * `https://$KUBERNETES_SERVICE_HOST:<KUBERNETES_SERVICE_PORT_PROXYMUX or 12250>/resourcePrincipalSessionTokens`
  * with `Authorization: Bearer <service account token>` — the token file read again each time
- * (kubelet rotates it) — over TLS verified against the cluster CA file, through an undici
- * dispatcher of its own (never verification off, never a global TLS setting). The answer is
+ * (kubelet rotates it) — over TLS verified against the cluster CA file, through a TLS agent of
+ * its own (ca-fetch.ts: never verification off, never a global TLS setting; not undici, which
+ * nothing reachable from the package entry may load). The answer is
  * base64 of `{"token": "ST$<jwt>"}`, sometimes itself quoted as a JSON string.
  *
  * Refreshing goes through RefreshingCredentials: one exchange per rotation however many
@@ -20,6 +21,7 @@ import { regionNameOrAsGiven } from "../regions.js";
 import { CredentialsSigner, securityTokenOfKeyId } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
 import type { FetchFunction } from "../transport.js";
+import { caFetch } from "./ca-fetch.js";
 import { authRequest, httpStatusError, parseJsonObject, stringField, type AuthTransportOptions, type HttpAnswer } from "./fetch-util.js";
 import { decodeJwtPayload, jwtExpiresAt, type JwtClaims } from "./jwt.js";
 import { RefreshingCredentials, securityTokenCredentials, type RefreshOptions } from "./refreshing.js";
@@ -69,7 +71,8 @@ export interface OkeWorkloadIdentitySignerOptions extends SignatureHeaderLists, 
   /**
    * The cluster CA file the proxymux's certificate is verified against (read at each exchange).
    * Default: `OCI_KUBERNETES_SERVICE_ACCOUNT_CERT_PATH`, then `/var/run/secrets/kubernetes.io/serviceaccount/ca.crt`.
-   * Not read when `dispatcher` is given: the caller's dispatcher then decides what TLS trusts.
+   * Not read when `fetch` or `dispatcher` is given: they are then used for the proxymux as they
+   * are (e.g. `undiciTransport({ ca })` from `oci-raw/undici`), and decide what TLS trusts.
    */
   caCertPath?: string | undefined;
   /** Region (default `OCI_RESOURCE_PRINCIPAL_REGION`). */
@@ -243,14 +246,10 @@ async function exchange(
   ca: { path: string; from: string },
   options: OkeWorkloadIdentitySignerOptions,
 ): Promise<HttpAnswer> {
-  let transport: { fetch: FetchFunction | undefined; dispatcher: unknown; close?: () => Promise<void> };
-  if (options.dispatcher !== undefined) {
-    transport = { fetch: options.fetch, dispatcher: options.dispatcher };
-  } else {
-    // Loaded here, not at import: the package entry never loads undici (DECISIONS.md 1, 2).
-    const { undiciTransport } = await import("../undici.js");
-    transport = undiciTransport({ ca: await readCa(ca) });
-  }
+  const callerTransport = options.fetch !== undefined || options.dispatcher !== undefined;
+  const transport: { fetch: FetchFunction | undefined; dispatcher: unknown; close?: () => void } = callerTransport
+    ? { fetch: options.fetch, dispatcher: options.dispatcher }
+    : { ...caFetch(await readCa(ca)), dispatcher: undefined };
   let answer: HttpAnswer;
   try {
     answer = await authRequest(
@@ -266,7 +265,7 @@ async function exchange(
   } catch (error) {
     const code = tlsVerifyCode(error);
     if (code !== undefined) {
-      const trusted = options.dispatcher !== undefined ? "the dispatcher given" : `the cluster CA file ${ca.path} (${ca.from})`;
+      const trusted = callerTransport ? "the fetch or dispatcher given" : `the cluster CA file ${ca.path} (${ca.from})`;
       throw new AuthError(
         `The proxymux at ${endpoint} presented a certificate that ${trusted} does not verify (${code}). ` +
           `Set ${CERT_PATH_VAR} to the cluster's CA certificate (in a pod: ${DEFAULT_OKE_SERVICE_ACCOUNT_CERT_PATH}).`,
@@ -275,7 +274,7 @@ async function exchange(
     }
     throw error;
   } finally {
-    await transport.close?.();
+    transport.close?.();
   }
   if (answer.status === 401 || answer.status === 403) {
     throw new AuthError(
