@@ -260,6 +260,28 @@ describe("OKE workload identity from code", () => {
     assert.equal(proxymux.counts.exchanges - before, 1, "one refresh");
   });
 
+  test("an IPv6 KUBERNETES_SERVICE_HOST (::1) goes in brackets", async (t) => {
+    let v6: Proxymux;
+    try {
+      v6 = await startProxymux(emulator, { host: "::1" });
+    } catch {
+      t.skip("no IPv6 loopback here");
+      return;
+    }
+    try {
+      const v6Ca = join(dir, "v6-ca.crt");
+      await writeFile(v6Ca, v6.caCertificatePem);
+      const signer = await okeWorkloadIdentitySigner({
+        env: podEnv({ KUBERNETES_SERVICE_HOST: "::1", KUBERNETES_SERVICE_PORT_PROXYMUX: String(v6.port), OCI_KUBERNETES_SERVICE_ACCOUNT_CERT_PATH: v6Ca }),
+        serviceAccountToken: v6.serviceAccountToken,
+      });
+      assert.equal(signer.proxymuxEndpoint, `https://[::1]:${v6.port}/resourcePrincipalSessionTokens`);
+      assert.equal(await status(signer), 200);
+    } finally {
+      await v6.stop();
+    }
+  });
+
   test("authFromEnvironment picks it from auth and from OCI_CLI_AUTH", async () => {
     for (const options of [{ auth: "oke_workload_identity", env: podEnv() }, { env: podEnv({ OCI_CLI_AUTH: "oke_workload_identity" }) }]) {
       const signer = await authFromEnvironment(options);
