@@ -204,3 +204,6 @@ export { mountAuthEndpoints } from "./auth-endpoints.js";
 export type { AuthEnvironment, MountedAuthEndpoints } from "./auth-endpoints.js";
 export { EMULATOR_CONFIG_REGION } from "../runtime/regions.js";
 export type { MountResourcePrincipalsOptions, MountedResourcePrincipals } from "./resource-principals.js";
+// OKE workload identity: a proxymux (HTTPS, its own cluster CA) whose session tokens the emulator accepts.
+export { startProxymux } from "./proxymux.js";
+export type { Proxymux, ProxymuxAnswerEncoding, StartProxymuxOptions } from "./proxymux.js";

@@ -43,10 +43,18 @@ export { loadPrivateKey } from "./keys.js";
 export type { LoadPrivateKeyOptions } from "./keys.js";
 
 // Token-based auth, loaded on first call.
-export { authFromEnvironment, instancePrincipalsSigner, resourcePrincipalsSigner, sessionTokenSigner, sessionTokenSignerFromConfig } from "./providers.js";
+export {
+  authFromEnvironment,
+  instancePrincipalsSigner,
+  okeWorkloadIdentitySigner,
+  resourcePrincipalsSigner,
+  sessionTokenSigner,
+  sessionTokenSignerFromConfig,
+} from "./providers.js";
 export type { AuthFromEnvironmentOptions, AuthMode } from "./auth/from-environment.js";
 export type { AuthTransportOptions } from "./auth/fetch-util.js";
 export type { InstancePrincipalsSigner, InstancePrincipalsSignerOptions } from "./auth/instance-principals.js";
+export type { OkeWorkloadIdentitySigner, OkeWorkloadIdentitySignerOptions } from "./auth/oke-workload-identity.js";
 export type { ResourcePrincipalsSigner, ResourcePrincipalsSignerOptions } from "./auth/resource-principals.js";
 export type { SessionTokenSigner, SessionTokenSignerOptions } from "./auth/session-token.js";
 export type { RefreshOptions } from "./auth/refreshing.js";

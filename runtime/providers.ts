@@ -7,6 +7,7 @@
 import type { OciConfig } from "./config.js";
 import type { AuthFromEnvironmentOptions } from "./auth/from-environment.js";
 import type { InstancePrincipalsSigner, InstancePrincipalsSignerOptions } from "./auth/instance-principals.js";
+import type { OkeWorkloadIdentitySigner, OkeWorkloadIdentitySignerOptions } from "./auth/oke-workload-identity.js";
 import type { ResourcePrincipalsSigner, ResourcePrincipalsSignerOptions } from "./auth/resource-principals.js";
 import type { SessionTokenSigner, SessionTokenSignerOptions } from "./auth/session-token.js";
 import type { RequestSigner } from "./signers.js";
@@ -22,6 +23,15 @@ export async function instancePrincipalsSigner(options?: InstancePrincipalsSigne
 /** Resource principals v2.2 or v1.1 from `OCI_RESOURCE_PRINCIPAL_*` (the Python SDK's `get_resource_principals_signer`). */
 export async function resourcePrincipalsSigner(options?: ResourcePrincipalsSignerOptions): Promise<ResourcePrincipalsSigner> {
   return (await import("./auth/resource-principals.js")).resourcePrincipalsSigner(options);
+}
+
+/**
+ * OKE workload identity (the Python SDK's `get_oke_workload_identity_resource_principal_signer`):
+ * the pod's service account token traded at the cluster's proxymux for a session token, the
+ * first one obtained before this resolves.
+ */
+export async function okeWorkloadIdentitySigner(options?: OkeWorkloadIdentitySignerOptions): Promise<OkeWorkloadIdentitySigner> {
+  return (await import("./auth/oke-workload-identity.js")).okeWorkloadIdentitySigner(options);
 }
 
 /** A session token file and its key (`oci session authenticate`), read once before this resolves. */

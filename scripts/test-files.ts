@@ -31,6 +31,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
   "test/emulator-specs.test.ts", // loads Oracle's full specs twice and walks their 715 operations
+  "test/auth-oke.test.ts", // the same load test for OKE workload identity, and the CLI in child processes (~25 s)
 ];
 
 /** Every `*.test.ts` under `dir`, relative to the repository root, sorted. */

@@ -136,8 +136,19 @@ describe("authFromEnvironment precedence", () => {
     });
   });
 
-  test("instance_obo_user and oke_workload_identity: not supported yet, naming the supported values", async () => {
-    for (const auth of ["instance_obo_user", "oke_workload_identity"]) {
+  test("oke_workload_identity outside a pod: an AuthError saying KUBERNETES_SERVICE_HOST is not set", async () => {
+    for (const options of [{ auth: "oke_workload_identity", env: {} }, { env: { OCI_CLI_AUTH: "oke_workload_identity" } }]) {
+      await assert.rejects(authFromEnvironment(options), (err: unknown) => {
+        assert.ok(err instanceof AuthError);
+        assert.equal(err.code, "OKE_NOT_IN_CLUSTER");
+        assert.match(err.message, /KUBERNETES_SERVICE_HOST is not set/);
+        return true;
+      });
+    }
+  });
+
+  test("instance_obo_user: not supported yet, naming the supported values", async () => {
+    for (const auth of ["instance_obo_user"]) {
       await assert.rejects(authFromEnvironment({ auth, env: {} }), (err: unknown) => {
         assert.ok(err instanceof AuthError);
         assert.equal(err.code, "AUTH_MODE_NOT_SUPPORTED");

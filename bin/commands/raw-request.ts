@@ -45,7 +45,7 @@ const FLAGS: readonly FlagSpec[] = [
   {
     name: "auth",
     value: "MODE",
-    description: "api_key, security_token, instance_principal or resource_principal (default: OCI_CLI_AUTH, then the profile).",
+    description: "api_key, security_token, instance_principal, resource_principal or oke_workload_identity (default: OCI_CLI_AUTH, then the profile).",
     example: "--auth instance_principal",
   },
   { name: "region", value: "REGION", description: "The region you mean to call (checked; the target URI's host decides where the request goes, and a different region in it is a warning).", example: "--region us-phoenix-1" },

@@ -11,6 +11,7 @@ import { closest } from "../suggest.js";
 import { sessionTokenSignerFromConfig } from "./session-token.js";
 import { instancePrincipalsSigner } from "./instance-principals.js";
 import { resourcePrincipalsSigner } from "./resource-principals.js";
+import { okeWorkloadIdentitySigner } from "./oke-workload-identity.js";
 
 /** The `--auth` / `OCI_CLI_AUTH` values oci-raw supports. */
 export const SUPPORTED_AUTH_MODES = Object.freeze([
@@ -18,11 +19,12 @@ export const SUPPORTED_AUTH_MODES = Object.freeze([
   "security_token",
   "instance_principal",
   "resource_principal",
+  "oke_workload_identity",
 ] as const);
 export type AuthMode = (typeof SUPPORTED_AUTH_MODES)[number];
 
 /** Valid OCI CLI values that oci-raw does not support yet (DECISIONS.md 8). */
-const NOT_YET_SUPPORTED = Object.freeze(["instance_obo_user", "oke_workload_identity"]);
+const NOT_YET_SUPPORTED = Object.freeze(["instance_obo_user"]);
 
 export interface AuthFromEnvironmentOptions extends AuthTransportOptions {
   /** The CLI's `--auth`; beats `OCI_CLI_AUTH`. */
@@ -81,6 +83,10 @@ export async function authFromEnvironment(options: AuthFromEnvironmentOptions = 
         federationEndpoint: options.federationEndpoint,
         ...transport,
       });
+    case "oke_workload_identity":
+      // Not the caller's fetch/dispatcher: they are for OCI's services (a proxy, a CA bundle);
+      // the proxymux is inside the cluster and verified against the cluster CA.
+      return okeWorkloadIdentitySigner({ env, retry: options.retry, timeoutMs: options.timeoutMs });
   }
 }
 

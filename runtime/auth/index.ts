@@ -10,6 +10,14 @@ export { InstancePrincipalsSigner, instancePrincipalsSigner } from "./instance-p
 export type { InstancePrincipalsSignerOptions } from "./instance-principals.js";
 export { ResourcePrincipalsSigner, resourcePrincipalsSigner } from "./resource-principals.js";
 export type { ResourcePrincipalsSignerOptions, ResourcePrincipalVersion } from "./resource-principals.js";
+export {
+  DEFAULT_OKE_PROXYMUX_PORT,
+  DEFAULT_OKE_SERVICE_ACCOUNT_CERT_PATH,
+  DEFAULT_OKE_SERVICE_ACCOUNT_TOKEN_PATH,
+  OkeWorkloadIdentitySigner,
+  okeWorkloadIdentitySigner,
+} from "./oke-workload-identity.js";
+export type { OkeWorkloadIdentitySignerOptions } from "./oke-workload-identity.js";
 export { SessionTokenSigner, sessionTokenSigner, sessionTokenSignerFromConfig } from "./session-token.js";
 export type { SessionTokenSignerOptions } from "./session-token.js";
 export { X509FederationClient, X509FederationClientSigner } from "./federation.js";
