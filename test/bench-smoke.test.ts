@@ -97,6 +97,12 @@ const EXPECTED: Array<{ id: number; title: string; needsOracleSpecs: boolean; ro
       ratio(/^tsc --noEmit, generated client \(index\.ts and its imports\) ÷ openapi-typescript output$/, { op: "<=", value: 2 }),
     ],
   },
+  {
+    id: 8, title: "Emulator", needsOracleSpecs: false, rows: [
+      ratio(/^signed GET per CPU-second, client included: emulator verifying ÷ bare node:http server$/, { op: ">=", value: 0.5 }),
+      { measure: /^start-up to listening: startEmulator\(\) \(wall\)$/, unit: "ms" },
+    ],
+  },
 ];
 
 /** `npm run bench -- --smoke --json=FILE`, without npm's own start-up: the command package.json's bench script runs. */
@@ -150,6 +156,7 @@ test("bench/run.ts --smoke produces every figure, with the rows, units and goals
       assert.ok(row.value.values.length > 0, `${what} has rounds`);
       for (const v of row.value.values) assert.ok(Number.isFinite(v) && v >= 0, `${what}: round value ${v}`);
       if (row.unit === "×") assert.ok(row.value.median > 0, `${what}: a ratio of two measurements is above 0, got ${row.value.median}`);
+      else if (row.unit === "ms") assert.ok(row.value.median > 0, `${what}: a duration is above 0, got ${row.value.median}`);
       else assert.ok(Number.isInteger(row.value.median), `${what}: a count, got ${row.value.median}`);
       if (row.goal) assert.equal(typeof row.met, "boolean", `${what} is judged against its goal`);
       else assert.equal(row.met, undefined, `${what} has no goal to meet`);
