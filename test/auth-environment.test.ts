@@ -136,8 +136,8 @@ describe("authFromEnvironment precedence", () => {
     });
   });
 
-  test("instance_obo_user and oke_workload_identity: not supported yet, naming the supported values", async () => {
-    for (const auth of ["instance_obo_user", "oke_workload_identity"]) {
+  test("oke_workload_identity: not supported yet, naming the supported values", async () => {
+    for (const auth of ["oke_workload_identity"]) {
       await assert.rejects(authFromEnvironment({ auth, env: {} }), (err: unknown) => {
         assert.ok(err instanceof AuthError);
         assert.equal(err.code, "AUTH_MODE_NOT_SUPPORTED");

@@ -282,7 +282,7 @@ describe("oci-raw raw-request against the emulator", () => {
   });
 
   test("--auth with a mode not supported yet is a usage error too (exit 2)", async () => {
-    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--auth", "instance_obo_user"]);
+    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--auth", "oke_workload_identity"]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /api_key/);
     assertOneCleanLine(result.stderr);
