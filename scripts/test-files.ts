@@ -29,6 +29,8 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/cli-emulator-auth.test.ts", // `oci-raw emulator` and raw-request children (HTTPS start-up alone takes seconds)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
+  "test/auth-obo.test.ts", // instance_obo_user: a load test across a real 4 s token expiry, raw-request children (~30 s)
+  "test/config-environment.test.ts", // OCI_CLI_* configuration: raw-request children (~10 s)
 ];
 
 /** Every `*.test.ts` under `dir`, relative to the repository root, sorted. */
