@@ -1,7 +1,10 @@
 /**
  * Choosing how to authenticate, as the OCI CLI does: an explicit `auth` (the CLI's `--auth`)
  * beats `OCI_CLI_AUTH`, which beats the config profile (a profile with `security_token_file`
- * signs with its session token, any other with its API key).
+ * signs with its session token, any other with its API key). The profile is `loadConfig`'s:
+ * OCI_CLI_* variables over the file, or those variables alone. `instance_obo_user` is
+ * instance principals with the delegation token of `OCI_CLI_DELEGATION_TOKEN_FILE` or the
+ * profile's `delegation_token_file`.
  */
 import { readFile } from "node:fs/promises";
 import { describeConfigSource, loadConfig, signerFromConfig, type LoadConfigOptions } from "../config.js";
