@@ -118,6 +118,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     {
       matchRoute: (method, path) => customRoutes.match(method, path) ?? builtinRoutes.match(method, path) ?? specRoutes.match(method, path),
       lookupKey: (keyId) => registry.lookup(keyId),
+      lookupDelegation: (token) => registry.lookupDelegation(token),
       faults,
       now,
       log: options.log,
@@ -136,6 +137,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     registerApiKey: (keyId, publicKey) => registry.registerApiKey(keyId, publicKey),
     registerSecurityToken: (token, publicKey, tokenOptions) => registry.registerSecurityToken(token, publicKey, tokenOptions),
     revokeSecurityToken: (token) => registry.revokeSecurityToken(token),
+    registerDelegationToken: (token, delegationOptions) => registry.registerDelegationToken(token, delegationOptions),
+    revokeDelegationToken: (token) => registry.revokeDelegationToken(token),
     createApiKey: (keyOptions) => registry.createApiKey(keyOptions),
     writeConfigFile: async (dir, configOptions = {}) => writeConfigProfile(dir, await registry.createApiKey(), configOptions),
     faults,
@@ -165,7 +168,7 @@ export { EmulatorHttpError } from "./errors.js";
 export type { OciErrorBody } from "./errors.js";
 export type { Faults, FailFault } from "./faults.js";
 export { apiKeyFingerprint, EMULATOR_TENANCY_ID } from "./keys.js";
-export type { ApiKey, SecurityTokenOptions } from "./keys.js";
+export type { ApiKey, DelegationTokenOptions, SecurityTokenOptions } from "./keys.js";
 export { createTestCa, issueCertificate } from "./pki.js";
 export type {
   CertificateAuthority,
@@ -183,8 +186,10 @@ export type { Instance } from "./services/compute.js";
 export type { Bucket } from "./services/objectstorage.js";
 export type { User } from "./services/identity.js";
 export { EMULATOR_COMPARTMENT_ID, EMULATOR_NAMESPACE, EMULATOR_REGION, SEEDED_INSTANCE_COUNT } from "./state.js";
-export { MAX_CLOCK_SKEW_MS, buildSigningString, parseAuthorization, verifyRequestSignature } from "./verify.js";
+export { DELEGATION_TOKEN_HEADER, MAX_CLOCK_SKEW_MS, buildSigningString, parseAuthorization, verifyRequestSignature } from "./verify.js";
 export type {
+  DelegationLookup,
+  DelegationLookupResult,
   KeyLookup,
   KeyLookupResult,
   ParsedAuthorization,

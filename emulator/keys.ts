@@ -5,7 +5,7 @@
 import { createHash, createPublicKey, generateKeyPair, randomBytes } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { promisify } from "node:util";
-import type { KeyLookupResult, Principal } from "./verify.js";
+import type { DelegationLookupResult, KeyLookupResult, Principal } from "./verify.js";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -17,6 +17,13 @@ export interface SecurityTokenOptions {
   readonly expiresAt: Date;
   /** The OCID the token acts as (recorded as the principal's subject). */
   readonly subject?: string;
+}
+
+export interface DelegationTokenOptions {
+  /** The user the token stands for (recorded as the principal's `onBehalfOf`). Default a made-up user OCID. */
+  readonly subject?: string;
+  /** After this instant (on the emulator clock) the token is refused. Default: never. */
+  readonly expiresAt?: Date;
 }
 
 export interface ApiKey {
@@ -64,6 +71,7 @@ export function randomOcid(resourceType: string, region = ""): string {
 export class KeyRegistry {
   readonly #apiKeys = new Map<string, { readonly publicKey: KeyObject; readonly principal: Principal }>();
   readonly #tokens = new Map<string, TokenEntry>();
+  readonly #delegations = new Map<string, { readonly subject: string; readonly expiresAt: Date | undefined; revoked: boolean }>();
   readonly #now: () => Date;
 
   constructor(now: () => Date) {
@@ -95,6 +103,30 @@ export class KeyRegistry {
   revokeSecurityToken(token: string): void {
     const entry = this.#tokens.get(token);
     if (entry !== undefined) entry.revoked = true;
+  }
+
+  registerDelegationToken(token: string, options: DelegationTokenOptions = {}): void {
+    if (typeof token !== "string" || token === "") throw new TypeError("registerDelegationToken: the token is empty");
+    if (options.expiresAt !== undefined && (!(options.expiresAt instanceof Date) || Number.isNaN(options.expiresAt.getTime()))) {
+      throw new TypeError("registerDelegationToken: options.expiresAt must be a valid Date");
+    }
+    this.#delegations.set(token, { subject: options.subject ?? "ocid1.user.oc1..emulatordelegateduser", expiresAt: options.expiresAt, revoked: false });
+  }
+
+  revokeDelegationToken(token: string): void {
+    const entry = this.#delegations.get(token);
+    if (entry !== undefined) entry.revoked = true;
+  }
+
+  /** The user behind a delegation token, or why it is refused. Never echoes the token back. */
+  lookupDelegation(token: string): DelegationLookupResult {
+    const entry = this.#delegations.get(token);
+    if (entry === undefined) return { ok: false, reason: "the delegation token (opc-obo-token) is unknown" };
+    if (entry.revoked) return { ok: false, reason: "the delegation token (opc-obo-token) has been revoked" };
+    if (entry.expiresAt !== undefined && this.#now().getTime() >= entry.expiresAt.getTime()) {
+      return { ok: false, reason: `the delegation token (opc-obo-token) expired at ${entry.expiresAt.toISOString()}` };
+    }
+    return { ok: true, subject: entry.subject };
   }
 
   /** The key behind a keyId, or why there is none. Never echoes a token back. */

@@ -11,7 +11,7 @@ import { EmulatorHttpError, notAuthenticated, notFound } from "./errors.js";
 import type { BodyBreak, FaultQueue } from "./faults.js";
 import type { EmulatorRequest, EmulatorResponse, RouteMatch } from "./routes.js";
 import { verifyRequestSignature } from "./verify.js";
-import type { KeyLookup, VerificationResult, VerifyPolicy } from "./verify.js";
+import type { DelegationLookup, KeyLookup, VerificationResult, VerifyPolicy } from "./verify.js";
 
 /** One request as the emulator saw it. Holds raw headers (authorization included): never log it. */
 export interface RecordedRequest {
@@ -39,6 +39,7 @@ export interface ServerContext {
   /** The route for a method and raw path; may throw EmulatorHttpError (bad percent-encoding). */
   readonly matchRoute: (method: string, rawPath: string) => RouteMatch | undefined;
   readonly lookupKey: KeyLookup;
+  readonly lookupDelegation?: DelegationLookup;
   readonly faults: FaultQueue;
   readonly now: () => Date;
   readonly log: ((line: string) => void) | undefined;
@@ -195,6 +196,7 @@ export async function listen(context: ServerContext, options: ListenOptions): Pr
             context.lookupKey,
             now,
             verify === true ? DEFAULT_POLICY : verify,
+            context.lookupDelegation,
           );
 
     const record: MutableRecord = {

@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from "node:crypto";
 import type { Faults } from "./faults.js";
-import type { ApiKey, SecurityTokenOptions } from "./keys.js";
+import type { ApiKey, DelegationTokenOptions, SecurityTokenOptions } from "./keys.js";
 import type { RouteHandler, RouteOptions } from "./routes.js";
 import type { RecordedRequest } from "./server.js";
 
@@ -67,6 +67,14 @@ export interface Emulator {
   registerSecurityToken(token: string, publicKey: KeyObject | string, options: SecurityTokenOptions): void;
   /** Later requests with this token get 401. */
   revokeSecurityToken(token: string): void;
+  /**
+   * Accept this delegation token in `opc-obo-token` (instance_obo_user, Cloud Shell) on requests
+   * that are otherwise validly signed and list `opc-obo-token` in their signed headers; an
+   * unsigned or unknown one gets 401 NotAuthenticated. The principal records `onBehalfOf`.
+   */
+  registerDelegationToken(token: string, options?: DelegationTokenOptions): void;
+  /** Later requests with this delegation token get 401. */
+  revokeDelegationToken(token: string): void;
   /** A fresh registered RSA key (2048-bit by default); fingerprint as OCI computes it. */
   createApiKey(options?: { readonly modulusLength?: number }): Promise<ApiKey>;
   /** Writes an OCI config profile and its key file for a fresh API key into `dir`; returns the config path. */

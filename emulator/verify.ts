@@ -36,7 +36,16 @@ export interface Principal {
   readonly kind: "api-key" | "security-token";
   /** The OCID the request acts as: the user of an API key, or the token's subject. */
   readonly subject: string;
+  /** With a delegation token (`opc-obo-token`, signed): the user the request acts on behalf of. */
+  readonly onBehalfOf?: string;
 }
+
+/** The user a delegation token stands for, or why it is refused. Never echoes the token. */
+export type DelegationLookupResult = { readonly ok: true; readonly subject: string } | { readonly ok: false; readonly reason: string };
+export type DelegationLookup = (token: string) => DelegationLookupResult;
+
+/** The header a delegation token travels in. */
+export const DELEGATION_TOKEN_HEADER = "opc-obo-token";
 
 export type KeyLookupResult =
   | { readonly ok: true; readonly publicKey: KeyObject; readonly principal: Principal }
@@ -164,6 +173,7 @@ export function verifyRequestSignature(
   lookupKey: KeyLookup,
   now: Date,
   policy: VerifyPolicy = {},
+  lookupDelegation?: DelegationLookup,
 ): VerificationResult {
   const headers = headerValues(request.rawHeaders);
   const parsed = parseAuthorization(headers.get("authorization"));
@@ -211,5 +221,13 @@ export function verifyRequestSignature(
     valid = false;
   }
   if (!valid) return fail("the signature does not verify against the signing string rebuilt from the request");
-  return { ok: true, keyId: parsed.keyId, principal: key.principal };
+
+  // A delegation token (instance_obo_user, Cloud Shell) counts only when it is signed: an
+  // unsigned one could have been added by anyone on the way.
+  const delegation = headers.get(DELEGATION_TOKEN_HEADER);
+  if (delegation === undefined) return { ok: true, keyId: parsed.keyId, principal: key.principal };
+  if (!signed.has(DELEGATION_TOKEN_HEADER)) return fail(`the ${DELEGATION_TOKEN_HEADER} header is sent but not signed (list it in headers=)`);
+  const onBehalf = lookupDelegation === undefined ? { ok: false as const, reason: "the delegation token is unknown" } : lookupDelegation(delegation);
+  if (!onBehalf.ok) return fail(onBehalf.reason);
+  return { ok: true, keyId: parsed.keyId, principal: { ...key.principal, onBehalfOf: onBehalf.subject } };
 }

@@ -5,7 +5,8 @@
  * could be a secret.
  */
 import { readFileSync } from "node:fs";
-import { ConfigError } from "./errors.js";
+import type { KeyObject } from "node:crypto";
+import { ConfigError, KeyError } from "./errors.js";
 import { isMissingFile, warnIfTooOpen, whyUnreadable } from "./files.js";
 import { expandHome, loadPrivateKey } from "./keys.js";
 import { isEmulatorRegion } from "./regions.js";
@@ -22,12 +23,20 @@ export interface ConfigKeyLocation {
   readonly section: string;
 }
 
-/** One profile of a config file, `[DEFAULT]` merged in. */
+/**
+ * One profile of a config file, `[DEFAULT]` merged in, with the OCI CLI's `OCI_CLI_*` variables
+ * over it (see `CONFIG_ENV_VARS`). When the variables alone make an API-key configuration
+ * (the CLI's `is_config_valid_from_env`), no file is read: `source` is `"environment"` and
+ * `file` undefined. Secrets (`passPhrase`, `keyContent`, and `pass_phrase`, `key_content` in
+ * `values`) are non-enumerable: read by name, they never show in `util.inspect` or JSON.
+ */
 export interface OciConfig {
-  /** The config file read (`~` expanded). */
-  readonly file: string;
+  /** The config file read (`~` expanded); undefined when the environment alone configured it. */
+  readonly file: string | undefined;
+  /** Where the profile came from: a config file (with any `OCI_CLI_*` overrides) or the environment alone. */
+  readonly source: "file" | "environment";
   readonly profile: string;
-  /** The line of the profile's `[name]` header. */
+  /** The line of the profile's `[name]` header (0 when no file was read). */
   readonly profileLine: number;
   readonly user: string | undefined;
   readonly fingerprint: string | undefined;
@@ -38,10 +47,16 @@ export interface OciConfig {
   readonly passPhrase: string | undefined;
   /** `~` expanded. */
   readonly securityTokenFile: string | undefined;
+  /** The PEM text of the key (`key_content`, e.g. from `OCI_CLI_KEY_CONTENT`); beats `keyFile`, as in the SDKs. */
+  readonly keyContent: string | undefined;
+  /** `~` expanded: the delegation token file of `instance_obo_user`. */
+  readonly delegationTokenFile: string | undefined;
   /** Every key of the profile (DEFAULT's included), names lower-case, values as written. */
   readonly values: Readonly<Record<string, string>>;
-  /** Where each key of `values` was set. */
+  /** Where each key of `values` was set in the file (keys set by a variable are in `fromEnvironment` instead). */
   readonly locations: Readonly<Record<string, ConfigKeyLocation>>;
+  /** Keys set by an `OCI_CLI_*` variable (or the `region` option), config key → its source, e.g. `{ user: "OCI_CLI_USER" }`. */
+  readonly fromEnvironment: Readonly<Record<string, string>>;
 }
 
 export interface LoadConfigOptions {
@@ -49,8 +64,10 @@ export interface LoadConfigOptions {
   file?: string | undefined;
   /** The profile; beats `OCI_CLI_PROFILE`; default `DEFAULT`. */
   profile?: string | undefined;
-  /** Environment to read the variables from (default `process.env`). */
+  /** Environment to read the variables from (default `process.env`; when given, `process.env` is never read). */
   env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The region (the CLI's `--region`): beats `OCI_CLI_REGION` and the profile, and counts for the environment-only rule. */
+  region?: string | undefined;
   /**
    * Called with a warning that needs no action to keep working (a config file others can read,
    * once per file and process); default `process.emitWarning` with code `OCI_RAW_CONFIG_WARNING`.
@@ -80,7 +97,50 @@ const KEY_HINTS: Record<string, string> = {
   tenancy: "tenancy=ocid1.tenancy.oc1..<your tenancy OCID>",
   region: "region=us-phoenix-1",
   security_token_file: "security_token_file=~/.oci/sessions/<profile>/token",
+  delegation_token_file: "delegation_token_file=<path of the delegation token>",
 };
+
+/**
+ * The OCI CLI's variables for config values, variable → config key (the CLI's
+ * `cli_constants.OCI_CONFIG_ENV_VARS`, plus `OCI_CLI_REGION`, the default of its `--region`).
+ * Each one set (non-empty) beats the profile's value.
+ */
+export const CONFIG_ENV_VARS: Readonly<Record<string, string>> = Object.freeze({
+  OCI_CLI_USER: "user",
+  OCI_CLI_FINGERPRINT: "fingerprint",
+  OCI_CLI_KEY_FILE: "key_file",
+  OCI_CLI_KEY_CONTENT: "key_content",
+  OCI_CLI_TENANCY: "tenancy",
+  OCI_CLI_PASSPHRASE: "pass_phrase",
+  OCI_CLI_DELEGATION_TOKEN_FILE: "delegation_token_file",
+  OCI_CLI_SECURITY_TOKEN_FILE: "security_token_file",
+  OCI_CLI_REGION: "region",
+});
+
+/** Config keys whose values are secrets: non-enumerable wherever they are held. */
+const SECRET_KEYS = new Set(["pass_phrase", "key_content"]);
+
+/** The variable that sets a config key. */
+function variableOf(key: string): string | undefined {
+  return Object.keys(CONFIG_ENV_VARS).find((name) => CONFIG_ENV_VARS[name] === key);
+}
+
+/**
+ * The CLI's `is_config_valid_from_env`: OCI_CLI_USER, OCI_CLI_TENANCY, OCI_CLI_FINGERPRINT,
+ * OCI_CLI_REGION (or the `region` option) and a key (OCI_CLI_KEY_FILE or OCI_CLI_KEY_CONTENT)
+ * all set — then no config file is read. Empty values count as unset (the CLI counts them set).
+ */
+export function isConfigValidFromEnv(options: Pick<LoadConfigOptions, "env" | "region"> = {}): boolean {
+  const env = options.env ?? process.env;
+  const set = (name: string): boolean => (env[name] ?? "") !== "";
+  return (
+    set("OCI_CLI_USER") &&
+    set("OCI_CLI_TENANCY") &&
+    set("OCI_CLI_FINGERPRINT") &&
+    (set("OCI_CLI_REGION") || (options.region ?? "") !== "") &&
+    (set("OCI_CLI_KEY_FILE") || set("OCI_CLI_KEY_CONTENT"))
+  );
+}
 
 /** Which file the precedence rules pick: argument > OCI_CLI_CONFIG_FILE > OCI_CONFIG_FILE > ~/.oci/config. */
 export function configFilePath(options: LoadConfigOptions = {}): string {
@@ -196,8 +256,12 @@ function describeProfiles(names: string[]): string {
  * needs depends on how it is used: see `requireKeys` and `signerFromConfig`.
  */
 export function loadConfig(options: LoadConfigOptions = {}): OciConfig {
-  const file = configFilePath(options);
-  const profile = configProfileName(options);
+  const env = options.env ?? process.env;
+  const profile = configProfileName({ ...options, env });
+  if (isConfigValidFromEnv({ env, region: options.region })) {
+    return buildConfig(undefined, profile, 0, {}, {}, env, options.region);
+  }
+  const file = configFilePath({ ...options, env });
 
   let text: string;
   try {
@@ -205,7 +269,8 @@ export function loadConfig(options: LoadConfigOptions = {}): OciConfig {
   } catch (cause) {
     if (isMissingFile(cause)) {
       throw new ConfigError(
-        `Config file ${file} does not exist. Create it (e.g. with "oci setup config"), or point to another one with --config-file / OCI_CLI_CONFIG_FILE / OCI_CONFIG_FILE.`,
+        `Config file ${file} does not exist. Create it (e.g. with "oci setup config"), or point to another one with --config-file / OCI_CLI_CONFIG_FILE / OCI_CONFIG_FILE` +
+          ` — or configure through the environment alone: OCI_CLI_USER, OCI_CLI_TENANCY, OCI_CLI_FINGERPRINT, OCI_CLI_REGION and OCI_CLI_KEY_FILE (or OCI_CLI_KEY_CONTENT).`,
         { file, profile, code: "CONFIG_FILE_NOT_FOUND", cause },
       );
     }
@@ -239,30 +304,76 @@ export function loadConfig(options: LoadConfigOptions = {}): OciConfig {
       locations[key] = { line: entry.line, section: source.name };
     }
   }
+  return buildConfig(file, profile, section.line, values, locations, env, options.region);
+}
+
+/** The profile's values with the variables (and the region option) over them, frozen, secrets hidden. */
+function buildConfig(
+  file: string | undefined,
+  profile: string,
+  profileLine: number,
+  fileValues: Record<string, string>,
+  locations: Record<string, ConfigKeyLocation>,
+  env: Readonly<Record<string, string | undefined>>,
+  region: string | undefined,
+): OciConfig {
+  const values: Record<string, string> = { ...fileValues };
+  const fromEnvironment: Record<string, string> = {};
+  for (const [name, key] of Object.entries(CONFIG_ENV_VARS)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    values[key] = value;
+    fromEnvironment[key] = name;
+    delete locations[key];
+  }
+  if (region !== undefined && region !== "") {
+    values["region"] = region;
+    fromEnvironment["region"] = "--region";
+    delete locations["region"];
+  }
   const pick = (key: string): string | undefined => (values[key] === undefined || values[key] === "" ? undefined : values[key]);
   const path = (key: string): string | undefined => {
     const value = pick(key);
-    return value === undefined ? undefined : expandHome(value);
+    return value === undefined ? undefined : expandHome(value.trim());
   };
+  const hiddenValues: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) defineValue(hiddenValues, key, value, !SECRET_KEYS.has(key));
 
-  return Object.freeze({
+  const config = {
     file,
+    source: file === undefined ? "environment" : "file",
     profile,
-    profileLine: section.line,
+    profileLine,
     user: pick(KNOWN_KEYS.user),
     fingerprint: pick(KNOWN_KEYS.fingerprint),
     keyFile: path(KNOWN_KEYS.keyFile),
     tenancy: pick(KNOWN_KEYS.tenancy),
     region: pick(KNOWN_KEYS.region),
-    passPhrase: pick(KNOWN_KEYS.passPhrase),
     securityTokenFile: path(KNOWN_KEYS.securityTokenFile),
-    values: Object.freeze(values),
+    delegationTokenFile: path("delegation_token_file"),
+    values: Object.freeze(hiddenValues),
     locations: Object.freeze(locations),
-  });
+    fromEnvironment: Object.freeze(fromEnvironment),
+  } as Record<string, unknown>;
+  defineValue(config, "passPhrase", pick(KNOWN_KEYS.passPhrase), false);
+  defineValue(config, "keyContent", pick("key_content"), false);
+  return Object.freeze(config) as unknown as OciConfig;
 }
 
-/** `profile [X] in /path/config` — for messages about a config value. */
+function defineValue(target: Record<string, unknown>, key: string, value: unknown, enumerable: boolean): void {
+  Object.defineProperty(target, key, { value, enumerable, writable: false, configurable: false });
+}
+
+/** `profile [X] in /path/config`, or `the OCI_CLI_* variables (no config file read)`. */
+function describeProfile(config: OciConfig): string {
+  return config.file === undefined ? "the OCI_CLI_* environment variables (no config file read)" : `profile [${config.profile}] in ${config.file}`;
+}
+
+/** `profile [X] in /path/config` — for messages about a config value; a value set by a variable names it. */
 export function describeConfigSource(config: OciConfig, key?: string): string {
+  const variable = key === undefined ? undefined : config.fromEnvironment[key];
+  if (variable !== undefined) return variable === "--region" ? "--region" : `environment variable ${variable}`;
+  if (config.file === undefined) return `${key === undefined ? "" : `${key} of `}${describeProfile(config)}`;
   const at = key === undefined ? undefined : config.locations[key];
   const where = at
     ? ` (line ${at.line}${at.section !== config.profile ? `, inherited from [${at.section}]` : ""})`
@@ -277,11 +388,20 @@ export function describeConfigSource(config: OciConfig, key?: string): string {
 export function requireKeys(config: OciConfig, keys: readonly ConfigKey[], purpose?: string): void {
   const missing = keys.filter((key) => config.values[key] === undefined || config.values[key] === "");
   if (missing.length === 0) return;
+  const variables = missing.map(variableOf).filter((name) => name !== undefined);
+  if (config.file === undefined) {
+    throw new ConfigError(
+      `The OCI_CLI_* environment variables (no config file was read) lack ${missing.join(", ")}${purpose ? `, needed ${purpose}` : ""}. ` +
+        `Set ${variables.length > 0 ? variables.join(", ") : missing.join(", ")}.`,
+      { profile: config.profile, key: missing[0]!, code: "CONFIG_KEY_MISSING" },
+    );
+  }
   const lineNote = ` (line ${config.profileLine})`;
   const hints = missing.map((key) => KEY_HINTS[key] ?? `${key}=…`).join(", ");
   throw new ConfigError(
     `Profile [${config.profile}]${lineNote} in ${config.file} lacks ${missing.join(", ")}` +
-      `${purpose ? `, needed ${purpose}` : ""}. Add ${missing.length === 1 ? "the line" : "lines"} ${hints} to that profile (or to [DEFAULT]).`,
+      `${purpose ? `, needed ${purpose}` : ""}. Add ${missing.length === 1 ? "the line" : "lines"} ${hints} to that profile (or to [DEFAULT])` +
+      `${variables.length > 0 ? `, or set ${variables.join(", ")}` : ""}.`,
     { file: config.file, profile: config.profile, line: config.profileLine, key: missing[0]!, code: "CONFIG_KEY_MISSING" },
   );
 }
@@ -301,16 +421,18 @@ export function signerFromConfig(config: OciConfig, options: SignerFromConfigOpt
     throw new ConfigError(
       `Profile [${config.profile}] in ${config.file} is a session-token profile (security_token_file, no user): ` +
         `sign with the security token instead (--auth security_token), or add user and fingerprint for an API key.`,
-      { file: config.file, profile: config.profile, line: config.profileLine, key: "user", code: "CONFIG_KEY_MISSING" },
+      { ...(config.file === undefined ? {} : { file: config.file }), profile: config.profile, line: config.profileLine, key: "user", code: "CONFIG_KEY_MISSING" },
     );
   }
-  requireKeys(config, ["user", "fingerprint", "key_file", "tenancy"], "to sign with an API key");
+  requireKeys(config, config.keyContent !== undefined ? ["user", "fingerprint", "tenancy"] : ["user", "fingerprint", "key_file", "tenancy"], "to sign with an API key");
   // Load the key here, so its diagnostics name the profile and file; the signer then gets
   // the already-decrypted key and never sees the pass phrase again.
-  const privateKey = loadPrivateKey(config.keyFile!, config.passPhrase, {
-    onWarning: options.onWarning,
-    source: describeConfigSource(config, "key_file"),
-  });
+  const privateKey = config.keyContent !== undefined
+    ? loadKeyContent(config, options)
+    : loadPrivateKey(config.keyFile!, config.passPhrase, {
+        onWarning: options.onWarning,
+        source: describeConfigSource(config, "key_file"),
+      });
   const signer = new ApiKeySigner({
     tenancy: config.tenancy!,
     user: config.user!,
@@ -318,5 +440,29 @@ export function signerFromConfig(config: OciConfig, options: SignerFromConfigOpt
     privateKey,
   });
   // The emulator's config (region=oci-raw-emulator) signs only for the emulator.
-  return isEmulatorRegion(config.region) ? limitToEmulator(signer, `The credentials of profile [${config.profile}] in ${config.file}`) : signer;
+  return isEmulatorRegion(config.region) ? limitToEmulator(signer, `The credentials of ${describeProfile(config)}`) : signer;
+}
+
+/**
+ * `key_content` (OCI_CLI_KEY_CONTENT): PEM text, never a path. Like the OCI CLI (whose SDK hands
+ * the text to `load_pem_private_key` as is), real line breaks are needed: a value holding the two
+ * characters `\n` instead gets an error that says how to set it. Nothing of the value is quoted.
+ */
+function loadKeyContent(config: OciConfig, options: SignerFromConfigOptions): KeyObject {
+  const content = config.keyContent!;
+  const source = describeConfigSource(config, "key_content");
+  if (!content.includes("-----BEGIN")) {
+    throw new KeyError(
+      `The private key in ${source} is not PEM text (no "-----BEGIN" line). key_content holds the key itself, header and footer lines included; for a path use ${config.fromEnvironment["key_content"] ? "OCI_CLI_KEY_FILE" : "key_file"}.`,
+      { code: "KEY_NOT_PEM" },
+    );
+  }
+  if (!/[\r\n]/.test(content.trim()) && content.includes("\\n")) {
+    throw new KeyError(
+      `The private key in ${source} has the two characters \\n where its line breaks should be; the OCI CLI does not accept that either. ` +
+        `Set it with real line breaks, e.g. export OCI_CLI_KEY_CONTENT="$(cat ~/.oci/oci_api_key.pem)", or use OCI_CLI_KEY_FILE.`,
+      { code: "KEY_CONTENT_ESCAPED_NEWLINES" },
+    );
+  }
+  return loadPrivateKey(content, config.passPhrase, { onWarning: options.onWarning, source });
 }

@@ -13,14 +13,18 @@ import type { SessionTokenSigner, SessionTokenSignerOptions } from "./auth/sessi
 import type { RequestSigner } from "./signers.js";
 
 /**
- * Instance principals (the Python SDK's `InstancePrincipalsSecurityTokenSigner`): region and
- * certificates from instance metadata, the first token obtained before this resolves.
+ * Instance principals (the Python SDK's `InstancePrincipalsSecurityTokenSigner`; with
+ * `delegationToken`, its `InstancePrincipalsDelegationTokenSigner`): region and certificates
+ * from instance metadata, the first token obtained before this resolves.
  */
 export async function instancePrincipalsSigner(options?: InstancePrincipalsSignerOptions): Promise<InstancePrincipalsSigner> {
   return (await import("./auth/instance-principals.js")).instancePrincipalsSigner(options);
 }
 
-/** Resource principals v2.2 or v1.1 from `OCI_RESOURCE_PRINCIPAL_*` (the Python SDK's `get_resource_principals_signer`). */
+/**
+ * Resource principals v2.2, v1.1 or 3.0 from `OCI_RESOURCE_PRINCIPAL_*` (the Python SDK's
+ * `get_resource_principals_signer`; with `delegationToken`, its `get_resource_principal_delegation_token_signer`).
+ */
 export async function resourcePrincipalsSigner(options?: ResourcePrincipalsSignerOptions): Promise<ResourcePrincipalsSigner> {
   return (await import("./auth/resource-principals.js")).resourcePrincipalsSigner(options);
 }

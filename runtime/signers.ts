@@ -3,11 +3,15 @@
  * `ApiKeySigner` is the Python SDK's `Signer`; `SecurityTokenSigner` its namesake.
  */
 import type { KeyObject } from "node:crypto";
+import { AuthError } from "./errors.js";
 import { loadPrivateKey } from "./keys.js";
 import { refuseUnlessLoopback } from "./regions.js";
 import {
   checkSigningKey,
+  DEFAULT_GENERIC_HEADERS,
+  lowerCaseHeaders,
   signRequest,
+  UNSENDABLE_HEADER_CHARACTER,
   type SignableRequest,
   type SignatureHeaderLists,
   type SigningCredentials,
@@ -127,22 +131,62 @@ export class SecurityTokenSigner extends FixedCredentialsSigner {
   }
 }
 
+/** The header a delegation token travels in (the Python SDK's delegation token signers). */
+export const DELEGATION_TOKEN_HEADER = "opc-obo-token";
+
+/** What a signer acting on behalf of a user takes: the delegation token (Cloud Shell, `instance_obo_user`). */
+export interface DelegationTokenOption {
+  /**
+   * A delegation token: sent as the `opc-obo-token` header on every request and signed with
+   * the generic headers (`date (request-target) host opc-obo-token`), as the Python SDK's
+   * `InstancePrincipalsDelegationTokenSigner` and resource principal delegation token signers do.
+   * Held in a private field: never in `util.inspect`, JSON or messages.
+   */
+  delegationToken?: string | undefined;
+}
+
+/** The generic header list with `opc-obo-token` appended (once). */
+function withDelegationHeader(generic: readonly string[] | undefined): readonly string[] {
+  const names = generic ?? DEFAULT_GENERIC_HEADERS;
+  return names.includes(DELEGATION_TOKEN_HEADER) ? names : [...names, DELEGATION_TOKEN_HEADER];
+}
+
+/** The request with its `opc-obo-token` header set to `token` (any the caller set is replaced, as Python does). */
+function withDelegationToken(request: SignableRequest, token: string): SignableRequest {
+  const headers = lowerCaseHeaders(request.headers);
+  headers[DELEGATION_TOKEN_HEADER] = token;
+  return { ...request, headers };
+}
+
 /**
  * A signer over credentials that change (instance principals, resource principals, session
  * tokens): each signature uses one `{ keyId, privateKey }` value resolved in a single await,
- * so a refresh can never pair a token with the wrong session key.
+ * so a refresh can never pair a token with the wrong session key. With `delegationToken`,
+ * every request also carries it, signed, in `opc-obo-token`.
  */
 export class CredentialsSigner implements RequestSigner {
   readonly #lists: SignatureHeaderLists;
+  readonly #delegationToken: string | undefined;
 
   constructor(
     private readonly source: {
       credentials(): Promise<SigningCredentials>;
       refresh(): Promise<unknown>;
     },
-    lists: SignatureHeaderLists = {},
+    options: SignatureHeaderLists & DelegationTokenOption = {},
   ) {
-    this.#lists = { genericHeaders: lists.genericHeaders, bodyHeaders: lists.bodyHeaders };
+    const token = options.delegationToken;
+    if (token !== undefined) checkDelegationToken(token);
+    this.#delegationToken = token;
+    this.#lists = {
+      genericHeaders: token === undefined ? options.genericHeaders : withDelegationHeader(options.genericHeaders),
+      bodyHeaders: options.bodyHeaders,
+    };
+  }
+
+  /** Whether requests carry a delegation token (`opc-obo-token`). The token itself is not readable. */
+  get delegated(): boolean {
+    return this.#delegationToken !== undefined;
   }
 
   async sign(request: SignableRequest): Promise<Record<string, string>> {
@@ -151,7 +195,9 @@ export class CredentialsSigner implements RequestSigner {
 
   async signWithDetails(request: SignableRequest): Promise<SignedRequestParts> {
     checkEmulatorTarget(this, request);
-    return signRequest(request, await this.source.credentials(), this.#lists);
+    const credentials = await this.source.credentials();
+    const toSign = this.#delegationToken === undefined ? request : withDelegationToken(request, this.#delegationToken);
+    return signRequest(toSign, credentials, this.#lists);
   }
 
   async refresh(rejected?: { keyId: string }): Promise<void> {
@@ -159,5 +205,25 @@ export class CredentialsSigner implements RequestSigner {
     // for the credentials still current refreshes, so a revoked token costs one token request.
     if (rejected !== undefined && (await this.source.credentials()).keyId !== rejected.keyId) return;
     await this.source.refresh();
+  }
+}
+
+/**
+ * A delegation token must be sendable as a header value; said without quoting it (it is a secret).
+ * A token read from a file has its surrounding whitespace trimmed by the caller, as the CLI does.
+ * @internal
+ */
+export function checkDelegationToken(token: string): void {
+  if (typeof token !== "string" || token.trim() === "") {
+    throw new AuthError("The delegation token is empty. Give the token itself (the OCI CLI reads it from delegation_token_file).", {
+      code: "DELEGATION_TOKEN_INVALID",
+    });
+  }
+  const bad = UNSENDABLE_HEADER_CHARACTER.exec(token);
+  if (bad !== null || token !== token.trim()) {
+    const at = bad === null ? "leading or trailing whitespace" : `a character HTTP headers cannot carry at position ${bad.index}`;
+    throw new AuthError(`The delegation token has ${at}; it cannot be sent as the opc-obo-token header. Check the token file for a stray character.`, {
+      code: "DELEGATION_TOKEN_INVALID",
+    });
   }
 }

@@ -220,7 +220,10 @@ export function keyIdOfAuthorization(authorization: string | undefined): string 
 export interface SignedRequestParts {
   /** Every header to send, names lower-case, `authorization` included. */
   headers: Record<string, string>;
-  /** The signing string (for `--debug`; contains no secret). */
+  /**
+   * The signing string (for `--debug`). It holds every signed header's value — with a delegation
+   * token, the `opc-obo-token` line carries it: redact that line before showing it.
+   */
   signingString: string;
   signedNames: readonly string[];
 }

@@ -32,6 +32,8 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
   "test/emulator-specs.test.ts", // loads Oracle's full specs twice and walks their 715 operations
   "test/auth-oke.test.ts", // the same load test for OKE workload identity, and the CLI in child processes (~25 s)
+  "test/auth-obo.test.ts", // instance_obo_user: a load test across a real 4 s token expiry, raw-request children (~30 s)
+  "test/config-environment.test.ts", // OCI_CLI_* configuration: raw-request children (~10 s)
 ];
 
 /** Every `*.test.ts` under `dir`, relative to the repository root, sorted. */

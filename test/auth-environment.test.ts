@@ -147,18 +147,6 @@ describe("authFromEnvironment precedence", () => {
     }
   });
 
-  test("instance_obo_user: not supported yet, naming the supported values", async () => {
-    for (const auth of ["instance_obo_user"]) {
-      await assert.rejects(authFromEnvironment({ auth, env: {} }), (err: unknown) => {
-        assert.ok(err instanceof AuthError);
-        assert.equal(err.code, "AUTH_MODE_NOT_SUPPORTED");
-        assert.match(err.message, /not supported yet/);
-        assert.match(err.message, /api_key, security_token, instance_principal, resource_principal/);
-        return true;
-      });
-    }
-  });
-
   test("an unknown value suggests the closest one and says where it came from", async () => {
     await assert.rejects(authFromEnvironment({ auth: "instance_principals", env: {} }), (err: unknown) => {
       assert.ok(err instanceof AuthError);

@@ -260,13 +260,6 @@ describe("oci-raw raw-request against the emulator", () => {
     assertOneCleanLine(result.stderr);
   });
 
-  test("--auth with a mode not supported yet is a usage error too (exit 2)", async () => {
-    const result = await run(["raw-request", "--config-file", configFile, "--http-method", "GET", "--target-uri", `${emulator.url}/n/`, "--auth", "instance_obo_user"]);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /api_key/);
-    assertOneCleanLine(result.stderr);
-  });
-
   test("HTTP_PROXY goes through the proxy; NO_PROXY bypasses it", async () => {
     const proxy = await startForwardProxy();
     try {

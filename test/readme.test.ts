@@ -125,7 +125,7 @@ test("every environment variable in the README's table is read by the code", asy
   const names = [...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] ?? "");
   assert.ok(names.length >= 10);
   const sources: string[] = [];
-  for (const dir of ["runtime", "runtime/auth", "bin"]) {
+  for (const dir of ["runtime", "runtime/auth", "bin", "bin/commands"]) {
     const full = join(repo, dir);
     if (!existsSync(full)) continue;
     for (const file of await readdir(full)) if (file.endsWith(".ts")) sources.push(await readFile(join(full, file), "utf8"));

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { authFromEnvironment, chooseAuthMode } from "../../runtime/auth/from-environment.js";
 import { loadConfig } from "../../runtime/config.js";
+import { expandHome } from "../../runtime/keys.js";
 import { whyUnreadable } from "../../runtime/files.js";
 import type { OciResponse } from "../../runtime/operation.js";
 import { regionInfo } from "../../runtime/regions.js";
@@ -45,11 +46,17 @@ const FLAGS: readonly FlagSpec[] = [
   {
     name: "auth",
     value: "MODE",
-    description: "api_key, security_token, instance_principal, resource_principal or oke_workload_identity (default: OCI_CLI_AUTH, then the profile).",
+    description: "api_key, security_token, instance_principal, resource_principal, oke_workload_identity or instance_obo_user (default: OCI_CLI_AUTH, then the profile).",
     example: "--auth instance_principal",
   },
-  { name: "region", value: "REGION", description: "The region you mean to call (checked; the target URI's host decides where the request goes, and a different region in it is a warning).", example: "--region us-phoenix-1" },
-  { name: "cert-bundle", value: "FILE", description: "PEM CA bundle to verify TLS with, instead of Node's default CAs.", example: "--cert-bundle ./corp-ca.pem" },
+  {
+    name: "region",
+    value: "REGION",
+    description:
+      "The region you mean to call (default: OCI_CLI_REGION, then the profile; checked, and it beats both as the config's region; the target URI's host decides where the request goes, and a different region in it is a warning).",
+    example: "--region us-phoenix-1",
+  },
+  { name: "cert-bundle", value: "FILE", description: "PEM CA bundle to verify TLS with, instead of Node's default CAs (default: OCI_CLI_CERT_BUNDLE).", example: "--cert-bundle ./corp-ca.pem" },
   { name: "connection-timeout", value: "SECONDS", description: "Give up connecting after SECONDS (default: 10).", example: "--connection-timeout 5" },
   { name: "read-timeout", value: "SECONDS", description: "Give up when the answer, or the next piece of it, takes longer than SECONDS (default: 60).", example: "--read-timeout 120" },
   { name: "max-retries", value: "N", description: "Retry a failure that can succeed on another try at most N times (default: 7, the SDKs' 8 attempts).", example: "--max-retries 3" },
@@ -90,6 +97,11 @@ Flags:
 ${flagHelp(FLAGS)}
 
 Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.
+
+Without a config file: OCI_CLI_USER, OCI_CLI_TENANCY, OCI_CLI_FINGERPRINT, OCI_CLI_REGION (or
+--region) and OCI_CLI_KEY_FILE (or OCI_CLI_KEY_CONTENT) configure an API key, as for the OCI CLI;
+each OCI_CLI_* variable set also beats the profile's value. OCI_CLI_ENDPOINT is not used: the
+target URI says where the request goes.
 
 Example:
   oci-raw raw-request --http-method GET \\
@@ -170,11 +182,24 @@ export function redactHeader(name: string, value: string): string {
   return value;
 }
 
+/** The signing string with the values of secret headers (a signed delegation token) redacted, line by line. */
+export function redactSigningString(signingString: string): string {
+  return signingString
+    .split("\n")
+    .map((line) => {
+      const colon = line.indexOf(": ");
+      if (colon < 0) return line;
+      const name = line.slice(0, colon);
+      return `${name}: ${name === "(request-target)" ? line.slice(colon + 2) : redactHeader(name, line.slice(colon + 2))}`;
+    })
+    .join("\n");
+}
+
 /** Wraps the signer to print what it signed (redacted) before each attempt. */
 function debugSigner(inner: RequestSigner, io: CliIo): RequestSigner {
   const paint = painter(io);
   const show = (signingString: string, headers: Record<string, string>): void => {
-    io.stderr(`${paint.bold("Signing string:")}\n${signingString.replace(/^/gm, "  ")}\n`);
+    io.stderr(`${paint.bold("Signing string:")}\n${redactSigningString(signingString).replace(/^/gm, "  ")}\n`);
     io.stderr(`${paint.bold("Request headers:")}\n`);
     for (const [name, value] of Object.entries(headers)) io.stderr(`  ${name}: ${redactHeader(name, value)}\n`);
   };
@@ -227,7 +252,7 @@ function checkAuthFlag(auth: string | undefined): void {
   try {
     chooseAuthMode({ auth, env: {} });
   } catch (error) {
-    if (error instanceof AuthError && (error.code === "AUTH_MODE_UNKNOWN" || error.code === "AUTH_MODE_NOT_SUPPORTED")) throw new UsageError(error.message);
+    if (error instanceof AuthError && error.code === "AUTH_MODE_UNKNOWN") throw new UsageError(error.message);
     throw error;
   }
 }
@@ -278,15 +303,16 @@ function retryFromFlags(values: Readonly<Record<string, string>>, switches: Read
   return retryStrategy({ maxAttempts: Number(max) + 1 });
 }
 
-function readCertBundle(file: string | undefined): Buffer | undefined {
+function readCertBundle(file: string | undefined, from: "--cert-bundle" | "OCI_CLI_CERT_BUNDLE"): Buffer | undefined {
   if (file === undefined) return undefined;
+  const named = from === "--cert-bundle" ? `--cert-bundle ${file}` : `OCI_CLI_CERT_BUNDLE=${file}`;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(expandHome(file));
   } catch (error) {
-    throw new UsageError(`--cert-bundle ${file}: the file ${whyUnreadable(error)}.`);
+    throw new UsageError(`${named}: the file ${whyUnreadable(error)}.`);
   }
-  if (!bytes.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`--cert-bundle ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  if (!bytes.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`${named} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
   return bytes;
 }
 
@@ -315,11 +341,18 @@ function checkRegion(region: string | undefined, url: URL, io: CliIo): void {
   }
 }
 
-/** Which profile and key file signed, for --debug (paths and names only, never a key). */
-function describeConfig(configFile: string | undefined, profile: string | undefined, env: CliIo["env"]): string {
+/** Which profile and key file signed, for --debug (paths, names and variable names only, never a key or token). */
+function describeConfig(configFile: string | undefined, profile: string | undefined, region: string | undefined, env: CliIo["env"]): string {
   try {
-    const config = loadConfig({ file: configFile, profile, env });
-    return `profile ${config.profile} of ${config.file}${config.keyFile ? `, key file ${config.keyFile}` : ""}${config.securityTokenFile ? `, security token file ${config.securityTokenFile}` : ""}`;
+    const config = loadConfig({ file: configFile, profile, region, env, onWarning: () => {} });
+    const where = config.file === undefined ? "the OCI_CLI_* variables (no config file read)" : `profile ${config.profile} of ${config.file}`;
+    const overridden = Object.values(config.fromEnvironment);
+    return (
+      `${where}${config.keyContent !== undefined ? ", key from key_content" : config.keyFile ? `, key file ${config.keyFile}` : ""}` +
+      `${config.securityTokenFile ? `, security token file ${config.securityTokenFile}` : ""}` +
+      `${config.delegationTokenFile ? `, delegation token file ${config.delegationTokenFile}` : ""}` +
+      `${overridden.length > 0 && config.file !== undefined ? `; from the environment: ${overridden.join(", ")}` : ""}`
+    );
   } catch {
     return "no readable config profile";
   }
@@ -382,19 +415,26 @@ export async function rawRequestCommand(argv: readonly string[], io: CliIo): Pro
     if (rawOutput && outputFile !== undefined) throw new UsageError("--raw-output prints the body; --output-file saves it: give one of them.");
 
     transport = await transportFor(io.env, {
-      ca: readCertBundle(flags.values["cert-bundle"]),
+      ca: flags.values["cert-bundle"] !== undefined ? readCertBundle(flags.values["cert-bundle"], "--cert-bundle") : readCertBundle(io.env["OCI_CLI_CERT_BUNDLE"] || undefined, "OCI_CLI_CERT_BUNDLE"),
       connectTimeoutMs: secondsFlag(flags.values, "connection-timeout"),
       readTimeoutMs: secondsFlag(flags.values, "read-timeout"),
     });
     if (debug) {
       const mode = chooseAuthMode({ auth, env: io.env });
-      const where = mode === "config" || mode === "api_key" || mode === "security_token" ? `; ${describeConfig(flags.values["config-file"], flags.values["profile"], io.env)}` : "";
+      const readsConfig = mode === "config" || mode === "api_key" || mode === "security_token" || (mode === "instance_obo_user" && !io.env["OCI_CLI_DELEGATION_TOKEN_FILE"]);
+      const where = readsConfig
+        ? `; ${describeConfig(flags.values["config-file"], flags.values["profile"], flags.values["region"], io.env)}`
+        : mode === "instance_obo_user"
+          ? `; delegation token file ${io.env["OCI_CLI_DELEGATION_TOKEN_FILE"]} (OCI_CLI_DELEGATION_TOKEN_FILE)`
+          : "";
       io.stderr(`${painter(io).bold("Auth:")} ${mode}${where}\n`);
+      if (io.env["OCI_CLI_ENDPOINT"]) io.stderr(`OCI_CLI_ENDPOINT is set and not used: raw-request sends to --target-uri.\n`);
     }
     let signer = await authFromEnvironment({
       auth,
       configFile: flags.values["config-file"],
       profile: flags.values["profile"],
+      region: flags.values["region"],
       env: io.env as NodeJS.ProcessEnv,
       onWarning: (message) => io.stderr(`warning: ${message}\n`),
       fetch: transport?.fetch,

@@ -1,10 +1,16 @@
 /**
  * Choosing how to authenticate, as the OCI CLI does: an explicit `auth` (the CLI's `--auth`)
  * beats `OCI_CLI_AUTH`, which beats the config profile (a profile with `security_token_file`
- * signs with its session token, any other with its API key).
+ * signs with its session token, any other with its API key). The profile is `loadConfig`'s:
+ * OCI_CLI_* variables over the file, or those variables alone. `instance_obo_user` is
+ * instance principals with the delegation token of `OCI_CLI_DELEGATION_TOKEN_FILE` or the
+ * profile's `delegation_token_file`.
  */
-import { loadConfig, signerFromConfig } from "../config.js";
-import { AuthError } from "../errors.js";
+import { readFile } from "node:fs/promises";
+import { describeConfigSource, loadConfig, signerFromConfig, type LoadConfigOptions } from "../config.js";
+import { AuthError, ConfigError } from "../errors.js";
+import { isMissingFile, whyUnreadable } from "../files.js";
+import { expandHome } from "../keys.js";
 import type { RequestSigner } from "../signers.js";
 import type { AuthTransportOptions } from "./fetch-util.js";
 import { closest } from "../suggest.js";
@@ -20,11 +26,9 @@ export const SUPPORTED_AUTH_MODES = Object.freeze([
   "instance_principal",
   "resource_principal",
   "oke_workload_identity",
+  "instance_obo_user",
 ] as const);
 export type AuthMode = (typeof SUPPORTED_AUTH_MODES)[number];
-
-/** Valid OCI CLI values that oci-raw does not support yet (DECISIONS.md 8). */
-const NOT_YET_SUPPORTED = Object.freeze(["instance_obo_user"]);
 
 export interface AuthFromEnvironmentOptions extends AuthTransportOptions {
   /** The CLI's `--auth`; beats `OCI_CLI_AUTH`. */
@@ -33,11 +37,13 @@ export interface AuthFromEnvironmentOptions extends AuthTransportOptions {
   configFile?: string | undefined;
   /** Config profile; beats `OCI_CLI_PROFILE`. */
   profile?: string | undefined;
-  /** Environment (default `process.env`). */
+  /** Environment (default `process.env`; when given, `process.env` is never read). */
   env?: NodeJS.ProcessEnv | undefined;
+  /** The CLI's `--region`: beats `OCI_CLI_REGION` and the profile's region (see `loadConfig`). */
+  region?: string | undefined;
   /** Instance principals: IMDS base URL (default `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`). */
   metadataBaseUrl?: string | undefined;
-  /** Instance principals: federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
+  /** Instance principals: federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then `OCI_CLI_FEDERATION_ENDPOINT`, then from the region). */
   federationEndpoint?: string | undefined;
   onWarning?: ((message: string) => void) | undefined;
 }
@@ -55,7 +61,7 @@ export async function authFromEnvironment(options: AuthFromEnvironmentOptions = 
   const env = options.env ?? process.env;
   const mode = chooseAuthMode(options);
   const transport = { fetch: options.fetch, dispatcher: options.dispatcher, retry: options.retry, timeoutMs: options.timeoutMs };
-  const configOptions = { file: options.configFile, profile: options.profile, env, onWarning: options.onWarning };
+  const configOptions = { file: options.configFile, profile: options.profile, env, region: options.region, onWarning: options.onWarning };
 
   switch (mode) {
     case "config": {
@@ -87,19 +93,81 @@ export async function authFromEnvironment(options: AuthFromEnvironmentOptions = 
       // Not the caller's fetch/dispatcher: they are for OCI's services (a proxy, a CA bundle);
       // the proxymux is inside the cluster and verified against the cluster CA.
       return okeWorkloadIdentitySigner({ env, retry: options.retry, timeoutMs: options.timeoutMs });
+    case "instance_obo_user":
+      return instancePrincipalsSigner({
+        env,
+        metadataBaseUrl: options.metadataBaseUrl,
+        federationEndpoint: options.federationEndpoint,
+        delegationToken: await readDelegationToken(configOptions),
+        ...transport,
+      });
   }
+}
+
+/**
+ * The delegation token of `instance_obo_user`, as the OCI CLI reads it: the file named by
+ * `OCI_CLI_DELEGATION_TOKEN_FILE` (then no config file is needed) or the profile's
+ * `delegation_token_file`, `~` expanded, content trimmed. The CLI's two errors: no file named,
+ * and the file not found. The token itself is never put in a message.
+ */
+async function readDelegationToken(configOptions: LoadConfigOptions): Promise<string> {
+  const env = configOptions.env ?? {};
+  const variable = env["OCI_CLI_DELEGATION_TOKEN_FILE"]?.trim();
+  let path: string;
+  let source: string;
+  if (variable) {
+    path = expandHome(variable);
+    source = "environment variable OCI_CLI_DELEGATION_TOKEN_FILE";
+  } else {
+    let config;
+    try {
+      config = loadConfig(configOptions);
+    } catch (error) {
+      if (error instanceof ConfigError && error.code === "CONFIG_FILE_NOT_FOUND") {
+        throw new ConfigError(
+          `instance_obo_user needs a delegation token file: set OCI_CLI_DELEGATION_TOKEN_FILE, or put delegation_token_file=<path> in a config profile (${error.message})`,
+          { ...(error.file === undefined ? {} : { file: error.file }), key: "delegation_token_file", code: "CONFIG_FILE_NOT_FOUND", cause: error },
+        );
+      }
+      throw error;
+    }
+    if (config.delegationTokenFile === undefined) {
+      throw new ConfigError(
+        `instance_obo_user needs a delegation token file, and ${describeConfigSource(config)} names none. ` +
+          `Specify the location of the delegation token: add delegation_token_file=<path> to that profile, or set OCI_CLI_DELEGATION_TOKEN_FILE.`,
+        {
+          ...(config.file === undefined ? {} : { file: config.file, line: config.profileLine }),
+          profile: config.profile,
+          key: "delegation_token_file",
+          code: "CONFIG_KEY_MISSING",
+        },
+      );
+    }
+    path = config.delegationTokenFile;
+    source = describeConfigSource(config, "delegation_token_file");
+  }
+  let token: string;
+  try {
+    token = (await readFile(path, "utf8")).trim();
+  } catch (cause) {
+    throw new AuthError(
+      isMissingFile(cause)
+        ? `delegation_token_file not found at ${path} (${source}). Point it at the file holding the delegation token (Cloud Shell keeps it current).`
+        : `The delegation token file ${path} (${source}) ${whyUnreadable(cause)}.`,
+      { code: "DELEGATION_TOKEN_UNREADABLE", cause },
+    );
+  }
+  if (token === "") {
+    throw new AuthError(`The delegation token file ${path} (${source}) is empty.`, { code: "DELEGATION_TOKEN_UNREADABLE" });
+  }
+  return token;
 }
 
 function checkAuthMode(value: string, from: string): AuthMode {
   const v = value.trim();
   if ((SUPPORTED_AUTH_MODES as readonly string[]).includes(v)) return v as AuthMode;
   const supported = SUPPORTED_AUTH_MODES.join(", ");
-  if (NOT_YET_SUPPORTED.includes(v)) {
-    throw new AuthError(`${from} ${v} is not supported yet by oci-raw. Supported: ${supported}.`, {
-      code: "AUTH_MODE_NOT_SUPPORTED",
-    });
-  }
-  const near = closest(v.toLowerCase().replaceAll("-", "_"), [...SUPPORTED_AUTH_MODES, ...NOT_YET_SUPPORTED]);
+  const near = closest(v.toLowerCase().replaceAll("-", "_"), SUPPORTED_AUTH_MODES);
   throw new AuthError(
     `${from} "${v}" is not an auth mode.${near ? ` Did you mean ${near}?` : ""} Supported: ${supported}.`,
     { code: "AUTH_MODE_UNKNOWN" },

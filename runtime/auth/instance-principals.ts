@@ -6,7 +6,7 @@
 import { AuthError } from "../errors.js";
 import { federationEndpoint as federationEndpointFor, isEmulatorRegion, regionNameOrAsGiven } from "../regions.js";
 import type { SignatureHeaderLists } from "../signing.js";
-import { CredentialsSigner, limitToEmulator } from "../signers.js";
+import { checkDelegationToken, CredentialsSigner, limitToEmulator, type DelegationTokenOption } from "../signers.js";
 import { tenancyFromCertificate, UrlBasedCertificateRetriever } from "./certificates.js";
 import { X509FederationClient } from "./federation.js";
 import type { AuthTransportOptions } from "./fetch-util.js";
@@ -14,7 +14,7 @@ import type { RefreshOptions } from "./refreshing.js";
 import { getMetadataFromFirst, metadataBaseUrls, type MetadataEndpoint } from "./imds.js";
 import { SessionKeySupplier } from "./session-key.js";
 
-export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions {
+export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions, DelegationTokenOption {
   /**
    * IMDS base URL. Default: `OCI_METADATA_BASE_URL`, then `http://169.254.169.254/opc/v2`, or on
    * a host with no IPv4 route to it `http://[fd00:c1::a9fe:a9fe]/opc/v2` first.
@@ -22,7 +22,8 @@ export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists, A
   metadataBaseUrl?: string | undefined;
   /**
    * Full federation URL, e.g. `https://auth.us-phoenix-1.oraclecloud.com/v1/x509`. Default:
-   * `OCI_RAW_FEDERATION_ENDPOINT`, then built from the instance's region.
+   * `OCI_RAW_FEDERATION_ENDPOINT`, then `OCI_CLI_FEDERATION_ENDPOINT` (the OCI CLI's), then
+   * built from the instance's region.
    */
   federationEndpoint?: string | undefined;
   /** Session key size. Default 2048. */
@@ -33,7 +34,10 @@ export interface InstancePrincipalsSignerOptions extends SignatureHeaderLists, A
   env?: NodeJS.ProcessEnv | undefined;
 }
 
-/** Signs with instance principals' security token. Made by `instancePrincipalsSigner()`. */
+/**
+ * Signs with instance principals' security token. Made by `instancePrincipalsSigner()`; with
+ * `delegationToken` it is the Python SDK's `InstancePrincipalsDelegationTokenSigner`.
+ */
 export class InstancePrincipalsSigner extends CredentialsSigner {
   readonly federationClient: X509FederationClient;
   /** The instance's region, canonical name (e.g. `us-phoenix-1`). */
@@ -43,7 +47,7 @@ export class InstancePrincipalsSigner extends CredentialsSigner {
   readonly metadata: MetadataEndpoint;
 
   /** @internal Use `instancePrincipalsSigner()`, which obtains the first token. */
-  constructor(client: X509FederationClient, region: string, metadata: MetadataEndpoint, lists: SignatureHeaderLists) {
+  constructor(client: X509FederationClient, region: string, metadata: MetadataEndpoint, lists: SignatureHeaderLists & DelegationTokenOption) {
     super(client, lists);
     this.federationClient = client;
     this.region = region;
@@ -66,9 +70,11 @@ export async function instancePrincipalsSigner(options: InstancePrincipalsSigner
     timeoutMs: options.timeoutMs,
   };
 
+  // A bad delegation token fails here, before any request to instance metadata.
+  if (options.delegationToken !== undefined) checkDelegationToken(options.delegationToken);
   const bases = await metadataBaseUrls(options.metadataBaseUrl, env);
   const { text: rawRegion, endpoint } = await getMetadataFromFirst(bases, "instance/region", transport);
-  const override = options.federationEndpoint ?? (env["OCI_RAW_FEDERATION_ENDPOINT"] || undefined);
+  const override = options.federationEndpoint ?? federationEndpointFromEnv(env);
   const region = canonicalRegion(rawRegion.trim(), endpoint.baseUrl, override !== undefined);
   const federationEndpoint = override ?? federationEndpointFor(region);
 
@@ -128,4 +134,19 @@ function canonicalRegion(raw: string, baseUrl: string, endpointGiven: boolean): 
       `Set OCI_RAW_FEDERATION_ENDPOINT (or federationEndpoint) to the Auth service's /v1/x509 URL, or describe the region in ~/.oci/regions-config.json.`,
     { code: "IMDS_BAD_REGION", cause: unknown },
   );
+}
+
+/**
+ * The federation endpoint the environment names: oci-raw's own `OCI_RAW_FEDERATION_ENDPOINT`
+ * beats the OCI CLI's `OCI_CLI_FEDERATION_ENDPOINT` (the default of its `--federation-endpoint`):
+ * the tool's own variable beats the shared one, as the CLI's `OCI_CLI_CONFIG_FILE` beats the
+ * SDKs' `OCI_CONFIG_FILE` — so the export lines `oci-raw emulator` prints win over a shell set up
+ * for the CLI. Trimmed, as the CLI strips it. @internal
+ */
+export function federationEndpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of ["OCI_RAW_FEDERATION_ENDPOINT", "OCI_CLI_FEDERATION_ENDPOINT"]) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
 }

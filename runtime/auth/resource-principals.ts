@@ -17,7 +17,7 @@ import { AuthError, ResourcePrincipalsNotConfiguredError } from "../errors.js";
 import { whyUnreadable } from "../files.js";
 import { loadPrivateKey } from "../keys.js";
 import { isEmulatorRegion, regionNameOrAsGiven } from "../regions.js";
-import { CredentialsSigner, limitToEmulator, securityTokenOfKeyId, type RequestSigner } from "../signers.js";
+import { checkDelegationToken, CredentialsSigner, limitToEmulator, securityTokenOfKeyId, type DelegationTokenOption, type RequestSigner } from "../signers.js";
 import type { SignatureHeaderLists, SigningCredentials } from "../signing.js";
 import { authRequest, okText, parseJsonObject, pemBody, stringField, type AuthTransportOptions } from "./fetch-util.js";
 import { getMetadataFrom } from "./imds.js";
@@ -27,12 +27,12 @@ import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentia
 import { SessionKeySupplier } from "./session-key.js";
 import { rereadOnChange, WatchedFile } from "./watched-file.js";
 
-export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions {
+export interface ResourcePrincipalsSignerOptions extends SignatureHeaderLists, AuthTransportOptions, RefreshOptions, DelegationTokenOption {
   /** Environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv | undefined;
   /** v1.1: instance metadata base URL (default `OCI_METADATA_BASE_URL`, then the link-local v2 URL). */
   metadataBaseUrl?: string | undefined;
-  /** v1.1: the instance principals federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then from the region). */
+  /** v1.1: the instance principals federation endpoint (default `OCI_RAW_FEDERATION_ENDPOINT`, then `OCI_CLI_FEDERATION_ENDPOINT`, then from the region). */
   federationEndpoint?: string | undefined;
   /** v1.1: session key size, default 2048. */
   sessionKeySize?: number | undefined;
@@ -60,7 +60,7 @@ export class ResourcePrincipalsSigner extends CredentialsSigner {
   readonly region: string | undefined;
   readonly #source: Source;
 
-  constructor(version: ResourcePrincipalVersion, source: Source, lists: SignatureHeaderLists) {
+  constructor(version: ResourcePrincipalVersion, source: Source, lists: SignatureHeaderLists & DelegationTokenOption) {
     super(source, lists);
     this.version = version;
     this.region = source.region;
@@ -79,8 +79,14 @@ export class ResourcePrincipalsSigner extends CredentialsSigner {
   }
 }
 
-/** A resource principals signer for the version `OCI_RESOURCE_PRINCIPAL_VERSION` names. */
+/**
+ * A resource principals signer for the version `OCI_RESOURCE_PRINCIPAL_VERSION` names. With
+ * `delegationToken` it is the Python SDK's `get_resource_principal_delegation_token_signer`
+ * (which offers 1.1 and 2.2; here every version takes it): the token rides, signed, in
+ * `opc-obo-token` on the requests it signs — not on its own token exchanges.
+ */
 export async function resourcePrincipalsSigner(options: ResourcePrincipalsSignerOptions = {}): Promise<ResourcePrincipalsSigner> {
+  if (options.delegationToken !== undefined) checkDelegationToken(options.delegationToken);
   const env = options.env ?? process.env;
   const version = env[VERSION];
   if (!version) throw new ResourcePrincipalsNotConfiguredError([VERSION]);

@@ -10,7 +10,7 @@ import { expandHome, loadPrivateKey } from "../keys.js";
 import { isEmulatorRegion } from "../regions.js";
 import { CredentialsSigner, limitToEmulator } from "../signers.js";
 import type { SignatureHeaderLists } from "../signing.js";
-import { requireKeys, type OciConfig } from "../config.js";
+import { describeConfigSource, requireKeys, type OciConfig } from "../config.js";
 import { jwtExpiresAt } from "./jwt.js";
 import { RefreshingCredentials, securityTokenCredentials, type ExpiringCredentials, type RefreshOptions } from "./refreshing.js";
 import { rereadOnChange, WatchedFile } from "./watched-file.js";
@@ -112,5 +112,5 @@ export async function sessionTokenSignerFromConfig(
     profile: config.profile,
   });
   // A profile of the emulator's (region=oci-raw-emulator) signs only for the emulator.
-  return isEmulatorRegion(config.region) ? limitToEmulator(signer, `The session token of profile [${config.profile}] in ${config.file}`) : signer;
+  return isEmulatorRegion(config.region) ? limitToEmulator(signer, `The session token of ${describeConfigSource(config)}`) : signer;
 }
