@@ -10,7 +10,7 @@ import { fillEndpointTemplateFrom, NO_EXTRA_REGIONS, type ExtraRegions } from ".
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
 import { lowerCaseHeaders, type HeadersInput } from "./signing-core.js";
-import type { RequestSigner } from "./signers.js";
+import type { RequestSigner } from "./signing-core.js";
 import { describeNetworkError, type TransportOptions } from "./transport.js";
 import { validateResponse, type ValidationMode } from "./validation.js";
 

@@ -10,7 +10,7 @@
  */
 import { OciRawError } from "./errors.js";
 import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody, UNSENDABLE_HEADER_CHARACTER, type HeadersInput } from "./signing-core.js";
-import type { RequestSigner } from "./signers.js";
+import type { RequestSigner } from "./signing-core.js";
 import { decideRetry, noRetry, sleep, type RetryAttempt, type RetryStrategy } from "./retry.js";
 import { describeNetworkError, redactUserinfo, transportFetch, type TransportOptions } from "./transport.js";
 

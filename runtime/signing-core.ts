@@ -21,6 +21,24 @@ export interface SignableRequest {
   excludeBody?: boolean | undefined;
 }
 
+/**
+ * Anything that can sign an OCI request: the Node signers (signers.ts) and the Web Crypto one.
+ * Token-based signers can also `refresh()`. Declared here, beside the request types, so the
+ * web entry's declarations reach no node: type.
+ */
+export interface RequestSigner {
+  /** Every header to send, names lower-case, `authorization` included. */
+  sign(request: SignableRequest): Promise<Record<string, string>>;
+  /**
+   * Get fresh credentials now (called once after a 401 from a token that looked valid).
+   * `rejected` names the key id the refused request was signed with: when the credentials
+   * have been replaced since, there is nothing to refresh — the request is simply signed again.
+   */
+  refresh?(rejected?: { keyId: string }): Promise<void>;
+  /** Like `sign`, also returning the signing string (for `--debug`). Optional. */
+  signWithDetails?(request: SignableRequest): Promise<SignedRequestParts>;
+}
+
 export interface SignatureHeaderLists {
   /** Signed on every request. Default: `date (request-target) host`. */
   genericHeaders?: readonly string[] | undefined;

@@ -44,7 +44,7 @@ export type { FetchFunction, TransportOptions } from "./transport.js";
 // Signing with Web Crypto.
 export { WebCryptoApiKeySigner } from "./webcrypto.js";
 export type { WebCryptoApiKeySignerOptions, WebCryptoKey } from "./webcrypto.js";
-export type { RequestSigner } from "./signers.js";
+export type { RequestSigner } from "./signing-core.js";
 export type { HeadersInput, SignableRequest, SignatureHeaderLists, SignedRequestParts } from "./signing-core.js";
 
 // Waiting for a resource's state or a work request.

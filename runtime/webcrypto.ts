@@ -12,7 +12,7 @@
  * to decrypt them first.
  */
 import { KeyError, OciRawError } from "./errors.js";
-import type { RequestSigner } from "./signers.js";
+import type { RequestSigner } from "./signing-core.js";
 import {
   methodHasBody,
   prepareSigning,
