@@ -29,6 +29,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/cli-emulator-auth.test.ts", // `oci-raw emulator` and raw-request children (HTTPS start-up alone takes seconds)
   "test/replay.test.ts", // Oracle's recorded responses through the generated clients
   "test/auth-instance-principals.test.ts", // a load test: 1 000 concurrent requests across a token expiry
+  "test/runtimes.test.ts", // installs Node 22, Bun and Deno from npm (first run), runs each in child processes
 ];
 
 /** Every `*.test.ts` under `dir`, relative to the repository root, sorted. */
