@@ -131,7 +131,9 @@ test("the web entry (workerd/worker/browser conditions) loads no node: module an
 test("oci-raw's root resolves to the web entry under the workerd, worker and browser conditions, and oci-raw/web always", async () => {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, Record<string, unknown>> };
   const dot = pkg.exports["."]!;
-  assert.deepEqual(Object.keys(dot), ["source", "deno", "bun", "node", "workerd", "worker", "browser", "types", "default"]);
+  // The web conditions first: a build that sets "worker" or "browser" wants the web entry even
+  // where "node" is also set (Node's --conditions=worker; test/runtimes.test.ts runs it).
+  assert.deepEqual(Object.keys(dot), ["source", "workerd", "worker", "browser", "deno", "bun", "node", "types", "default"]);
   for (const condition of ["workerd", "worker", "browser"]) {
     assert.deepEqual(dot[condition], { types: "./dist/runtime/web.d.ts", default: "./dist/runtime/web.js" });
     assert.equal((dot["source"] as Record<string, string>)[condition], "./runtime/web.ts");
