@@ -261,7 +261,9 @@ export async function sendRequest(input: string | URL, options: SendOptions): Pr
     const signals = [callerSignal, timeoutSignal].filter((s): s is AbortSignal => s !== undefined);
     const init: RequestInit & { duplex?: "half" } = { method, headers: signed, redirect: "manual" };
     if (signals.length > 0) init.signal = anySignal(signals);
-    if (body.kind === "bytes") init.body = body.bytes;
+    // The DOM lib's BodyInit takes only ArrayBuffer-backed views (TypeScript 5.9); the bytes are
+    // the caller's or TextEncoder's, and fetch copies them either way.
+    if (body.kind === "bytes") init.body = body.bytes as Uint8Array<ArrayBuffer>;
     else if (body.kind === "stream") {
       init.body = body.stream as ReadableStream<Uint8Array>;
       init.duplex = "half";

@@ -9,6 +9,9 @@
  * byte for byte and makes the typed call against the emulator, which verifies the signature.
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -141,4 +144,43 @@ test("in the same bare context, the generated typed call reaches the emulator si
   assert.equal(await typedCall(keyFields, emulator.url, id), "in-vm@example.com");
   const get = emulator.requests.findLast((r) => r.method === "GET");
   assert.match(String(get?.headers["authorization"]), new RegExp(`keyId="${key.keyId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
+});
+
+test("the web entry type-checks with only the DOM lib: no @types/node, worker conditions, a generated typed call", { timeout: 120_000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "oci-raw-dom-types-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, "node_modules"));
+  await symlink(root, join(dir, "node_modules", "oci-raw"), "dir");
+  await symlink(join(root, "node_modules", "zod"), join(dir, "node_modules", "zod"), "dir");
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2022", "DOM", "DOM.Iterable"],
+      types: [],
+      module: "ESNext",
+      moduleResolution: "bundler",
+      // "source" so this repo's sources stand in for dist/: they are what is checked.
+      customConditions: ["source", "worker"],
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noEmit: true,
+    },
+    files: ["worker.ts"],
+  };
+  await writeFile(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  await writeFile(
+    join(dir, "worker.ts"),
+    `import { WebCryptoApiKeySigner, createClient, signedFetch, type OciResponse } from "oci-raw";
+import * as identity from ${JSON.stringify(join(root, "generated/identity/index.js"))};
+const signer = new WebCryptoApiKeySigner({ tenancy: "t", user: "u", fingerprint: "f", privateKeyPem: "" });
+const client = createClient({ signer, endpoint: "https://identity.example" });
+export const user: Promise<OciResponse<identity.User>> = identity.getUser(client, { userId: "u" });
+export const raw: Promise<Response> = signedFetch("https://identity.example", { signer });
+`,
+  );
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  const result = await new Promise<{ code: number; out: string }>((done) =>
+    execFile(process.execPath, [tsc, "-p", dir], { cwd: dir }, (error, stdout, stderr) => done({ code: error ? 1 : 0, out: stdout + stderr })),
+  );
+  assert.equal(result.code, 0, result.out);
 });
