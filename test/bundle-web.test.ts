@@ -56,10 +56,10 @@ async function bundle(conditions: string[], program = PROGRAM): Promise<string> 
   return result.outputFiles[0]!.text;
 }
 
-/** A global object with the Web APIs a Worker has, and nothing of Node's. */
-function bareWebContext(): object {
+/** A global object with the Web APIs a Worker has, and nothing of Node's (nor, `withCrypto: false`, Web Crypto). */
+function bareWebContext({ withCrypto = true } = {}): object {
   const context = createContext({
-    crypto: globalThis.crypto,
+    ...(withCrypto ? { crypto: globalThis.crypto } : {}),
     TextEncoder,
     TextDecoder,
     URL,
@@ -126,6 +126,14 @@ test("in a bare V8 context with only Web APIs, the bundle signs the published ve
   assert.equal(out.get, `Signature version="1",headers="${v.GET_SIGNED_HEADERS}",keyId="${v.KEY_ID}",algorithm="rsa-sha256",signature="${v.GET_SIGNATURE}"`);
   assert.equal(out.post, `Signature version="1",headers="${v.POST_SIGNED_HEADERS}",keyId="${v.KEY_ID}",algorithm="rsa-sha256",signature="${v.POST_SIGNATURE}"`);
   assert.equal(out.sha, v.POST_CONTENT_SHA256);
+});
+
+test("where there is no crypto.subtle (an insecure browser context), signing fails with WEBCRYPTO_UNAVAILABLE", async () => {
+  const context = bareWebContext({ withCrypto: false });
+  runInContext(code, context);
+  const run = runInContext("program.signVectors", context) as (input: object) => Promise<unknown>;
+  const input = { TENANCY: "t", USER: "u", FINGERPRINT: "f", TEST_PRIVATE_KEY_PEM: v.TEST_PRIVATE_KEY_PEM, GET_URL: v.GET_URL, POST_URL: v.POST_URL, POST_BODY: "{}", DATE: v.DATE };
+  await assert.rejects(run(input), (error: unknown) => (error as { code?: unknown }).code === "WEBCRYPTO_UNAVAILABLE" && /secure contexts/.test((error as Error).message));
 });
 
 test("in the same bare context, the generated typed call reaches the emulator signed and comes back validated", async () => {
