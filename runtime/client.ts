@@ -3,15 +3,14 @@
  * A client is service-agnostic: the generated operation brings its service's endpoint
  * template and base path; the client brings the signer, region, transport and policies.
  */
-import { randomUUID } from "node:crypto";
 import { OciRawError } from "./errors.js";
 import { sendRequest } from "./request.js";
 import type { CallOptions, OciResponse, OperationRequest, Paged, Paging, QueryValue, ServiceInfo } from "./operation.js";
-import { fillEndpointTemplate } from "./regions.js";
+import { fillEndpointTemplateFrom, NO_EXTRA_REGIONS, type ExtraRegions } from "./region-table.js";
 import { defaultRetryStrategy, noRetry, type RetryStrategy } from "./retry.js";
 import { errorFromResponse } from "./service-error.js";
-import { lowerCaseHeaders, type HeadersInput } from "./signing.js";
-import type { RequestSigner } from "./signers.js";
+import { lowerCaseHeaders, type HeadersInput } from "./signing-core.js";
+import type { RequestSigner } from "./signing-core.js";
 import { describeNetworkError, type TransportOptions } from "./transport.js";
 import { validateResponse, type ValidationMode } from "./validation.js";
 
@@ -30,7 +29,7 @@ export interface ClientOptions extends TransportOptions {
    */
   validation?: ValidationMode | undefined;
   timeoutMs?: number | undefined;
-  /** Receives validation warnings. Default: `process.emitWarning`. */
+  /** Receives validation warnings. Default: `process.emitWarning` (`console.warn` where there is no process). */
   onWarning?: ((message: string) => void) | undefined;
   /** Headers sent with every request (e.g. `opc-client-info`), in any form fetch accepts. */
   headers?: HeadersInput | undefined;
@@ -48,17 +47,33 @@ export interface Client {
   readonly baseUrls: WeakMap<ServiceInfo, string>;
 }
 
-export function createClient(options: ClientOptions): Client {
+/**
+ * Where each client looks up a region outside the built-in table: the entry that created it
+ * decides (Node: the regions config file and OCI_REGION_METADATA; the web entry: nowhere, it
+ * has no file system). Kept beside the client rather than in it, so `Client` stays as it was.
+ */
+const CLIENT_REGIONS = new WeakMap<Client, ExtraRegions>();
+
+/**
+ * createClient with the entry's region sources: oci-raw's (client-node.ts) and
+ * oci-raw's web entry (web.ts) each export `createClient` over this.
+ */
+export function createClientWith(options: ClientOptions, extraRegions: ExtraRegions): Client {
   if (!options || typeof options.signer?.sign !== "function") {
     throw new TypeError("createClient: `signer` is required (e.g. new ApiKeySigner(...) or await authFromEnvironment())");
   }
   // Lower-cased once, so they meet the request's own (lower-case) headers under one name.
   const headers = options.headers === undefined ? undefined : Object.freeze(lowerCaseHeaders(options.headers));
-  return { options: Object.freeze({ ...options, headers }), warnedOperations: new Set(), baseUrls: new WeakMap() };
+  const client: Client = { options: Object.freeze({ ...options, headers }), warnedOperations: new Set(), baseUrls: new WeakMap() };
+  CLIENT_REGIONS.set(client, extraRegions);
+  return client;
 }
 
+/** Node's process warning where there is one (Node, Bun, Deno); the console elsewhere (Workers, browsers). */
 function defaultWarning(message: string): void {
-  process.emitWarning(message, { code: "OCI_RAW_VALIDATION" });
+  const proc = (globalThis as { process?: { emitWarning?: (message: string, options: { code: string }) => void } }).process;
+  if (typeof proc?.emitWarning === "function") proc.emitWarning(message, { code: "OCI_RAW_VALIDATION" });
+  else console.warn(`OCI_RAW_VALIDATION: ${message}`);
 }
 
 /** A query value percent-encoded, or a typed error naming the parameter (an invalid Date, a lone surrogate). */
@@ -106,7 +121,7 @@ export function serviceBaseUrl(client: Client, request: Pick<OperationRequest, "
       `No region to fill ${service.endpointTemplate} for ${request.operationId}: pass createClient({ region }) or ({ endpoint }).`,
       { code: "REGION_REQUIRED" },
     );
-  } else origin = fillEndpointTemplate(service.endpointTemplate, region);
+  } else origin = fillEndpointTemplateFrom(CLIENT_REGIONS.get(client) ?? NO_EXTRA_REGIONS, service.endpointTemplate, region);
   return origin.replace(/\/+$/, "") + service.basePath;
 }
 
@@ -249,7 +264,7 @@ export async function invoke<T, P extends Paged<string | undefined> | undefined 
   const retry = options.retry ?? (request.retryByDefault ? (client.options.retry ?? defaultRetryStrategy) : noRetry);
   // Retrying a POST is only safe with a retry token: generate one, as the OCI SDKs do.
   if (request.acceptsRetryToken && retry.maxAttempts > 1 && headers["opc-retry-token"] === undefined) {
-    headers["opc-retry-token"] = randomUUID().replaceAll("-", "");
+    headers["opc-retry-token"] = globalThis.crypto.randomUUID().replaceAll("-", "");
   }
   const kind = request.responseKind ?? "json";
   const response = await sendRequest(url, {

@@ -6,7 +6,8 @@
  */
 
 // Calling services: a client, generated functions' runtime, paging, response checks.
-export { createClient, invoke, serviceBaseUrl } from "./client.js";
+export { createClient } from "./client-node.js";
+export { invoke, serviceBaseUrl } from "./client.js";
 export type { Client, ClientOptions } from "./client.js";
 export { paginate, paginatePages } from "./paginate.js";
 export type { ItemOf, PageItem, PaginateOptions } from "./paginate.js";

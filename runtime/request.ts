@@ -9,8 +9,8 @@
  * The package entry exports `signedFetch` and its option types; `sendRequest` is internal.
  */
 import { OciRawError } from "./errors.js";
-import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody, UNSENDABLE_HEADER_CHARACTER, type HeadersInput } from "./signing.js";
-import type { RequestSigner } from "./signers.js";
+import { keyIdOfAuthorization, lowerCaseHeaders, methodHasBody, UNSENDABLE_HEADER_CHARACTER, type HeadersInput } from "./signing-core.js";
+import type { RequestSigner } from "./signing-core.js";
 import { decideRetry, noRetry, sleep, type RetryAttempt, type RetryStrategy } from "./retry.js";
 import { describeNetworkError, redactUserinfo, transportFetch, type TransportOptions } from "./transport.js";
 
@@ -64,6 +64,8 @@ export interface SendOptions extends Omit<SignedFetchOptions, "signer"> {
 type PreparedBody = { kind: "bytes"; bytes: Uint8Array } | { kind: "stream"; stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> } | { kind: "none" };
 
 const EMPTY = new Uint8Array(0);
+/** TextEncoder rather than Buffer: this module is also the web entry's (no Buffer there). Stateless. */
+const UTF8 = new TextEncoder();
 
 function isStream(body: unknown): body is ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> {
   return (
@@ -82,7 +84,7 @@ function prepareBody(body: SendOptions["body"], method: string, excludeBody: boo
   if (method === "GET" || method === "HEAD") {
     throw new TypeError(`signedFetch: a ${method} request cannot have a body`);
   }
-  if (typeof body === "string") return { kind: "bytes", bytes: Buffer.from(body, "utf8") };
+  if (typeof body === "string") return { kind: "bytes", bytes: UTF8.encode(body) };
   if (body instanceof Uint8Array) return { kind: "bytes", bytes: body };
   if (body instanceof ArrayBuffer) return { kind: "bytes", bytes: new Uint8Array(body) };
   if (isStream(body)) {
@@ -259,7 +261,9 @@ export async function sendRequest(input: string | URL, options: SendOptions): Pr
     const signals = [callerSignal, timeoutSignal].filter((s): s is AbortSignal => s !== undefined);
     const init: RequestInit & { duplex?: "half" } = { method, headers: signed, redirect: "manual" };
     if (signals.length > 0) init.signal = anySignal(signals);
-    if (body.kind === "bytes") init.body = body.bytes;
+    // The DOM lib's BodyInit takes only ArrayBuffer-backed views (TypeScript 5.9); the bytes are
+    // the caller's or TextEncoder's, and fetch copies them either way.
+    if (body.kind === "bytes") init.body = body.bytes as Uint8Array<ArrayBuffer>;
     else if (body.kind === "stream") {
       init.body = body.stream as ReadableStream<Uint8Array>;
       init.duplex = "half";

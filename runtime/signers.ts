@@ -17,20 +17,9 @@ import {
   type SigningCredentials,
   type SignedRequestParts,
 } from "./signing.js";
+import type { RequestSigner } from "./signing-core.js";
 
-/** Anything that can sign an OCI request. Token-based signers can also `refresh()`. */
-export interface RequestSigner {
-  /** Every header to send, names lower-case, `authorization` included. */
-  sign(request: SignableRequest): Promise<Record<string, string>>;
-  /**
-   * Get fresh credentials now (called once after a 401 from a token that looked valid).
-   * `rejected` names the key id the refused request was signed with: when the credentials
-   * have been replaced since, there is nothing to refresh — the request is simply signed again.
-   */
-  refresh?(rejected?: { keyId: string }): Promise<void>;
-  /** Like `sign`, also returning the signing string (for `--debug`). Optional. */
-  signWithDetails?(request: SignableRequest): Promise<SignedRequestParts>;
-}
+export type { RequestSigner } from "./signing-core.js";
 
 export interface ApiKeySignerOptions extends SignatureHeaderLists {
   tenancy: string;

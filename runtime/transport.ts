@@ -34,9 +34,17 @@ export function describeNetworkError(error: unknown): string {
   return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
+/**
+ * `process.env` where there is a process (Node, Bun, Deno), else nothing: this module is also
+ * the web entry's, whose declarations must type-check without @types/node.
+ */
+function processEnv(): Readonly<Record<string, string | undefined>> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
 /** The proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, or lower case) a transport would honour; undefined when no proxy is set. */
 export function proxyFromEnvironment(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = processEnv(),
 ): { httpsProxy?: string; httpProxy?: string; noProxy?: string } | undefined {
   const httpsProxy = env["HTTPS_PROXY"] || env["https_proxy"];
   const httpProxy = env["HTTP_PROXY"] || env["http_proxy"];

@@ -13,13 +13,17 @@
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { build } from "esbuild";
+import { join, resolve } from "node:path";
+import { build, type BuildOptions } from "esbuild";
 import { fileURLToPath } from "node:url";
 
 /** dist/<key>.js ← <value>; the keys are package.json's exports and bin. */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   "runtime/index": "runtime/index.ts",
+  // The web entry (package.json's workerd/worker/browser conditions and oci-raw/web): its
+  // chunks are shared with the Node entry's only where the modules are the same, and nothing
+  // it reaches imports a node: module (test/bundle-web.test.ts).
+  "runtime/web": "runtime/web.ts",
   "runtime/auth/index": "runtime/auth/index.ts",
   "runtime/undici": "runtime/undici.ts",
   "emulator/index": "emulator/index.ts",
@@ -28,27 +32,40 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
 };
 
 const REPO_ROOT = join(fileURLToPath(import.meta.url), "..", "..");
-const dist = join(REPO_ROOT, "dist");
-rmSync(dist, { recursive: true, force: true });
 
-const tsc = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-  cwd: REPO_ROOT,
-  stdio: "inherit",
-});
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+/**
+ * The esbuild half of the build, writing to `outdir`: also what test/runtimes.test.ts builds a
+ * throwaway copy of the package with, so each runtime resolves `oci-raw` through package.json's
+ * exports on its own without touching this repo's dist/.
+ */
+export function javascriptBuild(outdir: string): BuildOptions {
+  return {
+    absWorkingDir: REPO_ROOT,
+    entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([out, source]) => [out, join(REPO_ROOT, source)])),
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    chunkNames: "runtime/chunks/[name]-[hash]",
+    sourcemap: true,
+    sourcesContent: true,
+    logLevel: "warning",
+  };
+}
 
-await build({
-  absWorkingDir: REPO_ROOT,
-  entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([out, source]) => [out, join(REPO_ROOT, source)])),
-  outdir: dist,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  chunkNames: "runtime/chunks/[name]-[hash]",
-  sourcemap: true,
-  sourcesContent: true,
-  logLevel: "warning",
-});
+// Run as a script (`npm run build`), not when imported for javascriptBuild.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const dist = join(REPO_ROOT, "dist");
+  rmSync(dist, { recursive: true, force: true });
+
+  const tsc = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    cwd: REPO_ROOT,
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+  await build(javascriptBuild(dist));
+}

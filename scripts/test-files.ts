@@ -34,6 +34,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "test/auth-oke.test.ts", // the same load test for OKE workload identity, and the CLI in child processes (~25 s)
   "test/auth-obo.test.ts", // instance_obo_user: a load test across a real 4 s token expiry, raw-request children (~30 s)
   "test/config-environment.test.ts", // OCI_CLI_* configuration: raw-request children (~10 s)
+  "test/runtimes.test.ts", // installs Node 22, Bun and Deno from npm (first run), runs each in child processes
 ];
 
 /** Every `*.test.ts` under `dir`, relative to the repository root, sorted. */

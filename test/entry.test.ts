@@ -113,3 +113,42 @@ test("the lazy providers are the auth modules' own functions, loaded on call", a
     await assert.rejects(promise!, (error: unknown) => error instanceof entry.ConfigError);
   }
 });
+
+test("the web entry (workerd/worker/browser conditions) loads no node: module and no package", () => {
+  // Type imports too: the web entry's declarations must not need @types/node either.
+  const { files, bare } = importGraph(join(root, "runtime/web.ts"));
+  assert.ok(files.includes("runtime/webcrypto.ts") && files.includes("runtime/request.ts") && files.includes("runtime/client.ts"));
+  for (const file of files) assert.match(file, /^runtime\//, `${file} is outside runtime/`);
+  assert.deepEqual([...bare.entries()], [], "the web entry imports only its own modules");
+  for (const nodeOnly of ["runtime/signing.ts", "runtime/keys.ts", "runtime/regions.ts", "runtime/config.ts", "runtime/files.ts", "runtime/signers.ts"]) {
+    assert.ok(!files.includes(nodeOnly), `${nodeOnly} (Node only) is reachable from the web entry`);
+  }
+  // And no dynamic import() that a bundler would follow into Node-only modules (a type's
+  // `import("./x.js").T` is erased).
+  for (const file of files) assert.doesNotMatch(readFileSync(join(root, file), "utf8"), /\bimport\(\s*["'][^"']+["']\s*\)(?!\.)/, `${file} has a dynamic import`);
+});
+
+test("oci-raw's root resolves to the web entry under the workerd, worker and browser conditions, and oci-raw/web always", async () => {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, Record<string, unknown>> };
+  const dot = pkg.exports["."]!;
+  // The web conditions first: a build that sets "worker" or "browser" wants the web entry even
+  // where "node" is also set (Node's --conditions=worker; test/runtimes.test.ts runs it).
+  assert.deepEqual(Object.keys(dot), ["source", "workerd", "worker", "browser", "deno", "bun", "node", "types", "default"]);
+  for (const condition of ["workerd", "worker", "browser"]) {
+    assert.deepEqual(dot[condition], { types: "./dist/runtime/web.d.ts", default: "./dist/runtime/web.js" });
+    assert.equal((dot["source"] as Record<string, string>)[condition], "./runtime/web.ts");
+  }
+  for (const condition of ["deno", "bun", "node"]) assert.deepEqual(dot[condition], { types: "./dist/runtime/index.d.ts", default: "./dist/runtime/index.js" });
+  const out = execFileSync(process.execPath, ["--conditions=source", "--conditions=worker", "--import", "tsx", "--input-type=module", "-e",
+    `const m = await import("oci-raw"); console.log(typeof m.WebCryptoApiKeySigner, typeof m.loadConfig);`], { cwd: root, encoding: "utf8" });
+  assert.equal(out.trim().split("\n").pop(), "function undefined");
+});
+
+test("the web entry exports exactly the README's web entry list", async () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Public API"), readme.indexOf("## Coming from the Python SDK"));
+  const webAt = section.indexOf("The web entry");
+  assert.ok(webAt > 0, "README's Public API section lists the web entry");
+  const web = Object.keys(await import("oci-raw/web")).sort();
+  assert.deepEqual(web, namesIn(section.slice(section.indexOf(":", webAt))));
+});

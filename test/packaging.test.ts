@@ -25,7 +25,7 @@ const repo = fileURLToPath(new URL("..", import.meta.url));
 const repoPackage = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
   name: string;
   version: string;
-  exports: Record<string, Record<string, string> | string>;
+  exports: Record<string, unknown>;
 };
 
 interface RunResult {
@@ -98,18 +98,27 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     for (const needed of ["README.md", "LICENSE", "dist/bin/oci-raw.js", "dist/runtime/index.js", "dist/runtime/index.d.ts"]) {
       assert.ok(shipped.includes(needed), `${needed} missing from the tarball`);
     }
-    // Every export's `types` and `default` target is in the tarball; `source` targets are not.
-    for (const [subpath, target] of Object.entries(repoPackage.exports)) {
+    // Every export's `types` and `default` target is in the tarball, in nested conditions too
+    // (the root's deno/bun/node → the Node entry, workerd/worker/browser → the web entry);
+    // `source` targets are not.
+    type Target = string | { [condition: string]: Target };
+    const leaves = (target: Target): string[] => (typeof target === "string" ? [target] : Object.values(target).flatMap(leaves));
+    for (const [subpath, target] of Object.entries(repoPackage.exports as Record<string, Target>)) {
       if (typeof target === "string") continue;
       const keys = Object.keys(target);
       assert.equal(keys[0], "source", `exports["${subpath}"]: "source" must come first`);
       for (const condition of ["types", "default"]) {
         const file = target[condition];
-        assert.ok(file, `exports["${subpath}"] has no "${condition}"`);
-        assert.ok(shipped.includes(file.replace(/^\.\//, "")), `exports["${subpath}"].${condition} → ${file} is not in the tarball`);
+        assert.ok(typeof file === "string", `exports["${subpath}"] has no "${condition}"`);
       }
-      const source = target["source"];
-      assert.ok(source && !shipped.includes(source.replace(/^\.\//, "")), `exports["${subpath}"].source must not ship`);
+      for (const [condition, nested] of Object.entries(target)) {
+        if (condition === "source") continue;
+        for (const file of leaves(nested)) {
+          assert.ok(shipped.includes(file.replace(/^\.\//, "")), `exports["${subpath}"].${condition} → ${file} is not in the tarball`);
+        }
+      }
+      const sources = leaves(target["source"]!);
+      assert.ok(sources.length > 0 && sources.every((source) => !shipped.includes(source.replace(/^\.\//, ""))), `exports["${subpath}"].source must not ship`);
     }
   });
 

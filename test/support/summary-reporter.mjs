@@ -33,8 +33,9 @@ import { inspect } from "node:util";
  * @property {number} todo
  */
 /**
- * @typedef {Counts & { open: string[]; failures: Failure[]; diagnostics: string[]; output: string[] }} FileState
+ * @typedef {Counts & { open: string[]; failures: Failure[]; diagnostics: string[]; output: string[]; skippedNames: string[] }} FileState
  * `open`: the name of the test started at each nesting level (a failure's path).
+ * `skippedNames`: printed under the file's line, so a skip says why (a runtime that could not be installed).
  */
 
 /** How many lines of a failing file's own stdout/stderr to show (its end says most). */
@@ -42,7 +43,7 @@ const OUTPUT_LINES = 60;
 
 /** @returns {FileState} */
 function newFile() {
-  return { passed: 0, failed: 0, skipped: 0, todo: 0, open: [], failures: [], diagnostics: [], output: [] };
+  return { passed: 0, failed: 0, skipped: 0, todo: 0, open: [], failures: [], diagnostics: [], output: [], skippedNames: [] };
 }
 
 /** @param {string | undefined} file */
@@ -160,7 +161,10 @@ export default async function* summaryReporter(source) {
         if (data.details.type === "suite") break;
         // The file's own result: taken from its test:complete, which comes first.
         if (data.name === data.file) break;
-        if (data.skip !== undefined && data.skip !== false) s.skipped++;
+        if (data.skip !== undefined && data.skip !== false) {
+          s.skipped++;
+          s.skippedNames.push(typeof data.skip === "string" ? `${data.name} (${data.skip})` : data.name);
+        }
         else if (data.todo !== undefined && data.todo !== false) s.todo++;
         else if (event.type === "test:pass") s.passed++;
         else {
@@ -194,6 +198,7 @@ export default async function* summaryReporter(source) {
         const seconds = data.details.duration_ms / 1000;
         finished.push({ file: data.file, state: s, seconds });
         yield `${s.failed ? "✖" : "✔"} ${shown(data.file).padEnd(40)} ${counts(s).padEnd(30)} ${seconds.toFixed(1).padStart(6)} s\n`;
+        for (const name of s.skippedNames) yield `    skipped: ${name}\n`;
         break;
       }
       default:
