@@ -48,11 +48,12 @@ export interface Client {
 }
 
 /**
- * Where each client looks up a region outside the built-in table: the entry that created it
+ * Where a client looks up a region outside the built-in table: the entry that created it
  * decides (Node: the regions config file and OCI_REGION_METADATA; the web entry: nowhere, it
- * has no file system). Kept beside the client rather than in it, so `Client` stays as it was.
+ * has no file system). A symbol-keyed property of the client, so `Client`'s type stays as it was.
  */
-const CLIENT_REGIONS = new WeakMap<Client, ExtraRegions>();
+const EXTRA_REGIONS: unique symbol = Symbol("oci-raw.extraRegions");
+type ClientWithRegions = Client & { readonly [EXTRA_REGIONS]?: ExtraRegions };
 
 /**
  * createClient with the entry's region sources: oci-raw's (client-node.ts) and
@@ -64,8 +65,12 @@ export function createClientWith(options: ClientOptions, extraRegions: ExtraRegi
   }
   // Lower-cased once, so they meet the request's own (lower-case) headers under one name.
   const headers = options.headers === undefined ? undefined : Object.freeze(lowerCaseHeaders(options.headers));
-  const client: Client = { options: Object.freeze({ ...options, headers }), warnedOperations: new Set(), baseUrls: new WeakMap() };
-  CLIENT_REGIONS.set(client, extraRegions);
+  const client: ClientWithRegions = {
+    options: Object.freeze({ ...options, headers }),
+    warnedOperations: new Set(),
+    baseUrls: new WeakMap(),
+    [EXTRA_REGIONS]: extraRegions,
+  };
   return client;
 }
 
@@ -121,7 +126,7 @@ export function serviceBaseUrl(client: Client, request: Pick<OperationRequest, "
       `No region to fill ${service.endpointTemplate} for ${request.operationId}: pass createClient({ region }) or ({ endpoint }).`,
       { code: "REGION_REQUIRED" },
     );
-  } else origin = fillEndpointTemplateFrom(CLIENT_REGIONS.get(client) ?? NO_EXTRA_REGIONS, service.endpointTemplate, region);
+  } else origin = fillEndpointTemplateFrom((client as ClientWithRegions)[EXTRA_REGIONS] ?? NO_EXTRA_REGIONS, service.endpointTemplate, region);
   return origin.replace(/\/+$/, "") + service.basePath;
 }
 

@@ -35,8 +35,12 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
   onWarning?: ((message: string) => void) | undefined;
 }
 
-/** Signers holding the emulator's credentials → whose they are (for the message). */
-const EMULATOR_ONLY = new WeakMap<RequestSigner, string>();
+/**
+ * Where a signer holding the emulator's credentials records whose they are (for the message).
+ * On the signer itself, so no table outlives or outgrows the signers.
+ */
+const EMULATOR_ONLY: unique symbol = Symbol("oci-raw.emulatorOnly");
+type MaybeLimited = RequestSigner & { [EMULATOR_ONLY]?: string };
 
 /**
  * Marks `signer` as holding the oci-raw emulator's credentials (its config, or instance or
@@ -44,12 +48,12 @@ const EMULATOR_ONLY = new WeakMap<RequestSigner, string>();
  * `EMULATOR_REGION`, to sign a request to anything but loopback. Returns the signer.
  */
 export function limitToEmulator<T extends RequestSigner>(signer: T, whose: string): T {
-  EMULATOR_ONLY.set(signer, whose);
+  Object.defineProperty(signer, EMULATOR_ONLY, { value: whose, enumerable: false, configurable: true, writable: false });
   return signer;
 }
 
 function checkEmulatorTarget(signer: RequestSigner, request: SignableRequest): void {
-  const whose = EMULATOR_ONLY.get(signer);
+  const whose = (signer as MaybeLimited)[EMULATOR_ONLY];
   if (whose !== undefined) refuseUnlessLoopback(request.url, whose);
 }
 
