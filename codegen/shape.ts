@@ -70,6 +70,10 @@ export function checkShape(doc: JsonObject, format: SpecFormat, file: string): v
     const nullable = value["nullable"] === true || value["x-nullable"] === true || (Array.isArray(value["type"]) && value["type"].includes("null"));
     const nullAt = values?.indexOf(null) ?? -1;
     if (nullAt !== -1 && !nullable) fail([...path, "enum", nullAt], "a value of the schema's type (null only in a nullable schema)", null);
+    // Enums become literal types; an object or list value (often a misplaced $ref) has none.
+    values?.forEach((member, i) => {
+      if (member !== null && typeof member === "object") fail([...path, "enum", i], "a string, number or boolean (enum values are literals)", member);
+    });
     if (has(value, "type")) {
       const type = value["type"];
       const ok = typeof type === "string" || (format === "openapi-3.1" && Array.isArray(type) && type.every((t) => typeof t === "string"));

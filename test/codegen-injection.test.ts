@@ -279,6 +279,10 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.equal(mapping.pointer, "/components/schemas/Thing/discriminator/mapping/x");
     const enumNull = await refusal("enum-null", specOf({ Thing: { type: "string", enum: ["a", null] } }));
     assert.equal(enumNull.pointer, "/components/schemas/Thing/enum/1");
+    // Found by the mutated-spec property: an enum value that is a $ref object typed the enum as an object.
+    const enumRef = await refusal("enum-ref", specOf({ Thing: { type: "string", enum: ["ACTIVE", { $ref: "#/components/schemas/Other" }] } }));
+    assert.equal(enumRef.pointer, "/components/schemas/Thing/enum/1");
+    assert.match(enumRef.message, /enum values are literals/);
   });
 
   test("names openapi-typescript cannot take: a schema named \"\" (it never finished), \"%\", a property named valueOf, an operationId \"%\"", async () => {
