@@ -103,6 +103,13 @@ const EXPECTED: Array<{ id: number; title: string; needsOracleSpecs: boolean; ro
       { measure: /^start-up to listening: startEmulator\(\) \(wall\)$/, unit: "ms" },
     ],
   },
+  {
+    // The smoke run measures this process's Node only (no runtime installs): its two rows.
+    id: 9, title: "Signing on each runtime", needsOracleSpecs: false, rows: [
+      ratio(/^Node [\d.]+ \(this process\): ApiKeySigner\.sign \(oci-raw, node:crypto\) ÷ bare crypto\.sign$/, { op: ">=", value: 0.9 }),
+      ratio(/^Node [\d.]+ \(this process\): WebCryptoApiKeySigner\.sign \(oci-raw\/web\) ÷ bare crypto\.subtle\.sign$/, { op: ">=", value: 0.9 }),
+    ],
+  },
 ];
 
 /** `npm run bench -- --smoke --json=FILE`, without npm's own start-up: the command package.json's bench script runs. */

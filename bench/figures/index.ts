@@ -7,6 +7,7 @@ import { bundleSizeFigure } from "./bundle-size.js";
 import { codegenFigure } from "./codegen.js";
 import { emulatorFigure } from "./emulator.js";
 import { coldStartFigure } from "./cold-start.js";
+import { runtimesFigure } from "./runtimes.js";
 import { signedRequestsFigure } from "./signed-requests.js";
 import { signingFigure } from "./signing.js";
 import { steadyStateFigure } from "./steady-state.js";
@@ -27,4 +28,5 @@ export const FIGURES: readonly FigureEntry[] = [
   { id: 6, title: "Steady state", run: steadyStateFigure },
   { id: 7, title: "Codegen", run: codegenFigure },
   { id: 8, title: "Emulator", run: emulatorFigure },
+  { id: 9, title: "Signing on each runtime", run: runtimesFigure },
 ];
