@@ -296,7 +296,16 @@ function modelParams(
       throw new GenerateError(`parameter ${name} has an unknown location \`in: ${location}\`.`, { file, pointer });
     }
     const own: GenerateWarning[] = [];
-    byKey.set(`${location}:${name}`, { param: modelParam(doc, param, name, location, pointer, own), warnings: own });
+    const modelled = modelParam(doc, param, name, location, pointer, own);
+    // Every object literal already has these members, so `{}` (and any params object without
+    // the member) would not type-check against a params type that declares one as a string.
+    if (modelled.key !== "__proto__" && modelled.key in Object.prototype) {
+      throw new GenerateError(
+        `parameter ${name} becomes the params property ${modelled.key}, which every JavaScript object already has (a function), so TypeScript cannot type it; rename the parameter in the spec.`,
+        { file, pointer },
+      );
+    }
+    byKey.set(`${location}:${name}`, { param: modelled, warnings: own });
   }
   for (const kept of byKey.values()) warnings.push(...kept.warnings);
   const params = [...byKey.values()].map((kept) => kept.param);

@@ -304,6 +304,14 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.equal(error.pointer, "/components/schemas/Node/properties/__proto__");
   });
 
+  test("a parameter named like a member of every object (hasOwnProperty, toString): a GenerateError naming it — found by the mutated-spec property, whose tsc sample refused `{}` as its params", async () => {
+    for (const name of ["hasOwnProperty", "toString"]) {
+      const error = await refusal(`param-${name}`, specOf({ Thing: THING }, [{ name, in: "query", schema: { type: "string" } }]));
+      assert.equal(error.pointer, "/paths/~1x/get/parameters/0");
+      assert.match(error.message, new RegExp(`params property ${name}, which every JavaScript object already has`));
+    }
+  });
+
   test("a query parameter that is a list of lists is sent as JSON text (the list forms would not type-check)", async () => {
     const service = await generateFrom("list-of-lists", specOf({ Thing: THING }, [{ name: "grid", in: "query", schema: { type: "array", items: { type: "array", items: { type: "string" } } } }]));
     assert.ok(service.warnings.some((w) => /list of lists or objects; it is sent as JSON text/.test(w.message)), JSON.stringify(service.warnings));
