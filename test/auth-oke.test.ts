@@ -7,7 +7,6 @@
  * Loopback only.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +18,7 @@ import { signedFetch } from "../runtime/request.js";
 import { noRetry } from "../runtime/retry.js";
 import { authFromEnvironment, okeWorkloadIdentitySigner, type OkeWorkloadIdentitySigner } from "../runtime/auth/index.js";
 import { createTestCa, startEmulator, startProxymux, EMULATOR_TENANCY_ID, type Emulator, type Proxymux } from "../emulator/index.js";
+import { runCli, type CliRun } from "./support/cli-run.js";
 import { watchProcess } from "./support/hygiene.js";
 
 const hygiene = watchProcess();
@@ -292,27 +292,10 @@ describe("OKE workload identity from code", () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI in a child process with only PATH, HOME and `env` (as test/cli.test.ts runs it). */
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(root, "bin", "oci-raw.ts"), ...args], {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return runCli(args, dir, defined, root);
 }
 
 describe("oci-raw raw-request --auth oke_workload_identity", () => {
