@@ -118,7 +118,7 @@ export const CONFIG_ENV_VARS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /** Config keys whose values are secrets: non-enumerable wherever they are held. */
-const SECRET_KEYS = new Set(["pass_phrase", "key_content"]);
+const SECRET_KEYS: ReadonlySet<string> = new Set(["pass_phrase", "key_content"]);
 
 /** The variable that sets a config key. */
 function variableOf(key: string): string | undefined {

@@ -171,6 +171,10 @@ export function regionFromMetadata(value: unknown): RegionInfo | undefined {
   const fields = [m["realmKey"], m["realmDomainComponent"], m["regionKey"], m["regionIdentifier"]];
   if (!fields.every((f) => typeof f === "string" && f.trim() !== "")) return undefined;
   const [realm, domain, code, name] = (fields as string[]).map((f) => f.trim().toLowerCase()) as [string, string, string, string];
+  // They become a host name (https://<service>.<name>.<domain>): anything but labels could send
+  // the signed request elsewhere (`x.com@other.host`, `x.com/…`).
+  const label = /^[a-z0-9-]+$/;
+  if (![realm, code, name].every((part) => label.test(part)) || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) return undefined;
   return Object.freeze({ name, code, realm, domain });
 }
 

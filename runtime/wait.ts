@@ -45,13 +45,13 @@ export interface WaitForStateOptions extends WaitOptions {
   failureStates?: readonly string[] | undefined;
 }
 
-const DEFAULTS = { timeoutMs: 20 * 60_000, intervalMs: 1_000, maxIntervalMs: 30_000 };
+const DEFAULTS = Object.freeze({ timeoutMs: 20 * 60_000, intervalMs: 1_000, maxIntervalMs: 30_000 });
 
 /** Terminal states: a resource in one of them will not reach another. */
 export const DEFAULT_FAILURE_STATES: readonly string[] = Object.freeze(["FAILED", "TERMINATED", "DELETED", "CANCELED", "CANCELLED"]);
 
 /** States that mean "gone": waiting for one of them, a 404 counts as reached. */
-const GONE_STATES = new Set(["DELETED", "TERMINATED"]);
+const GONE_STATES: ReadonlySet<string> = new Set(["DELETED", "TERMINATED"]);
 
 function stateOf(data: unknown): string | undefined {
   if (data === null || typeof data !== "object") return undefined;

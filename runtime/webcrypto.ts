@@ -155,7 +155,7 @@ export function pkcs8OfPem(pem: string): Uint8Array {
 /** A CryptoKey that signs rsa-sha256: private, RSASSA-PKCS1-v1_5 with SHA-256, usable for "sign". */
 function checkCryptoKey(key: WebCryptoKey): void {
   const algorithm = key?.algorithm as { name?: string; hash?: { name?: string } } | undefined;
-  if (key?.type !== "private" || algorithm?.name !== RSA_PKCS1.name || algorithm.hash?.name !== "SHA-256" || !key.usages.includes("sign")) {
+  if (key?.type !== "private" || algorithm?.name !== RSA_PKCS1.name || algorithm.hash?.name !== "SHA-256" || !Array.isArray(key.usages) || !key.usages.includes("sign")) {
     throw new KeyError(
       `The CryptoKey cannot sign OCI requests: it must be a private RSASSA-PKCS1-v1_5 key with hash SHA-256 and the "sign" usage ` +
         `(it is ${key?.type ?? typeof key}, ${algorithm?.name ?? "?"}${algorithm?.hash?.name ? `/${algorithm.hash.name}` : ""}).`,

@@ -30,6 +30,7 @@ before(async () => {
   emulator.route("GET", "/wait/thing", () => {
     const state = states.length > 1 ? states.shift()! : states[0]!;
     if (state === "404") return json(404, { code: "NotAuthorizedOrNotFound", message: "gone" });
+    if (state === "204") return { status: 204 };
     return json(200, { id: "ocid1.thing.oc1..aaaa", lifecycleState: state });
   });
   emulator.route("GET", "/text/string", () => json(200, "just a string"));
@@ -167,6 +168,13 @@ describe("--wait-for-state", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal((JSON.parse(result.stdout) as { data: { lifecycleState: string } }).data.lifecycleState, "RUNNING");
     assert.equal(received("/wait/thing"), 3);
+  });
+
+  test("a poll answered 204 (no body, no state) is polled again, not a crash", async () => {
+    states = ["204", "RUNNING"];
+    const result = await get("/wait/thing", "--wait-for-state", "RUNNING", "--wait-interval-seconds", "0.05");
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(received("/wait/thing"), 2);
   });
 
   test("a terminal state that is not wanted fails at once (exit 1, WaitError, the state)", async () => {

@@ -120,6 +120,13 @@ describe("regions (facts from the public OCI SDKs)", () => {
     assert.equal(federationEndpoint("zzb", options), "https://auth.xx-env-1.env-cloud.test/v1/x509");
   });
 
+  test("a region whose domain or name is not plain host labels is not used (it could move the signed request to another host)", () => {
+    for (const [domain, name] of [["oraclecloud.com@evil.test", "xx-env-2"], ["evil.test/x", "xx-env-2"], ["env-cloud.test", "xx@evil.test"]] as const) {
+      const env = { OCI_REGION_METADATA: JSON.stringify({ realmKey: "oc98", realmDomainComponent: domain, regionKey: "zzc", regionIdentifier: name }) };
+      unknownRegion(() => serviceEndpoint("iaas", "zzc", { env, regionsConfigFile: join(dir, "absent.json") }));
+    }
+  });
+
   test("malformed regions-config.json and OCI_REGION_METADATA are named in the error", () => {
     const file = join(dir, "bad-regions.json");
     writeFileSync(file, "{not json");

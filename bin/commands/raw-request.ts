@@ -57,8 +57,8 @@ const FLAGS: readonly FlagSpec[] = [
     example: "--region us-phoenix-1",
   },
   { name: "cert-bundle", value: "FILE", description: "PEM CA bundle to verify TLS with, instead of Node's default CAs (default: OCI_CLI_CERT_BUNDLE).", example: "--cert-bundle ./corp-ca.pem" },
-  { name: "connection-timeout", value: "SECONDS", description: "Give up connecting after SECONDS (default: 10).", example: "--connection-timeout 5" },
-  { name: "read-timeout", value: "SECONDS", description: "Give up when the answer, or the next piece of it, takes longer than SECONDS (default: 60).", example: "--read-timeout 120" },
+  { name: "connection-timeout", value: "SECONDS", description: "Give up connecting after SECONDS (default: 10, the platform's).", example: "--connection-timeout 5" },
+  { name: "read-timeout", value: "SECONDS", description: "Give up when the answer, or the next piece of it, takes longer than SECONDS (default: 300, the platform's).", example: "--read-timeout 120" },
   { name: "max-retries", value: "N", description: "Retry a failure that can succeed on another try at most N times (default: 7, the SDKs' 8 attempts).", example: "--max-retries 3" },
   { name: "no-retry", description: "Send once; never retry.", example: "--no-retry" },
   {
@@ -369,7 +369,8 @@ async function waitForTarget(
     const response = await send();
     if (!response.ok) throw await errorFromResponse(response, { method: options.method, url: options.url });
     const bytes = new Uint8Array(await response.arrayBuffer());
-    last = new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // A null-body status (204, 205, 304) cannot be given a body, even an empty one.
+    last = new Response([204, 205, 304].includes(response.status) ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
     const text = textOf(bytes);
     return { data: text === undefined ? undefined : parseData(text), status: response.status, headers: response.headers, opcRequestId: undefined };
   };
