@@ -7,7 +7,7 @@
  * naming it — not a TypeError deep inside one of them ("… is not iterable").
  * Fields the generator does not read are left alone; a `$ref` object is checked where it points.
  */
-import { GenerateError, pointerOf } from "./errors.js";
+import { GenerateError, isPercentEncoded, pointerOf } from "./errors.js";
 import { isObject, type Json, type JsonObject, type SpecFormat } from "./json.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -105,6 +105,13 @@ export function checkShape(doc: JsonObject, format: SpecFormat, file: string): v
         });
       }
       if (name === "") throw new GenerateError("a schema is named \"\" (the empty string); give it a name (and its $refs).", { file, pointer: pointerOf([...path, key, name]) });
+      // A "%" that starts no escape: openapi-typescript percent-decodes schema names ("URI malformed").
+      if (!isPercentEncoded(name)) {
+        throw new GenerateError(`the schema name ${JSON.stringify(name)} has a "%" that starts no percent escape, which openapi-typescript cannot read; rename it (and its $refs).`, {
+          file,
+          pointer: pointerOf([...path, key, name]),
+        });
+      }
       schema(map[name], [...path, key, name]);
     }
   };

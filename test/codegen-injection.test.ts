@@ -317,6 +317,17 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.ok(service.warnings.some((w) => /list of lists or objects; it is sent as JSON text/.test(w.message)), JSON.stringify(service.warnings));
   });
 
+  test("Swagger 2.0: a definition named \"%\" (openapi-typescript: URI malformed, found by the mutated-spec property in CI) is a GenerateError naming it", async () => {
+    const spec = {
+      swagger: "2.0", info: { title: "t", version: "1" },
+      paths: { "/x": { get: { operationId: "GetX", responses: { "200": { description: "ok", schema: { $ref: "#/definitions/%25" } } } } } },
+      definitions: { "%": { type: "object", properties: { a: { type: "string" } } } },
+    };
+    const error = await refusal("swagger-percent", spec);
+    assert.equal(error.pointer, "/definitions/%");
+    assert.match(error.message, /starts no percent escape/);
+  });
+
   test("Swagger 2.0: a definition named __proto__ or hasOwnProperty (the converter failed: [object Object], not a function) is a GenerateError naming it", async () => {
     const swagger = {
       swagger: "2.0",
