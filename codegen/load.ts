@@ -66,7 +66,7 @@ export function formatOf(doc: Json, file: string): SpecFormat {
   if (!isObject(doc)) throw new GenerateError("the document is not an object; expected an OpenAPI or Swagger spec.", { file });
   if (doc["swagger"] !== undefined) {
     if (String(doc["swagger"]) === "2.0") return "swagger-2.0";
-    throw new GenerateError(`Swagger ${String(doc["swagger"])} is not supported; use Swagger 2.0 or OpenAPI 3.`, { file, pointer: "/swagger" });
+    throw new GenerateError(`\`swagger\` says ${JSON.stringify(doc["swagger"])}; the versions read are Swagger "2.0" and OpenAPI 3.0 and 3.1.`, { file, pointer: "/swagger" });
   }
   if (typeof doc["openapi"] === "string") {
     if (/^3\.0(\.|$)/.test(doc["openapi"])) return "openapi-3.0";

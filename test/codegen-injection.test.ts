@@ -279,6 +279,10 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.equal(mapping.pointer, "/components/schemas/Thing/discriminator/mapping/x");
     const enumNull = await refusal("enum-null", specOf({ Thing: { type: "string", enum: ["a", null] } }));
     assert.equal(enumNull.pointer, "/components/schemas/Thing/enum/1");
+    // Found by the mutated-spec property: `swagger: null` read "Swagger null is not supported", which looked like a wrapped crash.
+    const version = await refusal("swagger-null", { ...(specOf({ Thing: THING }) as object), openapi: undefined, swagger: null });
+    assert.equal(version.pointer, "/swagger");
+    assert.match(version.message, /`swagger` says null; the versions read are Swagger "2.0" and OpenAPI 3.0 and 3.1/);
     // Found by the mutated-spec property: an enum value that is a $ref object typed the enum as an object.
     const enumRef = await refusal("enum-ref", specOf({ Thing: { type: "string", enum: ["ACTIVE", { $ref: "#/components/schemas/Other" }] } }));
     assert.equal(enumRef.pointer, "/components/schemas/Thing/enum/1");
