@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { runCli, type CliRun } from "./support/cli-run.js";
+import { runCli, startCliEmulator, type CliRun } from "./support/cli-run.js";
 import { startForwardProxy, type ForwardProxy } from "./support/forward-proxy.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -56,32 +56,11 @@ function missingExports(stdout: string): string[] {
   return REQUIRED_EXPORTS.filter((name) => found[name] === undefined || found[name] === "");
 }
 
-async function startCliEmulator(args: readonly string[]): Promise<Started> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator", ...args], {
-    cwd: root,
-    env: { PATH: process.env["PATH"] ?? "", HOME: home },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the emulator did not start in 30 s: ${stderr}`)), 30_000);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-      if (stdout.includes("Press Ctrl-C")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on("close", () => reject(new Error(`emulator exited early: ${stderr}`)));
-  });
-  const url = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-  assert.ok(url, stdout);
-  return { child, stdout, stderr: () => stderr, url, exports: parseExports(stdout), exited };
+async function startCliEmulatorWithExports(args: readonly string[]): Promise<Started> {
+  const started = await startCliEmulator(args, home);
+  assert.ok(started.url, started.stdout);
+  return { ...started, exports: parseExports(started.stdout) };
 }
-
 
 /** `oci-raw raw-request` with exactly `env` (plus PATH, an empty HOME and the recording proxy). */
 function rawRequest(args: readonly string[], env: Record<string, string>, proxy: ForwardProxy): Promise<CliRun> {
@@ -102,7 +81,7 @@ let proxy: ForwardProxy;
 
 before(async () => {
   proxy = await startForwardProxy();
-  emulator = await startCliEmulator(["--config-dir", join(dir, "emu"), "--log"]);
+  emulator = await startCliEmulatorWithExports(["--config-dir", join(dir, "emu"), "--log"]);
 });
 after(async () => {
   emulator.child.kill("SIGINT");
@@ -202,7 +181,7 @@ describe("oci-raw emulator: the auth environment it prints", () => {
   });
 
   test("--https: the exports add NODE_EXTRA_CA_CERTS, and with it both auth paths trust the emulator's CA", { timeout: 120_000 }, async () => {
-    const secure = await startCliEmulator(["--https", "--config-dir", join(dir, "emu-https")]);
+    const secure = await startCliEmulatorWithExports(["--https", "--config-dir", join(dir, "emu-https")]);
     try {
       assert.match(secure.url, /^https:/);
       assert.equal(secure.exports["NODE_EXTRA_CA_CERTS"], join(dir, "emu-https", "emulator-ca.pem"));

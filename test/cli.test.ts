@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { startEmulator, EMULATOR_TENANCY_ID, type Emulator } from "../emulator/index.js";
 import { startForwardProxy } from "./support/forward-proxy.js";
 import { redactHeader } from "../bin/commands/raw-request.js";
-import { runCli, type CliRun } from "./support/cli-run.js";
+import { runCli, startCliEmulator, type CliRun } from "./support/cli-run.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin", "oci-raw.ts");
@@ -307,30 +307,15 @@ describe("oci-raw emulator", () => {
   });
 
   test("prints its URL and a config file that works, stops on SIGINT and cleans up", async () => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator"], {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", HOME: dir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { child, stderr, url, configFile: config, exited } = await startCliEmulator([], dir);
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-          stdout += chunk;
-          if (stdout.includes("Press Ctrl-C")) resolve();
-        });
-        child.on("close", () => reject(new Error(`emulator exited early: ${stderr}`)));
-      });
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-      const config = /Config file: (.+)/.exec(stdout)![1]!;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(config, "");
       const result = await run(["raw-request", "--config-file", config, "--http-method", "GET", "--target-uri", `${url}/n/`]);
       assert.equal(result.code, 0, result.stderr);
       assert.ok((JSON.parse(result.stdout) as { data: unknown }).data);
       child.kill("SIGINT");
-      assert.equal(await exited, 0, stderr);
+      assert.equal(await exited, 0, stderr());
       assert.throws(() => readFileSync(config), /ENOENT/, "the temporary config directory is removed");
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
@@ -344,26 +329,11 @@ describe("oci-raw emulator --spec", () => {
     const missing = await run(["emulator", "--spec", join(dir, "no-such.yaml")]);
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /--spec .*no-such\.yaml.*file not found/);
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator", "--spec", spec, "--seed", "1"], {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", HOME: dir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { child, stdout, stderr, url, configFile: config, exited } = await startCliEmulator(["--spec", spec, "--seed", "1"], dir);
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-          stdout += chunk;
-          if (stdout.includes("Press Ctrl-C")) resolve();
-        });
-        child.on("close", () => reject(new Error(`emulator exited early: ${stderr}`)));
-      });
       assert.match(stdout, /Serving 13 operations from .*vault-secretmgmt\.swagger\.yaml/);
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-      const config = /Config file: (.+)/.exec(stdout)![1]!;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(config, "");
       const listed = await run(["raw-request", "--config-file", config, "--http-method", "GET", "--target-uri", `${url}/20180608/secrets?compartmentId=ocid1.compartment.oc1..c`]);
       assert.equal(listed.code, 0, listed.stderr);
       assert.deepEqual((JSON.parse(listed.stdout) as { data: unknown }).data, []);
@@ -371,7 +341,7 @@ describe("oci-raw emulator --spec", () => {
       assert.equal(unknown.code, 1);
       assert.match(unknown.stdout + unknown.stderr, /NotAuthorizedOrNotFound/);
       child.kill("SIGINT");
-      assert.equal(await exited, 0, stderr);
+      assert.equal(await exited, 0, stderr());
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }

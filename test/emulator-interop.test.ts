@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { runNode, type CliRun } from "./support/cli-run.js";
+import { runNode, startCliEmulator, type CliRun } from "./support/cli-run.js";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), "oci-raw-interop-"));
 const configDir = join(dir, "emulator");
 
 let emulator: ChildProcess;
-let emulatorStderr = "";
+let emulatorStderr: () => string;
 let exited: Promise<number | null>;
 let url: string;
 let configFile: string;
@@ -39,31 +39,8 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 before(async () => {
-  emulator = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "emulator", "--config-dir", configDir], {
-    cwd: root,
-    env: childEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  emulator.stderr!.setEncoding("utf8").on("data", (chunk: string) => (emulatorStderr += chunk));
-  exited = new Promise((resolve) => emulator.on("close", resolve));
-  let stdout = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the emulator did not start in 30 s: ${stdout} ${emulatorStderr}`)), 30_000);
-    emulator.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-      if (stdout.includes("Press Ctrl-C")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    emulator.on("close", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the emulator exited (${code}) before it was ready: ${emulatorStderr}`));
-    });
-  });
-  url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] ?? "";
-  configFile = /^Config file: (.+)$/m.exec(stdout)?.[1] ?? "";
-  assert.ok(url !== "" && configFile === join(configDir, "config"), stdout);
+  ({ child: emulator, stderr: emulatorStderr, url, configFile, exited } = await startCliEmulator(["--config-dir", configDir], dir));
+  assert.ok(url !== "" && configFile === join(configDir, "config"), url);
 });
 
 after(async () => {
@@ -72,8 +49,8 @@ after(async () => {
     const timer = setTimeout(() => emulator.kill("SIGKILL"), 10_000);
     const code = await exited;
     clearTimeout(timer);
-    assert.equal(code, 0, `the emulator stops cleanly on SIGTERM: ${emulatorStderr}`);
-    assert.match(emulatorStderr, /Stopped \(SIGTERM\)/);
+    assert.equal(code, 0, `the emulator stops cleanly on SIGTERM: ${emulatorStderr()}`);
+    assert.match(emulatorStderr(), /Stopped \(SIGTERM\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
