@@ -29,6 +29,8 @@ import { BASES, mutate, mutation } from "./support/mutated-specs.js";
 import { REPO_ROOT } from "./support/repo.js";
 
 const RUNS = Number(process.env["OCI_RAW_CODEGEN_RUNS"] ?? 250);
+/** A failure prints its seed; `OCI_RAW_FC_SEED=<seed>` replays that run. */
+const SEED = process.env["OCI_RAW_FC_SEED"] === undefined ? undefined : Number(process.env["OCI_RAW_FC_SEED"]);
 /** A run that takes longer is a hang (a typical one takes 10–40 ms). */
 const RUN_LIMIT_MS = 15_000;
 /** Every SAMPLE_EVERY-th generated service is kept for the tsc run. */
@@ -154,7 +156,7 @@ describe("the generator on mutated specs", () => {
           refusals.set(key, (refusals.get(key) ?? 0) + 1);
         }
       }),
-      { numRuns: RUNS, includeErrorInReport: true },
+      { numRuns: RUNS, includeErrorInReport: true, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
     assert.deepEqual(generator.unhandled, [], "no unhandled rejection");
     const seconds = (performance.now() - started) / 1000;
