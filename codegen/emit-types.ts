@@ -13,9 +13,10 @@
 import openapiTS, { astToString, UNKNOWN } from "openapi-typescript";
 import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
 import ts from "typescript";
-import { GenerateError, isPercentEncoded, pointerOf } from "./errors.js";
+import { decodePercent, GenerateError, isPercentEncoded, pointerOf } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
 import { componentName, componentSchemas, isObject, walkObjects, type JsonObject } from "./json.js";
+import { hideMemberNames, showMemberNames, showMemberNamesInText } from "./member-names.js";
 import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
 
 function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
@@ -160,7 +161,9 @@ export interface TypesOptions {
 }
 
 export async function emitTypes(doc: JsonObject, file: string, options: TypesOptions = {}): Promise<string> {
-  const responseSchemas = options.responseSchemas ?? new Set<string>();
+  // openapi-typescript percent-decodes a schema's name once more in the paths it gives for the
+  // schema's properties (`%25` comes as `%`): either form counts (found by the mutated-spec property).
+  const responseSchemas = new Set([...(options.responseSchemas ?? [])].flatMap((name) => [name, decodePercent(name)]));
   const bases = options.bases ?? new Map<string, DiscriminatedBase>();
   const polymorphicRef = (schema: unknown): ts.TypeNode | undefined => {
     const ref = isObject(schema) ? schema["$ref"] : undefined;
@@ -168,18 +171,8 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
     const base = name === undefined ? undefined : bases.get(name);
     return name !== undefined && base ? polymorphicType(name, base) : undefined;
   };
-  // openapi-typescript recurses without end (seconds, then a stack overflow) on a property
-  // named __proto__ that is a $ref: refused before it starts.
-  walkObjects(doc, (node, path) => {
-    const properties = node["properties"];
-    if (isObject(properties) && Object.prototype.hasOwnProperty.call(properties, "__proto__") && isObject(properties["__proto__"]) && "$ref" in properties["__proto__"]) {
-      throw new GenerateError("the property __proto__ is a $ref, which openapi-typescript cannot handle; rename it in the spec, or write its schema in place of the $ref.", {
-        file,
-        pointer: pointerOf([...path(), "properties", "__proto__"]),
-      });
-    }
-  });
   let ast: ts.Node[];
+  const hidden = hideMemberNames(doc);
   try {
     ast = await openapiTS(doc as never, {
       silent: true,
@@ -215,29 +208,29 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
       },
     });
   } catch (cause) {
-    // openapi-typescript's resolver (Redocly) reads some component and property names through
-    // plain objects, so a name like a member of every object (valueOf, hasOwnProperty…)
-    // breaks it, and it percent-decodes component names (a lone "%" throws). Name them: the
-    // message it gives says nothing of where.
+    // openapi-typescript's resolver (Redocly) reads component names through plain objects, so a
+    // name like a member of every object (valueOf, hasOwnProperty…) breaks it (property names
+    // are hidden from it: member-names.ts), and it percent-decodes component names (a lone "%"
+    // throws). Name them: the message it gives says nothing of where.
     const shadowing = Object.keys(componentSchemas(doc)).filter((name) => name in Object.prototype);
     const hint =
       shadowing.length > 0
         ? ` The schema${shadowing.length > 1 ? "s" : ""} ${shadowing.join(", ")} (components/schemas) ${shadowing.length > 1 ? "are" : "is"} named like a property every JavaScript object has, which openapi-typescript cannot handle; rename ${shadowing.length > 1 ? "them" : "it"} in the spec (and the $refs).`
         : "";
     const other = shadowing.length > 0 ? undefined : unhandledName(doc);
-    throw new GenerateError(`openapi-typescript could not type the spec: ${(cause as Error).message}.${hint}${other ? ` ${other.message}` : ""}`, {
+    throw new GenerateError(`openapi-typescript could not type the spec: ${showMemberNamesInText(String((cause as Error).message))}.${hint}${other ? ` ${other.message}` : ""}`, {
       file,
       ...(shadowing.length > 0 ? { pointer: `/components/schemas/${shadowing[0]}` } : other ? { pointer: other.pointer } : {}),
       cause,
     });
+  } finally {
+    if (hidden) showMemberNames(doc);
   }
-  return astToString(ast);
+  const text = astToString(ast);
+  return hidden ? showMemberNamesInText(text) : text;
 }
 
-/** Property names openapi-typescript reads through plain objects and fails on (not `constructor`, `toString` or `__proto__`, which it handles). */
-const UNHANDLED_PROPERTY = (name: string): boolean => name in Object.prototype && !["constructor", "toString", "__proto__"].includes(name);
-
-/** The first name openapi-typescript is known to fail on: a schema name with a "%" that starts no escape, or such a property name. */
+/** The first name openapi-typescript is known to fail on: a schema or operationId with a "%" that starts no escape. */
 function unhandledName(doc: JsonObject): { pointer: string; message: string } | undefined {
   const percent = Object.keys(componentSchemas(doc)).find((name) => !isPercentEncoded(name));
   if (percent !== undefined) {
@@ -253,15 +246,6 @@ function unhandledName(doc: JsonObject): { pointer: string; message: string } | 
       found = {
         pointer: pointerOf([...path(), "operationId"]),
         message: `The operationId ${JSON.stringify(id)} has a "%" that starts no percent escape, which openapi-typescript cannot read; rename it in the spec.`,
-      };
-    }
-    const properties = node["properties"];
-    if (found || !isObject(properties)) return;
-    const name = Object.keys(properties).find(UNHANDLED_PROPERTY);
-    if (name !== undefined) {
-      found = {
-        pointer: pointerOf([...path(), "properties", name]),
-        message: `The property ${name} is named like a property every JavaScript object has, which openapi-typescript cannot handle; rename it in the spec.`,
       };
     }
   });

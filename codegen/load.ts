@@ -192,7 +192,34 @@ export function checkLocalRefs(doc: JsonObject, file: string): void {
     if (ref.startsWith("#") && resolvePointer(doc, ref.slice(1)) === undefined) {
       throw new GenerateError(`$ref ${ref} points at nothing in this document.`, { file, pointer: pointerOf(path()) });
     }
+    const first = ref.startsWith("#") ? segmentsOf(ref.slice(1))[0] : undefined;
+    if (first !== undefined && !REFERABLE.has(first)) {
+      throw new GenerateError(`$ref ${ref} points at the spec's ${first}, which is no schema, parameter or response; point it at one (#/components/… or #/definitions/…).`, {
+        file,
+        pointer: pointerOf([...path(), "$ref"]),
+      });
+    }
+    if (ref.startsWith("#") && containsItself(segmentsOf(ref.slice(1)), path())) {
+      throw new GenerateError(`$ref ${ref} points at a part of the document that contains this $ref, not at a schema, so resolving it never ends; point it at a schema (#/components/schemas/… or #/definitions/…).`, {
+        file,
+        pointer: pointerOf([...path(), "$ref"]),
+      });
+    }
   });
+}
+
+/** Where a local `$ref` may point (OpenAPI 3, then Swagger 2.0): anywhere else (`#/info`) openapi-typescript writes a type that names nothing. */
+const REFERABLE = new Set(["components", "paths", "webhooks", "definitions", "parameters", "responses"]);
+
+/**
+ * Whether a `$ref` at `at` points at one of its own containers that is no schema (`#`,
+ * `#/components`, `#/paths/…`): openapi-typescript then follows it into itself until the stack
+ * runs out (found by the mutated-spec property). A schema containing a `$ref` to itself is
+ * recursion, and fine.
+ */
+function containsItself(target: readonly string[], at: readonly string[]): boolean {
+  const schema = (target[0] === "components" && target[1] === "schemas" && target.length >= 3) || (target[0] === "definitions" && target.length >= 2);
+  return !schema && target.length <= at.length && target.every((segment, i) => segment === at[i]);
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { GenerateError, pointerOf, type GenerateWarning } from "./errors.js";
 import { walkObjects, type JsonObject, type SpecFormat } from "./json.js";
+import { hideMemberNames, showMemberNames, showMemberNamesInText } from "./member-names.js";
 import { applyDiscriminatorMappings, rewriteOraclePolymorphism } from "./polymorphism.js";
 
 export interface NormalizedSpec {
@@ -42,6 +43,7 @@ function dropNullProperties(doc: JsonObject, warnings: GenerateWarning[]): void 
 
 async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject> {
   const { default: swagger2openapi } = await import("swagger2openapi");
+  const hidden = hideMemberNames(doc);
   try {
     const result = await swagger2openapi.convertObj(doc, {
       patch: true,
@@ -53,10 +55,11 @@ async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject
       // only to keep it beside the result; we never read it.
       text: "-",
     });
+    if (hidden) showMemberNames(result.openapi as JsonObject);
     return result.openapi as JsonObject;
   } catch (cause) {
     // The converter's error carries the whole document in `options`; keep only its message.
-    const message = String((cause as Error).message ?? cause);
+    const message = showMemberNamesInText(String((cause as Error).message ?? cause));
     const at = /at (#\/\S*)/.exec(message)?.[1];
     throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${message}`, {
       file,

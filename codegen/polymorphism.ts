@@ -126,7 +126,7 @@ export interface DiscriminatedBase {
   readonly subtypes: ReadonlyMap<string, string>;
   /** Schemas built on the base through `allOf`, at any depth: their `$ref` to it is inheritance, not a use. */
   readonly descendants: ReadonlySet<string>;
-  /** Properties some subtype declares and the base does not. */
+  /** Properties some subtype declares and the base does not (but every object has, like `valueOf`, which no type can declare absent). */
   readonly subtypeOnly: readonly string[];
 }
 
@@ -191,7 +191,69 @@ export function discriminatedBases(doc: JsonObject): Map<string, DiscriminatedBa
     const inSubtypes = new Set<string>();
     for (const subtype of subtypes.values()) propertiesOf(subtype, name, inSubtypes);
     const required = Array.isArray(schema["required"]) && schema["required"].includes(property);
-    bases.set(name, { property, required, subtypes, descendants, subtypeOnly: [...inSubtypes].filter((key) => key !== property && !inBase.has(key)) });
+    bases.set(name, { property, required, subtypes, descendants, subtypeOnly: [...inSubtypes].filter((key) => key !== property && !inBase.has(key) && !(key in Object.prototype)) });
   }
   return bases;
+}
+
+/**
+ * The discriminator property a schema must carry because openapi-typescript's types require it
+ * — they add it to every schema a discriminator's `mapping` names and to every schema that
+ * extends a discriminated one through `allOf` — when the schema does not already require it
+ * (a base whose discriminator is optional or undeclared). Validation requires it too, so that
+ * types and validators agree. `name`: the schema's component name, if it is one.
+ */
+export function requiredDiscriminator(schema: JsonObject, name: string | undefined, schemas: JsonObject): string | undefined {
+  if (schema["discriminator"] !== undefined) return undefined;
+  const allOf = Array.isArray(schema["allOf"]) ? schema["allOf"] : [];
+  let property: string | undefined;
+  for (const member of allOf) {
+    const parent = referenced(member);
+    property ??= parent === undefined ? undefined : discriminatorOf(schemas[parent], schemas, new Set([parent]));
+  }
+  if (property === undefined && name !== undefined) property = mappedBy(name, schemas);
+  return property === undefined || requires(schema, property, schemas, new Set()) ? undefined : property;
+}
+
+/** The discriminator property of a schema, its own or one it inherits through `allOf`. */
+function discriminatorOf(schema: Json | undefined, schemas: JsonObject, seen: Set<string>): string | undefined {
+  if (!isObject(schema)) return undefined;
+  const own = isObject(schema["discriminator"]) ? schema["discriminator"]["propertyName"] : undefined;
+  if (typeof own === "string") return own;
+  for (const member of Array.isArray(schema["allOf"]) ? schema["allOf"] : []) {
+    const parent = referenced(member);
+    if (parent === undefined || seen.has(parent)) continue;
+    seen.add(parent);
+    const found = discriminatorOf(schemas[parent], schemas, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The discriminator property of a schema whose `mapping` names the component `name`. */
+function mappedBy(name: string, schemas: JsonObject): string | undefined {
+  for (const schema of Object.values(schemas)) {
+    const discriminator = isObject(schema) ? schema["discriminator"] : undefined;
+    if (!isObject(discriminator) || typeof discriminator["propertyName"] !== "string" || !isObject(discriminator["mapping"])) continue;
+    if (Object.values(discriminator["mapping"]).some((ref) => typeof ref === "string" && componentName(ref) === name)) return discriminator["propertyName"];
+  }
+  return undefined;
+}
+
+/** Whether a schema requires `property` and declares it (itself, through `$ref`, or an `allOf` member). */
+function requires(schema: Json | undefined, property: string, schemas: JsonObject, seen: Set<string>): boolean {
+  if (!isObject(schema)) return false;
+  const target = referenced(schema);
+  if (target !== undefined) {
+    if (seen.has(target)) return false;
+    seen.add(target);
+    return requires(schemas[target], property, schemas, seen);
+  }
+  const required = Array.isArray(schema["required"]) && schema["required"].includes(property);
+  const declares = (s: Json | undefined): boolean => isObject(s) && isObject(s["properties"]) && Object.prototype.hasOwnProperty.call(s["properties"], property);
+  if (required && declares(schema)) return true;
+  const allOf = Array.isArray(schema["allOf"]) ? schema["allOf"] : [];
+  // `required` beside `allOf` applies to the members' properties (schema-node.ts).
+  if (required && allOf.some((member) => declares(member))) return true;
+  return allOf.some((member) => requires(member, property, schemas, seen));
 }

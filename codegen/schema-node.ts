@@ -10,10 +10,10 @@
  * As OCI sends it: an optional property may be `null` (Oracle's services write unset fields as
  * null; DECISIONS.md 13), while a required one must be present and of its type.
  */
-import { pointerOf, type GenerateWarning } from "./errors.js";
+import { pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
-import { componentName, isObject, type Json, type JsonObject } from "./json.js";
-import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
+import { componentName, isObject, resolvePointer, type Json, type JsonObject } from "./json.js";
+import { DISCRIMINATOR_VALUE, requiredDiscriminator, type DiscriminatedBase } from "./polymorphism.js";
 
 export type SchemaNode =
   | { readonly kind: "unknown" | "never" | "string" | "number" | "boolean" | "null" }
@@ -53,6 +53,8 @@ export function schemaNode(
   schemas: JsonObject = {},
 ): SchemaNode {
   const warn = (where: ReadonlyArray<string>, message: string): void => void warnings.push({ pointer: pointerOf(where), message });
+  /** The pointers inside components being followed (one that leads back to itself is unknown). */
+  const following = new Set<string>();
 
   const node = (schema: Json | undefined, at: ReadonlyArray<string>): SchemaNode => {
     if (schema === undefined || schema === true) return UNKNOWN;
@@ -67,10 +69,30 @@ export function schemaNode(
   };
 
   const nonNull = (schema: JsonObject, at: ReadonlyArray<string>): SchemaNode => {
+    const shape = shapeOf(schema, at);
+    // A subtype requires its discriminator even where its base leaves it optional, as its type does.
+    const component = at.length === 3 && at[0] === "components" && at[1] === "schemas" ? at[2] : undefined;
+    const property = schema[FIXED_BELOW] === undefined && schema["$ref"] === undefined ? requiredDiscriminator(schema, component, schemas) : undefined;
+    if (property === undefined) return shape;
+    return { kind: "intersection", left: shape, right: { kind: "object", properties: [{ key: property, node: { kind: "string" }, required: true }] } };
+  };
+
+  const shapeOf = (schema: JsonObject, at: ReadonlyArray<string>): SchemaNode => {
     const ref = schema["$ref"];
     if (typeof ref === "string") {
       const name = componentName(ref);
       if (name === undefined || !components.has(name)) {
+        // A pointer inside a component (`…/schemas/Pet/properties/id`): typed, by openapi-typescript
+        // too, as the schema it points to.
+        const inside = ref.startsWith("#/components/schemas/") && !following.has(ref) ? resolvePointer({ components: { schemas } }, ref.slice(1)) : undefined;
+        if (isObject(inside)) {
+          following.add(ref);
+          try {
+            return node(inside, segmentsOf(ref.slice(1)));
+          } finally {
+            following.delete(ref);
+          }
+        }
         warn(at, `$ref ${ref} is not a component schema; typed as unknown`);
         return UNKNOWN;
       }

@@ -20,6 +20,7 @@ export const SNAPSHOT_FIXTURES: ReadonlyArray<readonly [name: string, spec: stri
   ["openapi31", "test/fixtures/codegen/openapi31.yaml"],
   ["external", "test/fixtures/codegen/external/main.yaml"],
   ["tags", "test/fixtures/codegen/tags.swagger.yaml"],
+  ["member-names", "test/fixtures/codegen/member-names.json"],
 ];
 export const SNAPSHOTS_DIR = "test/__snapshots__/codegen";
 

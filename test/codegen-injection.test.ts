@@ -261,6 +261,27 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assertNoCode(recursive);
   });
 
+  test("a $ref to a part of the document that contains it and is no schema (#/components, #): a GenerateError at the $ref (openapi-typescript followed it for 20 s into a stack overflow; found by the property)", async () => {
+    for (const ref of ["#/components", "#"]) {
+      const error = await refusal(`contains-itself-${ref.length}`, specOf({ Thing: THING, Other: { $ref: ref } }));
+      assert.equal(error.pointer, "/components/schemas/Other/$ref");
+      assert.match(error.message, /contains this \$ref, not at a schema/);
+    }
+    // A schema that refers to itself from inside is recursion, and generates.
+    assertNoCode(await generateFrom("self-inside", specOf({ Thing: THING, Other: { type: "object", properties: { again: { $ref: "#/components/schemas/Other" } } } })));
+  });
+
+  test("a $ref to a part of the spec that is no schema, parameter or response (#/info): a GenerateError at the $ref (openapi-typescript wrote a type naming nothing; found by the property)", async () => {
+    const error = await refusal("ref-info", specOf({ Thing: THING, Other: { $ref: "#/info" } }));
+    assert.equal(error.pointer, "/components/schemas/Other/$ref");
+    assert.match(error.message, /points at the spec's info, which is no schema/);
+  });
+
+  test("a response schema named \"%25\": its optional properties may be null in its type as in its schema (openapi-typescript decoded the name once more; found by the property's tsc sample)", async () => {
+    const service = await generateFrom("named-percent-25", JSON.parse(JSON.stringify(specOf({ NAME: THING })).replace('"NAME"', '"%25"').replace("schemas/NAME", "schemas/%2525")) as object);
+    assert.match(service.files.get("types.ts")!, /"%25": \{\s+a\?: string \| null;/);
+  });
+
   test("a schema that contains itself through items or allOf: a GenerateError (openapi-typescript would write a type TypeScript refuses)", async () => {
     const items = await refusal("cycle-items", specOf({ List: { type: "array", items: { $ref: "#/components/schemas/List" } } }));
     assert.equal(items.pointer, "/components/schemas/List");
@@ -289,23 +310,38 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assert.match(enumRef.message, /enum values are literals/);
   });
 
-  test("names openapi-typescript cannot take: a schema named \"\" (it never finished), \"%\", a property named valueOf, an operationId \"%\"", async () => {
+  test("names openapi-typescript cannot take: a schema named \"\" (it never finished), \"%\", an operationId \"%\"", async () => {
     const empty = await refusal("named-empty", specOf({ "": THING }));
     assert.equal(empty.pointer, "/components/schemas/");
     const percent = await refusal("named-percent", JSON.parse(JSON.stringify(specOf({ NAME: THING })).replace('"NAME"', '"%"').replace("schemas/NAME", "schemas/%25")) as object);
     assert.equal(percent.pointer, "/components/schemas/%");
-    const property = await refusal("property-valueOf", specOf({ Thing: { type: "object", properties: { valueOf: { type: "string" } } } }));
-    assert.equal(property.pointer, "/components/schemas/Thing/properties/valueOf");
     const spec = specOf({ Thing: THING }) as { paths: { "/x": { get: Record<string, unknown> } } };
     spec.paths["/x"].get["operationId"] = "%";
     const operation = await refusal("operation-percent", spec);
     assert.equal(operation.pointer, "/paths/~1x/get/operationId");
   });
 
-  test("a property named __proto__ that is a $ref (openapi-typescript recursed for seconds into a stack overflow): a GenerateError naming it", async () => {
-    const spec = JSON.stringify(specOf({ Node: { type: "object", properties: { PROTO: { $ref: "#/components/schemas/Node" } } } })).replace("PROTO", "__proto__");
-    const error = await refusal("proto-ref", JSON.parse(spec) as object);
-    assert.equal(error.pointer, "/components/schemas/Node/properties/__proto__");
+  test("properties named like members of every object generate under their own names: toString, constructor or __proto__ a $ref to a recursive schema (openapi-typescript recursed into a stack overflow; found by the property in CI), valueOf (it failed), hasOwnProperty in Swagger 2.0 (the converter called it)", async () => {
+    const names = ["toString", "constructor", "__proto__", "valueOf", "hasOwnProperty"];
+    // JSON text with the names put in afterwards, so that "__proto__" stays a key.
+    const recursive = (ref: string): string =>
+      JSON.stringify({ type: "object", required: ["id"], properties: Object.fromEntries([["id", { type: "string" }], ...names.map((name, i) => [`NAME${i}`, { $ref: ref }])]) });
+    const named = (text: string): object => JSON.parse(names.reduce((t, name, i) => t.replaceAll(`NAME${i}`, name), text)) as object;
+    const openapi = JSON.stringify(specOf({ Node: { SCHEMA: 1 } })).replace('{"SCHEMA":1}', recursive("#/components/schemas/Node"));
+    const swagger = JSON.stringify({
+      swagger: "2.0",
+      info: { title: "t", version: "1" },
+      paths: { "/x": { get: { operationId: "GetX", responses: { "200": { description: "ok", schema: { $ref: "#/definitions/Node" } } } } } },
+      definitions: { Node: { SCHEMA: 1 } },
+    }).replace('{"SCHEMA":1}', recursive("#/definitions/Node"));
+    for (const [name, spec] of [["members-openapi", openapi], ["members-swagger", swagger]] as const) {
+      const outcome = await Promise.race([generateFrom(name, named(spec)), new Promise<string>((resolve) => setTimeout(() => resolve("no answer within 20 s"), 20_000).unref())]);
+      assert.ok(typeof outcome !== "string", `${name}: ${outcome as string}`);
+      assertNoCode(outcome);
+      const types = outcome.files.get("types.ts")!;
+      for (const member of names) assert.match(types, new RegExp(`\\n\\s+${member}\\?: components\\["schemas"\\]\\["Node"\\] \\| null;`), `${name}: ${member}`);
+      assert.doesNotMatch(types + outcome.files.get("index.ts"), /oci_raw_member_/, `${name}: no stand-in name is left`);
+    }
   });
 
   test("a parameter named like a member of every object (hasOwnProperty, toString): a GenerateError naming it — found by the mutated-spec property, whose tsc sample refused `{}` as its params", async () => {

@@ -120,6 +120,21 @@ describe("generated schemas at run time", () => {
     assert.equal(Everything!().safeParse({ counted: { apples: "three" } }).success, false);
   });
 
+  test("a subtype requires its discriminator where the base leaves it optional, as its type (openapi-typescript's) does", async () => {
+    const { Car, GetVehicleResponse } = await schemas("composition");
+    assert.equal(Car!().safeParse({ name: "c", kind: "car", wheels: 4 }).success, true);
+    assert.equal(Car!().safeParse({ name: "c", wheels: 4 }).success, false);
+    assert.equal(GetVehicleResponse!().safeParse({ name: "c", kind: "car", wheels: 4 }).success, true);
+    assert.equal(GetVehicleResponse!().safeParse({ name: "v", kind: "future" }).success, true);
+  });
+
+  test("a $ref into a component's property is checked as the schema it points to (openapi-typescript types it so)", async () => {
+    const { Dot, GetShapeResponse } = await schemas("member-names");
+    assert.equal(Dot!().safeParse({ constructor: "dot", valueOf: "s" }).success, true);
+    assert.equal(Dot!().safeParse({ constructor: "dot", valueOf: 5 }).success, false);
+    assert.equal(GetShapeResponse!().safeParse({ constructor: "dot", valueOf: 5 }).success, false);
+  });
+
   test("Oracle subtypes fix the discriminator; the base accepts any subtype", async () => {
     const { ImageSourceDetails, ListSourcesResponse } = await schemas("polymorphism");
     assert.equal(ImageSourceDetails!().safeParse({ sourceType: "image", imageId: "i" }).success, true);

@@ -15,6 +15,8 @@ export type Shape = components["schemas"]["Shape"];
 export type Circle = components["schemas"]["Circle"];
 export type Square = components["schemas"]["Square"];
 export type Labelled = components["schemas"]["Labelled"];
+export type Vehicle = components["schemas"]["Vehicle"];
+export type Car = components["schemas"]["Car"];
 /** Recursive through a property. */
 export type TreeNode = components["schemas"]["TreeNode"];
 /** Mutually recursive with TreeNode, through arrays. */
@@ -68,6 +70,33 @@ export async function getTree(client: Client, _params: GetTreeParams = {}, optio
   }, options);
 }
 
+/** The data {@link getVehicle} resolves to. */
+export type GetVehicleResponse = operations["GetVehicle"]["responses"][200]["content"]["application/json"];
+
+/** Parameters of {@link getVehicle}. */
+export interface GetVehicleParams {
+  vehicleId: string;
+}
+
+/**
+ * GetVehicle: GET /vehicles/{vehicleId}
+ *
+ * Not retried by default; pass `options.retry` to retry it.
+ */
+export async function getVehicle(client: Client, params: GetVehicleParams, options?: CallOptions): Promise<OciResponse<GetVehicleResponse>> {
+  return invoke<GetVehicleResponse>(client, {
+    service,
+    operationId: "GetVehicle",
+    method: "GET",
+    path: "/vehicles/{vehicleId}",
+    pathParams: {
+      vehicleId: params.vehicleId,
+    },
+    schema: GetVehicleResponseSchema,
+    isValid: isGetVehicleResponse,
+  }, options);
+}
+
 /**
  * The zod/mini functions the schemas below use, typed opaquely: a compiler never infers zod's types from
  * this file (DECISIONS.md 4). Members, not the namespace, so that bundlers keep only what is used.
@@ -82,6 +111,7 @@ const z = {
   number: zod.number,
   object: zod.object,
   record: zod.record,
+  refine: zod.refine,
   string: zod.string,
   union: zod.union,
   unknown: zod.unknown,
@@ -105,6 +135,19 @@ export const SquareSchema: () => ResponseSchema<Square> = /* @__PURE__ */ lazySc
 /** The zod/mini schema of {@link Labelled}. */
 export const LabelledSchema: () => ResponseSchema<Labelled> = /* @__PURE__ */ lazySchema(() => z.intersection(SquareSchema(), z.looseObject({
   label: z.exactOptional(z.nullable(z.string())),
+})));
+
+/** The zod/mini schema of {@link Vehicle}. */
+export const VehicleSchema: () => ResponseSchema<Vehicle> = /* @__PURE__ */ lazySchema(() => z.looseObject({
+  name: z.string(),
+  kind: z.exactOptional(z.nullable(z.string())),
+}));
+
+/** The zod/mini schema of {@link Car}. */
+export const CarSchema: () => ResponseSchema<Car> = /* @__PURE__ */ lazySchema(() => z.intersection(z.intersection(VehicleSchema(), z.looseObject({
+  wheels: z.exactOptional(z.nullable(z.number())),
+})), z.looseObject({
+  kind: z.string(),
 })));
 
 /** The zod/mini schema of {@link TreeNode}. */
@@ -149,6 +192,11 @@ export const GetTreeResponseSchema: () => ResponseSchema<operations["GetTree"]["
   root: TreeNodeSchema(),
   everything: z.exactOptional(z.nullable(EverythingSchema())),
 }));
+
+/** The zod/mini schema of the response of {@link getVehicle}. */
+export const GetVehicleResponseSchema: () => ResponseSchema<operations["GetVehicle"]["responses"][200]["content"]["application/json"]> = /* @__PURE__ */ lazySchema(() => z.union([CarSchema(), z.intersection(VehicleSchema(), z.looseObject({
+  kind: z.exactOptional(z.nullable(z.string().check(z.refine((value) => value !== "car", { abort: true })))),
+}))]));
 
 /** What zod's object schemas take: an object that is not null or an array. */
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -213,6 +261,18 @@ export function isLabelled(value: unknown): value is Labelled {
   return (isObject(value) && (!("label" in value) || (value["label"] === null || typeof value["label"] === "string"))) && isSquare(value);
 }
 
+/** Whether `value` is {@link Vehicle}: exactly what {@link VehicleSchema} accepts. */
+export function isVehicle(value: unknown): value is Vehicle {
+  return isObject(value) &&
+    typeof value["name"] === "string" &&
+    (!("kind" in value) || (value["kind"] === null || typeof value["kind"] === "string"));
+}
+
+/** Whether `value` is {@link Car}: exactly what {@link CarSchema} accepts. */
+export function isCar(value: unknown): value is Car {
+  return (isObject(value) && (!("wheels" in value) || (value["wheels"] === null || Number.isFinite(value["wheels"])))) && (isObject(value) && typeof value["kind"] === "string") && isVehicle(value);
+}
+
 /** Whether `value` is {@link TreeNode}: exactly what {@link TreeNodeSchema} accepts. */
 export function isTreeNode(value: unknown): value is TreeNode {
   return isObject(value) &&
@@ -248,4 +308,9 @@ export function isGetTreeResponse(value: unknown): value is operations["GetTree"
   return isObject(value) &&
     isTreeNode(value["root"]) &&
     (!("everything" in value) || (value["everything"] === null || isEverything(value["everything"])));
+}
+
+/** Whether `value` is the response of {@link getVehicle}: exactly what {@link GetVehicleResponseSchema} accepts. */
+export function isGetVehicleResponse(value: unknown): value is operations["GetVehicle"]["responses"][200]["content"]["application/json"] {
+  return isCar(value) || ((isObject(value) && (!("kind" in value) || (value["kind"] === null || (typeof value["kind"] === "string" && value["kind"] !== "car")))) && isVehicle(value));
 }

@@ -26,6 +26,17 @@ export const LabelledSchema: () => z.ZodMiniType<components["schemas"]["Labelled
   label: z.exactOptional(z.nullable(z.string())),
 })));
 
+export const VehicleSchema: () => z.ZodMiniType<components["schemas"]["Vehicle"]> = lazy(() => z.looseObject({
+  name: z.string(),
+  kind: z.exactOptional(z.nullable(z.string())),
+}));
+
+export const CarSchema: () => z.ZodMiniType<components["schemas"]["Car"]> = lazy(() => z.intersection(z.intersection(VehicleSchema(), z.looseObject({
+  wheels: z.exactOptional(z.nullable(z.number())),
+})), z.looseObject({
+  kind: z.string(),
+})));
+
 export const TreeNodeSchema: () => z.ZodMiniType<components["schemas"]["TreeNode"]> = lazy(() => z.looseObject({
   name: z.string(),
   get children() {
@@ -64,3 +75,7 @@ export const GetTreeResponseSchema: () => z.ZodMiniType<operations["GetTree"]["r
   root: TreeNodeSchema(),
   everything: z.exactOptional(z.nullable(EverythingSchema())),
 }));
+
+export const GetVehicleResponseSchema: () => z.ZodMiniType<operations["GetVehicle"]["responses"][200]["content"]["application/json"]> = lazy(() => z.union([CarSchema(), z.intersection(VehicleSchema(), z.looseObject({
+  kind: z.exactOptional(z.nullable(z.string().check(z.refine((value) => value !== "car", { abort: true })))),
+}))]));

@@ -33,6 +33,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vehicles/{vehicleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetVehicle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -56,6 +72,19 @@ export interface components {
         };
         Labelled: components["schemas"]["Square"] & {
             label?: string | null;
+        };
+        Vehicle: {
+            name: string;
+            kind?: string | null;
+        };
+        Car: Omit<components["schemas"]["Vehicle"], "kind"> & {
+            wheels?: number | null;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "car" | (string & {});
         };
         /** @description Recursive through a property. */
         TreeNode: {
@@ -143,6 +172,31 @@ export interface operations {
                         root: components["schemas"]["TreeNode"];
                         everything?: components["schemas"]["Everything"] | null;
                     };
+                };
+            };
+        };
+    };
+    GetVehicle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vehicleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A vehicle; its discriminator is optional in the base. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Car"] | (Omit<components["schemas"]["Vehicle"], "kind"> & {
+                        kind?: string | null;
+                        wheels?: undefined;
+                    });
                 };
             };
         };
