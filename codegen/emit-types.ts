@@ -16,7 +16,7 @@ import ts from "typescript";
 import { decodePercent, GenerateError, isPercentEncoded, pointerOf } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
 import { componentName, componentSchemas, isObject, walkObjects, type JsonObject } from "./json.js";
-import { hideMemberNames, showMemberNames, showMemberNamesInText } from "./member-names.js";
+import { hideNames } from "./stand-ins.js";
 import { DISCRIMINATOR_VALUE, type DiscriminatedBase } from "./polymorphism.js";
 
 function open(keyword: ts.SyntaxKind.StringKeyword | ts.SyntaxKind.NumberKeyword): ts.TypeNode {
@@ -172,7 +172,7 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
     return name !== undefined && base ? polymorphicType(name, base) : undefined;
   };
   let ast: ts.Node[];
-  const hidden = hideMemberNames(doc);
+  const standIns = hideNames(doc);
   try {
     ast = await openapiTS(doc as never, {
       silent: true,
@@ -210,7 +210,7 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
   } catch (cause) {
     // openapi-typescript's resolver (Redocly) reads component names through plain objects, so a
     // name like a member of every object (valueOf, hasOwnProperty…) breaks it (property names
-    // are hidden from it: member-names.ts), and it percent-decodes component names (a lone "%"
+    // get stand-ins: stand-ins.ts), and it percent-decodes component names (a lone "%"
     // throws). Name them: the message it gives says nothing of where.
     const shadowing = Object.keys(componentSchemas(doc)).filter((name) => name in Object.prototype);
     const hint =
@@ -218,16 +218,16 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
         ? ` The schema${shadowing.length > 1 ? "s" : ""} ${shadowing.join(", ")} (components/schemas) ${shadowing.length > 1 ? "are" : "is"} named like a property every JavaScript object has, which openapi-typescript cannot handle; rename ${shadowing.length > 1 ? "them" : "it"} in the spec (and the $refs).`
         : "";
     const other = shadowing.length > 0 ? undefined : unhandledName(doc);
-    throw new GenerateError(`openapi-typescript could not type the spec: ${showMemberNamesInText(String((cause as Error).message))}.${hint}${other ? ` ${other.message}` : ""}`, {
+    throw new GenerateError(`openapi-typescript could not type the spec: ${standIns ? standIns.showInText(String((cause as Error).message)) : (cause as Error).message}.${hint}${other ? ` ${other.message}` : ""}`, {
       file,
       ...(shadowing.length > 0 ? { pointer: `/components/schemas/${shadowing[0]}` } : other ? { pointer: other.pointer } : {}),
       cause,
     });
   } finally {
-    if (hidden) showMemberNames(doc);
+    standIns?.show(doc);
   }
   const text = astToString(ast);
-  return hidden ? showMemberNamesInText(text) : text;
+  return standIns ? standIns.showInText(text) : text;
 }
 
 /** The first name openapi-typescript is known to fail on: a schema or operationId with a "%" that starts no escape. */

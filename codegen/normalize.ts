@@ -6,8 +6,8 @@
  */
 import { GenerateError, pointerOf, type GenerateWarning } from "./errors.js";
 import { walkObjects, type JsonObject, type SpecFormat } from "./json.js";
-import { hideMemberNames, showMemberNames, showMemberNamesInText } from "./member-names.js";
-import { applyDiscriminatorMappings, rewriteOraclePolymorphism } from "./polymorphism.js";
+import { hideNames } from "./stand-ins.js";
+import { applyDiscriminatorMappings, checkDiscriminatorTypes, rewriteOraclePolymorphism } from "./polymorphism.js";
 
 export interface NormalizedSpec {
   /** The OpenAPI 3 document (converted from Swagger 2.0 when needed). */
@@ -26,6 +26,7 @@ export async function normalizeSpec(doc: JsonObject, format: SpecFormat, file: s
   const mappings = rewriteOraclePolymorphism(doc, format, warnings);
   const openapi = format === "swagger-2.0" ? await convertSwagger(doc, file) : doc;
   applyDiscriminatorMappings(openapi, mappings);
+  checkDiscriminatorTypes(openapi, file);
   return { doc: openapi, warnings };
 }
 
@@ -43,7 +44,7 @@ function dropNullProperties(doc: JsonObject, warnings: GenerateWarning[]): void 
 
 async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject> {
   const { default: swagger2openapi } = await import("swagger2openapi");
-  const hidden = hideMemberNames(doc);
+  const standIns = hideNames(doc);
   try {
     const result = await swagger2openapi.convertObj(doc, {
       patch: true,
@@ -55,11 +56,12 @@ async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject
       // only to keep it beside the result; we never read it.
       text: "-",
     });
-    if (hidden) showMemberNames(result.openapi as JsonObject);
+    standIns?.show(result.openapi as JsonObject);
     return result.openapi as JsonObject;
   } catch (cause) {
     // The converter's error carries the whole document in `options`; keep only its message.
-    const message = showMemberNamesInText(String((cause as Error).message ?? cause));
+    const raw = String((cause as Error).message ?? cause);
+    const message = standIns ? standIns.showInText(raw) : raw;
     const at = /at (#\/\S*)/.exec(message)?.[1];
     throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${message}`, {
       file,

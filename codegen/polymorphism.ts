@@ -9,7 +9,7 @@
  * subtype loses its bogus discriminator and fixes the base's property to its value; the base
  * later gets `discriminator: { propertyName, mapping: { VALUE: Subtype } }`.
  */
-import { decodePercent, pointerOf, type GenerateWarning } from "./errors.js";
+import { decodePercent, GenerateError, pointerOf, type GenerateWarning } from "./errors.js";
 import { componentName, componentRef, componentSchemas, isObject, type Json, type JsonObject, type SpecFormat } from "./json.js";
 
 /** base schema name → (discriminator value → subtype schema name) */
@@ -256,4 +256,30 @@ function requires(schema: Json | undefined, property: string, schemas: JsonObjec
   // `required` beside `allOf` applies to the members' properties (schema-node.ts).
   if (required && allOf.some((member) => declares(member))) return true;
   return allOf.some((member) => requires(member, property, schemas, seen));
+}
+
+/**
+ * A discriminator property holds a string (the value that names the subtype): one a base
+ * declares as an object, array, number… is a GenerateError at it, as its subtypes' types (a
+ * string value) and its own would contradict each other (found by the mutated-spec property).
+ */
+export function checkDiscriminatorTypes(doc: JsonObject, file: string): void {
+  const schemas = componentSchemas(doc);
+  for (const [name, schema] of Object.entries(schemas)) {
+    const property = isObject(schema) && isObject(schema["discriminator"]) ? schema["discriminator"]["propertyName"] : undefined;
+    const properties = isObject(schema) && isObject(schema["properties"]) ? schema["properties"] : undefined;
+    if (typeof property !== "string" || !properties || !Object.prototype.hasOwnProperty.call(properties, property)) continue;
+    let declared: Json | undefined = properties[property];
+    for (let hops = 0; hops < 20 && isObject(declared) && referenced(declared) !== undefined; hops++) declared = schemas[referenced(declared)!];
+    if (!isObject(declared)) continue;
+    const type = declared["type"];
+    const types = Array.isArray(type) ? type.filter((t) => t !== "null") : type === undefined ? [] : [type];
+    const shaped = ["properties", "items", "allOf", "oneOf", "anyOf"].some((key) => declared[key] !== undefined);
+    if (shaped || types.some((t) => t !== "string")) {
+      throw new GenerateError(`the discriminator ${property} of ${name} is declared as ${shaped ? "a composed or object schema" : `type ${types.join(" or ")}`}; a discriminator holds a string (the value that names the subtype).`, {
+        file,
+        pointer: pointerOf(["components", "schemas", name, "properties", property]),
+      });
+    }
+  }
 }

@@ -271,6 +271,17 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assertNoCode(await generateFrom("self-inside", specOf({ Thing: THING, Other: { type: "object", properties: { again: { $ref: "#/components/schemas/Other" } } } })));
   });
 
+  test("a discriminator declared as an object (or any type but string): a GenerateError at the property (its subtypes' types and validators disagreed; found by the property's tsc sample)", async () => {
+    const base = (kind: unknown) => ({ type: "object", required: ["kind"], discriminator: { propertyName: "kind", mapping: { a: "#/components/schemas/A" } }, properties: { kind } });
+    const A = { allOf: [{ $ref: "#/components/schemas/Base" }, THING] };
+    for (const kind of [{ $ref: "#/components/schemas/A" }, { type: "integer" }, { type: "object", properties: { x: { type: "string" } } }]) {
+      const error = await refusal("discriminator-type", specOf({ Base: base(kind), A }));
+      assert.equal(error.pointer, "/components/schemas/Base/properties/kind");
+      assert.match(error.message, /the discriminator kind of Base is declared as .*; a discriminator holds a string/);
+    }
+    assertNoCode(await generateFrom("discriminator-string", specOf({ Base: base({ type: "string", enum: ["a", "b"] }), A })));
+  });
+
   test("a $ref to a part of the spec that is no schema, parameter or response (#/info): a GenerateError at the $ref (openapi-typescript wrote a type naming nothing; found by the property)", async () => {
     const error = await refusal("ref-info", specOf({ Thing: THING, Other: { $ref: "#/info" } }));
     assert.equal(error.pointer, "/components/schemas/Other/$ref");
@@ -319,6 +330,12 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     spec.paths["/x"].get["operationId"] = "%";
     const operation = await refusal("operation-percent", spec);
     assert.equal(operation.pointer, "/paths/~1x/get/operationId");
+  });
+
+  test("a nested property named \"%\" generates under its name (openapi-typescript decoded the paths it built: URI malformed; found by the property)", async () => {
+    const service = await generateFrom("nested-percent", specOf({ Thing: { type: "object", required: ["%"], properties: { "%": { type: "object", properties: { "50% off": { type: "integer" } } } } } }));
+    assertNoCode(service);
+    assert.match(service.files.get("types.ts")!, /"%": \{\s+"50% off"\?: number \| null;\s+\};/);
   });
 
   test("properties named like members of every object generate under their own names: toString, constructor or __proto__ a $ref to a recursive schema (openapi-typescript recursed into a stack overflow; found by the property in CI), valueOf (it failed), hasOwnProperty in Swagger 2.0 (the converter called it)", async () => {

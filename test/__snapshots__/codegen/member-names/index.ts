@@ -4,7 +4,7 @@ import { invoke, lazySchema, type CallOptions, type Client, type OciResponse, ty
 import * as zod from "zod/mini";
 import type { components, operations } from "./types.js";
 
-/** Property names every JavaScript object has (toString, constructor, __proto__...): where requests go. No endpoint is known for it: create the client with `endpoint`. */
+/** Property names the libraries cannot take: every object's members (toString, constructor, __proto__...) and a % that starts no escape: where requests go. No endpoint is known for it: create the client with `endpoint`. */
 export const service: ServiceInfo = {
   name: "member-names",
   endpointTemplate: undefined,
@@ -75,6 +75,7 @@ const z = {
   intersection: zod.intersection,
   looseObject: zod.looseObject,
   nullable: zod.nullable,
+  number: zod.number,
   refine: zod.refine,
   string: zod.string,
   union: zod.union,
@@ -101,6 +102,10 @@ export const NodeSchema: () => ResponseSchema<Node> = /* @__PURE__ */ lazySchema
   get isPrototypeOf() {
     return z.exactOptional(z.nullable(NodeSchema()));
   },
+  "%": z.exactOptional(z.nullable(z.looseObject({
+    "50% off": z.number(),
+    "%": z.exactOptional(z.nullable(z.string())),
+  }))),
 }));
 
 /** The zod/mini schema of {@link Shape}. */
@@ -134,7 +139,8 @@ export function isNode(value: unknown): value is Node {
     (!("valueOf" in value) || (value["valueOf"] === null || isNode(value["valueOf"]))) &&
     (!("hasOwnProperty" in value) || (value["hasOwnProperty"] === null || isNode(value["hasOwnProperty"]))) &&
     (!("__proto__" in value) || (value["__proto__"] === null || isNode(value["__proto__"]))) &&
-    (!("isPrototypeOf" in value) || (value["isPrototypeOf"] === null || isNode(value["isPrototypeOf"])));
+    (!("isPrototypeOf" in value) || (value["isPrototypeOf"] === null || isNode(value["isPrototypeOf"]))) &&
+    (!("%" in value) || (value["%"] === null || (isObject(value["%"]) && Number.isFinite(value["%"]["50% off"]) && (!("%" in value["%"]) || (value["%"]["%"] === null || typeof value["%"]["%"] === "string")))));
 }
 
 /** Whether `value` is {@link Shape}: exactly what {@link ShapeSchema} accepts. */

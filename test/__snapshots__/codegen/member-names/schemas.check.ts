@@ -30,6 +30,10 @@ export const NodeSchema: () => z.ZodMiniType<components["schemas"]["Node"]> = la
   get isPrototypeOf() {
     return z.exactOptional(z.nullable(NodeSchema()));
   },
+  "%": z.exactOptional(z.nullable(z.looseObject({
+    "50% off": z.number(),
+    "%": z.exactOptional(z.nullable(z.string())),
+  }))),
 }));
 
 export const ShapeSchema: () => z.ZodMiniType<components["schemas"]["Shape"]> = lazy(() => z.looseObject({

@@ -45,6 +45,10 @@ export interface components {
             hasOwnProperty?: components["schemas"]["Node"] | null;
             __proto__?: components["schemas"]["Node"] | null;
             isPrototypeOf?: components["schemas"]["Node"] | null;
+            "%"?: {
+                "50% off": number;
+                "%"?: string | null;
+            } | null;
         };
         Shape: {
             constructor?: string | null;
