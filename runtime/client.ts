@@ -50,9 +50,10 @@ export interface Client {
 /**
  * Where a client looks up a region outside the built-in table: the entry that created it
  * decides (Node: the regions config file and OCI_REGION_METADATA; the web entry: nowhere, it
- * has no file system). A symbol-keyed property of the client, so `Client`'s type stays as it was.
+ * has no file system). A symbol-keyed property of the client, so `Client`'s type stays as it was;
+ * `Symbol.for`, so every bundled copy of this module reads it (scripts/build.ts).
  */
-const EXTRA_REGIONS: unique symbol = Symbol("oci-raw.extraRegions");
+const EXTRA_REGIONS: unique symbol = Symbol.for("oci-raw.extraRegions");
 type ClientWithRegions = Client & { readonly [EXTRA_REGIONS]?: ExtraRegions };
 
 /**

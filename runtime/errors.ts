@@ -101,7 +101,22 @@ export interface OciRawErrorOptions {
   cause?: unknown;
 }
 
+/** The static property holding a class's brand: a `Symbol.for` key its instances' prototypes carry. */
+const BRAND: unique symbol = Symbol.for("oci-raw.error.brand");
+
 export class OciRawError extends Error {
+  /**
+   * `instanceof` by brand, as undici's errors do: the package ships more than one copy of these
+   * classes (`oci-raw` is bundled on its own for its cold start, beside `oci-raw/auth`, the CLI
+   * and the emulator), and an error from any copy is an instance of the same class from any
+   * other. A subclass without a brand of its own (outside this file) is checked the usual way.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const brand: unknown = Object.hasOwn(this, BRAND) ? (this as unknown as Record<symbol, unknown>)[BRAND] : undefined;
+    if (typeof brand !== "symbol") return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && brand in value;
+  }
+
   override name = "OciRawError";
   /**
    * A stable identifier for the failure kind: an `OciRawErrorCode`, except on OciServiceError,
@@ -277,4 +292,20 @@ export class WaitError extends OciRawError {
     this.elapsedMs = init.elapsedMs;
     this.polls = init.polls;
   }
+}
+
+/** Gives each class its brand (see OciRawError's `Symbol.hasInstance`): shared by every copy, through `Symbol.for`. */
+for (const [kind, errorClass] of Object.entries({
+  OciRawError,
+  ConfigError,
+  KeyError,
+  AuthError,
+  OciServiceError,
+  ResourcePrincipalsNotConfiguredError,
+  ResponseValidationError,
+  WaitError,
+})) {
+  const brand = Symbol.for(`oci-raw.error.${kind}`);
+  Object.defineProperty(errorClass, BRAND, { value: brand });
+  Object.defineProperty(errorClass.prototype, brand, { value: true });
 }

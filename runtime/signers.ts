@@ -37,9 +37,10 @@ export interface ApiKeySignerOptions extends SignatureHeaderLists {
 
 /**
  * Where a signer holding the emulator's credentials records whose they are (for the message).
- * On the signer itself, so no table outlives or outgrows the signers.
+ * On the signer itself, so no table outlives or outgrows the signers; under a `Symbol.for` key,
+ * because the emulator marks signers that the package entry's own copy of this module reads.
  */
-const EMULATOR_ONLY: unique symbol = Symbol("oci-raw.emulatorOnly");
+const EMULATOR_ONLY: unique symbol = Symbol.for("oci-raw.emulatorOnly");
 type MaybeLimited = RequestSigner & { [EMULATOR_ONLY]?: string };
 
 /**

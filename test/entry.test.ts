@@ -152,3 +152,20 @@ test("the web entry exports exactly the README's web entry list", async () => {
   const web = Object.keys(await import("oci-raw/web")).sort();
   assert.deepEqual(web, namesIn(section.slice(section.indexOf(":", webAt))));
 });
+
+test("errors are instances of their class from another copy of runtime/errors.ts (the package entry is bundled apart from oci-raw/auth, the CLI and the emulator), and of no other class", async () => {
+  // A query string makes a second instance of the module, as a second bundle would be.
+  const one = (await import("../runtime/errors.js")) as typeof import("../runtime/errors.js");
+  const two = (await import(`../runtime/errors.js?copy=${Date.now()}`)) as typeof import("../runtime/errors.js");
+  assert.notEqual(one.AuthError, two.AuthError, "two copies");
+  const fromTwo = new two.ResourcePrincipalsNotConfiguredError(["OCI_RESOURCE_PRINCIPAL_VERSION"]);
+  for (const errorClass of [one.OciRawError, one.AuthError, one.ResourcePrincipalsNotConfiguredError, two.OciRawError]) assert.ok(fromTwo instanceof errorClass, errorClass.name);
+  for (const errorClass of [one.KeyError, one.ConfigError, one.OciServiceError, one.WaitError]) assert.ok(!(fromTwo instanceof errorClass), `not ${errorClass.name}`);
+  assert.ok(!(new one.OciRawError("x") instanceof two.AuthError), "a base error is no subclass");
+  for (const value of [undefined, null, 1, "AuthError", {}, new Error("x")]) assert.ok(!(value instanceof one.OciRawError), String(value));
+  assert.equal(one.hasOciRawCode(new two.KeyError("x")), true);
+  // A subclass of its own (GenerateError, the CLI's UsageError) keeps the usual instanceof.
+  class Elsewhere extends two.OciRawError {}
+  assert.ok(new Elsewhere("x") instanceof Elsewhere && new Elsewhere("x") instanceof one.OciRawError);
+  assert.ok(!(new two.OciRawError("x") instanceof Elsewhere));
+});

@@ -219,8 +219,8 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
     assertInside(zod, join(project, "node_modules/zod"), "zod/mini (the peer dependency)");
   });
 
-  await t.test("one copy of the error classes across the bundled entries: errors from oci-raw/auth and oci-raw/codegen are oci-raw's OciRawError", async () => {
-    const script = `import { OciRawError, AuthError } from "oci-raw";
+  await t.test("the error classes are one across the bundled entries: errors from oci-raw/auth and oci-raw/codegen are oci-raw's OciRawError, and of no class they are not", async () => {
+    const script = `import { OciRawError, AuthError, KeyError } from "oci-raw";
 import * as auth from "oci-raw/auth";
 import { generate } from "oci-raw/codegen";
 const fromAuth = await auth.resourcePrincipalsSigner().then(() => undefined, (e) => e);
@@ -228,9 +228,10 @@ const fromCodegen = await generate({ specs: ["no-such-spec.yaml"], outDir: "neve
 console.log(JSON.stringify({
   auth: fromAuth instanceof OciRawError && fromAuth instanceof AuthError, authName: fromAuth?.name,
   codegen: fromCodegen instanceof OciRawError, codegenName: fromCodegen?.name,
+  other: fromAuth instanceof KeyError || fromCodegen instanceof AuthError,
 }));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], project);
-    assert.deepEqual(JSON.parse(stdout.trim()), { auth: true, authName: "ResourcePrincipalsNotConfiguredError", codegen: true, codegenName: "GenerateError" });
+    assert.deepEqual(JSON.parse(stdout.trim()), { auth: true, authName: "ResourcePrincipalsNotConfiguredError", codegen: true, codegenName: "GenerateError", other: false });
   });
 
   await t.test("npx oci-raw --help and --version", async () => {

@@ -23,7 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build, transform } from "esbuild";
-import { javascriptBuild } from "../scripts/build.js";
+import { javascriptBuilds } from "../scripts/build.js";
 import { EMULATOR_COMPARTMENT_ID, startEmulator, type Emulator } from "oci-raw/emulator";
 import * as v from "./vectors/oci-request-signatures.js";
 
@@ -120,7 +120,7 @@ async function makeProject(dir: string): Promise<void> {
   const pkgDir = join(dir, "node_modules", "oci-raw");
   await mkdir(pkgDir, { recursive: true });
   await copyFile(join(root, "package.json"), join(pkgDir, "package.json"));
-  await build(javascriptBuild(join(pkgDir, "dist")));
+  for (const options of javascriptBuilds(join(pkgDir, "dist"))) await build(options);
   await symlink(join(root, "node_modules", "zod"), join(dir, "node_modules", "zod"), "dir");
   await mkdir(join(dir, "generated", "identity"), { recursive: true });
   const source = await readFile(join(root, "generated", "identity", "index.ts"), "utf8");
