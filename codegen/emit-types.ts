@@ -162,8 +162,12 @@ export interface TypesOptions {
 
 export async function emitTypes(doc: JsonObject, file: string, options: TypesOptions = {}): Promise<string> {
   // openapi-typescript percent-decodes a schema's name once more in the paths it gives for the
-  // schema's properties (`%25` comes as `%`): either form counts (found by the mutated-spec property).
-  const responseSchemas = new Set([...(options.responseSchemas ?? [])].flatMap((name) => [name, decodePercent(name)]));
+  // schema's properties (`%25` comes as `%`): either form counts, unless another schema has
+  // the decoded name (found by the mutated-spec property).
+  const names = new Set(Object.keys(componentSchemas(doc)));
+  const responseSchemas = new Set(
+    [...(options.responseSchemas ?? [])].flatMap((name) => (names.has(decodePercent(name)) ? [name] : [name, decodePercent(name)])),
+  );
   const bases = options.bases ?? new Map<string, DiscriminatedBase>();
   const polymorphicRef = (schema: unknown): ts.TypeNode | undefined => {
     const ref = isObject(schema) ? schema["$ref"] : undefined;

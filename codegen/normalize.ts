@@ -61,11 +61,13 @@ async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject
   } catch (cause) {
     // The converter's error carries the whole document in `options`; keep only its message.
     const raw = String((cause as Error).message ?? cause);
-    const message = standIns ? standIns.showInText(raw) : raw;
-    const at = /at (#\/\S*)/.exec(message)?.[1];
-    throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${message}`, {
+    const at = /at (#\/\S*)/.exec(raw)?.[1];
+    throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${standIns ? standIns.showInText(raw) : raw}`, {
       file,
-      ...(at ? { pointer: at.slice(1) } : {}),
+      ...(at ? { pointer: (standIns ? standIns.showInPointer(at) : at).slice(1) } : {}),
     });
+  } finally {
+    // The converter works on a copy: the caller's document gets its names back too.
+    standIns?.show(doc);
   }
 }

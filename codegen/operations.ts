@@ -319,25 +319,31 @@ function modelParams(
   params.sort((a, b) => order[a.in] - order[b.in]);
   // Decided only now, for the parameters that stayed.
   for (const param of params) {
-    if (sentAsJson(param, schemaNames)) {
+    const why = whySentAsJson(doc, param, schemaNames);
+    if (why !== undefined) {
       param.serialisation = "json";
-      warnings.push({ pointer: param.pointer, message: `parameter ${param.name} has a complex schema; typed as unknown and sent as JSON` });
+      warnings.push({ pointer: param.pointer, message: `parameter ${param.name} ${why}` });
     }
   }
   return params;
 }
 
 /**
- * Whether a parameter not yet sent as JSON must be: its schema has no simple TypeScript type
- * (simple-type.ts), so its function takes `unknown`, and only JSON text can carry any value.
- * Header collections and enumref strings have types of their own.
+ * Why a parameter not yet sent as JSON must be, or undefined: its schema has no simple
+ * TypeScript type (simple-type.ts), so its function takes `unknown`, and only JSON text can
+ * carry any value; or it names a schema that is a composition of objects (an allOf subtype,
+ * found by the mutated-spec property's tsc sample). Header collections and enumref strings
+ * have types of their own.
  */
-function sentAsJson(param: ParamModel, schemaNames: ReadonlyMap<string, string>): boolean {
-  if (param.serialisation === "json" || param.serialisation === "headerCollection") return false;
-  if (param.enumValues && param.serialisation === "value") return false;
+function whySentAsJson(doc: JsonObject, param: ParamModel, schemaNames: ReadonlyMap<string, string>): string | undefined {
+  if (param.serialisation === "json" || param.serialisation === "headerCollection") return undefined;
+  if (param.enumValues && param.serialisation === "value") return undefined;
   // Whether Dates are accepted changes a type's text, never whether there is one.
   const type = simpleType(param.schema, { schemaNames, acceptDates: false });
-  return type === undefined || type === "unknown";
+  if (type === undefined || type === "unknown") return "has a complex schema; typed as unknown and sent as JSON";
+  const target = isObject(param.schema) && typeof param.schema["$ref"] === "string" ? deref(doc, param.schema, "", "") : undefined;
+  if (param.serialisation === "value" && target !== undefined && !isScalarSchema(target)) return `is a ${type}, a composition of objects; it is sent as JSON text`;
+  return undefined;
 }
 
 /** A schema whose values are strings, numbers or booleans (or not said: the runtime sends them as text). */

@@ -12,6 +12,7 @@ import { NameScope, pascalCase } from "./names.js";
 import { RESERVED_TOP_LEVEL, type OperationModel, type OperationsModel } from "./operations.js";
 import { discriminatedBases, type DiscriminatedBase } from "./polymorphism.js";
 import { refsOf, schemaNode, type SchemaNode } from "./schema-node.js";
+import { stringLiteralText } from "./syntax.js";
 
 /** One schema to emit: a component, or the response of an operation that is not simply one. */
 export interface SchemaEntry {
@@ -126,13 +127,13 @@ function directRefs(node: SchemaNode, current: string, cycles: ReadonlyMap<strin
 }
 
 function typeOfComponent(name: string): string {
-  return `components["schemas"][${JSON.stringify(name)}]`;
+  return `components["schemas"][${stringLiteralText(name)}]`;
 }
 
 /** openapi-typescript's type of an operation's (JSON) response, in terms of types.ts. */
 export function responseType(op: OperationModel): string {
-  const status = /^\d+$/.test(op.response.status) ? op.response.status : JSON.stringify(op.response.status);
-  return `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(op.response.mediaType)}]`;
+  const status = /^\d+$/.test(op.response.status) ? op.response.status : stringLiteralText(op.response.status);
+  return `operations[${stringLiteralText(op.operationId)}]["responses"][${status}]["content"][${stringLiteralText(op.response.mediaType ?? "")}]`;
 }
 
 /** The names index.ts defines or imports, before the schemas' and the aliases' are claimed. */

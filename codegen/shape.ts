@@ -133,6 +133,8 @@ export function checkShape(doc: JsonObject, format: SpecFormat, file: string): v
     string(value, "in", path);
     if (has(value, "schema")) schema(value["schema"], [...path, "schema"]);
     if (format === "swagger-2.0" && has(value, "items")) schema(value["items"], [...path, "items"]);
+    // A Swagger 2.0 parameter other than the body carries its type itself.
+    if (format === "swagger-2.0" && has(value, "type") && typeof value["type"] !== "string") fail([...path, "type"], "a type name (a string)", value["type"]);
     content(value, path);
   };
 

@@ -5,6 +5,7 @@
  * types, and the model (model.ts) sends a parameter that has none as JSON text.
  */
 import { componentName, isObject, type Json, type JsonObject } from "./json.js";
+import { stringLiteralText } from "./syntax.js";
 
 export interface SimpleTypeContext {
   /** Component schema name → identifier used for it in generated code. */
@@ -41,7 +42,7 @@ function nonNullType(schema: JsonObject, ctx: SimpleTypeContext): string | undef
   if (types.length !== 1) return undefined;
   if (Array.isArray(schema["enum"])) {
     const values = schema["enum"].filter((v) => v !== null);
-    if (values.length && values.every((v) => typeof v === "string")) return [...values.map((v) => JSON.stringify(v)), "(string & {})"].join(" | ");
+    if (values.length && values.every((v) => typeof v === "string")) return [...values.map((v) => stringLiteralText(v)), "(string & {})"].join(" | ");
     if (values.length && values.every((v) => typeof v === "number")) return [...values.map((v) => JSON.stringify(v)), "(number & {})"].join(" | ");
     return undefined;
   }

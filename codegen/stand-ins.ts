@@ -12,7 +12,8 @@
  *
  * Renamed: the keys of every `properties` object, the entries of `required` lists, discriminator
  * property names and `…/properties/<name>` segments of `$ref`s. Whatever else is renamed by
- * mistake (a key of a properties map read as a schema) is renamed back the same way.
+ * mistake (a key of a properties map read as a schema) is renamed back the same way; a `$ref`
+ * segment comes back as its name escaped anew (`%` as `%25`), which resolves to the same place.
  */
 import { decodePercent, isPercentEncoded } from "./errors.js";
 import { isObject, walkObjects, type Json, type JsonObject } from "./json.js";
@@ -27,6 +28,8 @@ export interface StandIns {
   show(doc: Json): void;
   /** The names back in text a library printed: as a property key, bare when it can be; inside a string literal, as one. */
   showInText(text: string): string;
+  /** The names back in a JSON pointer, as its segments. */
+  showInPointer(pointer: string): string;
 }
 
 /**
@@ -59,6 +62,7 @@ export function hideNames(doc: JsonObject): StandIns | undefined {
         if (name === undefined) return match;
         return quote === "" && IDENTIFIER.test(name) ? name : JSON.stringify(name);
       }),
+    showInPointer: (pointer) => pointer.replace(/oci_raw_name_(\d+)_/g, (match, index: string) => names[Number(index)]?.replace(/~/g, "~0").replace(/\//g, "~1") ?? match),
   };
 }
 

@@ -18,6 +18,16 @@ export function stringLiteral(text: string): ts.StringLiteral {
   return ts.setEmitFlags(f.createStringLiteral(text), ts.EmitFlags.NoAsciiEscaping);
 }
 
+/**
+ * A string literal as text, for types written as text (`operations["GetPet"]…`): JSON.stringify's,
+ * with each backslash as `\u005C`, because ts-morph's writer reads the `\"` of `"\\"` as an
+ * escaped quote, loses track of which text is inside a string, and takes a later `/*` for a
+ * comment that it then closes (found by the mutated-spec property: an operationId "\").
+ */
+export function stringLiteralText(text: string): string {
+  return JSON.stringify(text).replace(/\\\\/g, "\\u005C");
+}
+
 /** A JSON scalar as an expression: `"a"`, `-1`, `true`. */
 export function literal(value: string | number | boolean): ts.Expression {
   if (typeof value === "string") return stringLiteral(value);

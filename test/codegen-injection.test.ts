@@ -271,6 +271,24 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assertNoCode(await generateFrom("self-inside", specOf({ Thing: THING, Other: { type: "object", properties: { again: { $ref: "#/components/schemas/Other" } } } })));
   });
 
+  test("backslashes in an operationId and an enum value beside a \"*/*\" response stay in their strings (ts-morph's writer read `\"\\\\\"` as an open string and closed a comment that was none; found by the property)", async () => {
+    const spec = specOf({ Thing: THING }, [{ name: "mode", in: "query", schema: { type: "string", enum: ["a\\", "b"] } }]) as { paths: { "/x": { get: Record<string, unknown> } } };
+    const get = spec.paths["/x"].get;
+    get["operationId"] = "Get\\";
+    get["responses"] = { "200": { description: "ok", content: { "*/*": { schema: THING } } } };
+    const service = await generateFrom("backslash", spec);
+    assertNoCode(service);
+    assert.match(service.files.get("index.ts")!, /operations\["Get\\u005C"\]/);
+  });
+
+  test("a query parameter whose schema is a $ref to a composition (allOf) is sent as JSON text, like an object (its type was no QueryValue; found by the property's tsc sample)", async () => {
+    const service = await generateFrom("composed-query", specOf({ Thing: THING, Composed: { allOf: [THING, { type: "object", properties: { b: { type: "string" } } }] } }, [
+      { name: "filter", in: "query", schema: { $ref: "#/components/schemas/Composed" } },
+    ]));
+    assert.ok(service.warnings.some((w) => /parameter filter is a Composed, a composition of objects; it is sent as JSON text/.test(w.message)), JSON.stringify(service.warnings));
+    assert.match(service.files.get("index.ts")!, /filter: params\.filter === undefined \? undefined : JSON\.stringify\(params\.filter\)/);
+  });
+
   test("a discriminator declared as an object (or any type but string): a GenerateError at the property (its subtypes' types and validators disagreed; found by the property's tsc sample)", async () => {
     const base = (kind: unknown) => ({ type: "object", required: ["kind"], discriminator: { propertyName: "kind", mapping: { a: "#/components/schemas/A" } }, properties: { kind } });
     const A = { allOf: [{ $ref: "#/components/schemas/Base" }, THING] };
@@ -280,6 +298,17 @@ describe("mutated specs the generator property found (test/properties-codegen.te
       assert.match(error.message, /the discriminator kind of Base is declared as .*; a discriminator holds a string/);
     }
     assertNoCode(await generateFrom("discriminator-string", specOf({ Base: base({ type: "string", enum: ["a", "b"] }), A })));
+  });
+
+  test("Swagger 2.0: a parameter whose `type` is a list: a GenerateError at it (openapi-typescript: URI malformed beside a parameter named \"%\"; found by the property)", async () => {
+    const swagger = {
+      swagger: "2.0",
+      info: { title: "t", version: "1" },
+      paths: { "/x": { get: { operationId: "GetX", parameters: [{ name: "%", in: "header", type: [1, "a", null] }], responses: { "200": { description: "ok" } } } } },
+    };
+    const error = await refusal("swagger-type-list", swagger);
+    assert.equal(error.pointer, "/paths/~1x/get/parameters/0/type");
+    assert.match(error.message, /`type` must be a type name \(a string\), not a list/);
   });
 
   test("a $ref to a part of the spec that is no schema, parameter or response (#/info): a GenerateError at the $ref (openapi-typescript wrote a type naming nothing; found by the property)", async () => {
@@ -357,7 +386,7 @@ describe("mutated specs the generator property found (test/properties-codegen.te
       assertNoCode(outcome);
       const types = outcome.files.get("types.ts")!;
       for (const member of names) assert.match(types, new RegExp(`\\n\\s+${member}\\?: components\\["schemas"\\]\\["Node"\\] \\| null;`), `${name}: ${member}`);
-      assert.doesNotMatch(types + outcome.files.get("index.ts"), /oci_raw_member_/, `${name}: no stand-in name is left`);
+      assert.doesNotMatch(types + outcome.files.get("index.ts"), /oci_raw_name_/, `${name}: no stand-in name is left`);
     }
   });
 

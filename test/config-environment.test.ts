@@ -7,6 +7,7 @@
  * OCI_CLI_PASSPHRASE) never printed. Loopback only.
  */
 import assert from "node:assert/strict";
+import "./support/fc-seed.js";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import "./support/fc-seed.js";
 import { loadConfig, requireKeys, signerFromConfig, configFilePath, configProfileName } from "../runtime/config.js";
 import { ConfigError, KeyError } from "../runtime/errors.js";
 

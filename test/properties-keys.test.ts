@@ -10,6 +10,7 @@
  * Keys are generated once up front (RSA generation is slow); each run costs one parse.
  */
 import assert from "node:assert/strict";
+import "./support/fc-seed.js";
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -16,6 +16,7 @@
  * latter must be 0. Runs are bounded so the file takes a few seconds.
  */
 import assert from "node:assert/strict";
+import "./support/fc-seed.js";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import {

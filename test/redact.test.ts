@@ -3,6 +3,7 @@
  * and wherever the length cap falls, the secret does not come through and the result is bounded.
  */
 import assert from "node:assert/strict";
+import "./support/fc-seed.js";
 import { test } from "node:test";
 import fc from "fast-check";
 import { quotedText, redactSecrets } from "../runtime/redact.js";
