@@ -26,8 +26,12 @@ export function isMissingFile(cause: unknown): boolean {
   return (cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
 }
 
-/** Files already warned about as too open, so each is named once per process. */
-const warnedTooOpen = new Set<string>();
+/**
+ * Files already warned about as too open, so each is named once per process: one set for the
+ * process under a `Symbol.for` key, because the package ships more than one bundled copy of this
+ * module (`oci-raw`, `oci-raw/auth`; scripts/build.ts).
+ */
+const warnedTooOpen: Set<string> = ((globalThis as { [key: symbol]: unknown })[Symbol.for("oci-raw.warnedTooOpen")] ??= new Set<string>()) as Set<string>;
 
 /**
  * Warn once per file and process when a file that holds credentials (a private key, the config

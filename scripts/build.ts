@@ -23,8 +23,7 @@ import { fileURLToPath } from "node:url";
 /** dist/<key>.js ← <value>; the keys are package.json's exports and bin. */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   "runtime/index": "runtime/index.ts",
-  // The web entry (package.json's workerd/worker/browser conditions and oci-raw/web): its
-  // chunks are shared with the Node entry's only where the modules are the same, and nothing
+  // The web entry (package.json's workerd/worker/browser conditions and oci-raw/web): nothing
   // it reaches imports a node: module (test/bundle-web.test.ts).
   "runtime/web": "runtime/web.ts",
   "runtime/auth/index": "runtime/auth/index.ts",
