@@ -142,8 +142,15 @@ interface BuiltIn {
   readonly byCode: ReadonlyMap<string, RegionInfo>;
 }
 
-/** The built-in table, parsed once at load: a pure function of the constant above (no I/O). */
-const BUILT_IN: BuiltIn = parseRegionTable(REGION_TABLE);
+/**
+ * The built-in table, parsed on first use (a pure function of the constant above, no I/O): not
+ * at import, where it cost a program that never looks up a region about a millisecond of its
+ * cold start (benchmark figure 4). Kept once parsed; every copy of this module parses its own.
+ */
+let builtIn: BuiltIn | undefined;
+function builtInTable(): BuiltIn {
+  return (builtIn ??= parseRegionTable(REGION_TABLE));
+}
 
 function parseRegionTable(table: string): BuiltIn {
   const byName = new Map<string, RegionInfo>();
@@ -162,7 +169,7 @@ function parseRegionTable(table: string): BuiltIn {
 
 /** Every region of the built-in table. */
 export function knownRegions(): RegionInfo[] {
-  return [...BUILT_IN.byName.values()];
+  return [...builtInTable().byName.values()];
 }
 
 export function regionFromMetadata(value: unknown): RegionInfo | undefined {
@@ -200,7 +207,7 @@ export const NO_EXTRA_REGIONS: ExtraRegions = () => ({ regions: [], problems: []
 export function regionInfoFrom(extra: ExtraRegions, region: string, options: RegionLookupOptions = {}): RegionInfo {
   const key = region.trim().toLowerCase();
   if (key === EMULATOR_CONFIG_REGION) throw emulatorRegionError(region);
-  const table = BUILT_IN;
+  const table = builtInTable();
   const known = table.byName.get(key) ?? table.byCode.get(key);
   if (known) return known;
   const more = extra(options);

@@ -6,18 +6,19 @@
  * Why bundle: Node 20 loads an ES module for about a millisecond of CPU (resolve, read,
  * compile, link), most of what oci-raw adds to a program's cold start (bench figure 4).
  * Why two esbuild runs: in one run with splitting, every set of entries that shares a module
- * gets its own chunk, and `import "oci-raw"` loaded 11 files; bundled on its own (splitting only
- * for the auth providers it loads on first call), it loads 4. The other entries share chunks
- * among themselves. The runtime's modules thus exist twice, so what must be one across copies
- * is keyed by `Symbol.for`: the error classes' brands (`instanceof OciRawError` holds for errors
- * from oci-raw/auth, oci-raw/codegen and the CLI alike; test/packaging.test.ts checks it on the
- * tarball) and the marks a client or signer carries.
+ * gets its own chunk, and `import "oci-raw"` loaded 11 files. Now the package entry is one
+ * file, bundled on its own; the auth providers it loads on first call are built with the other
+ * entries (auth, undici, web, emulator, codegen, the CLI), which share chunks among themselves.
+ * The runtime's modules thus exist twice, so what must be one across copies is keyed by
+ * `Symbol.for`: the error classes' brands (`instanceof OciRawError` holds for errors from
+ * oci-raw/auth, oci-raw/codegen and the CLI alike; test/packaging.test.ts checks it on the
+ * tarball), the marks a client or signer carries, the too-open-file warnings already given.
  * Dependencies stay imports (zod, undici, ts-morph… are the user's copies, not ours).
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { fileURLToPath } from "node:url";
 
 /** dist/<key>.js ← <value>; the keys are package.json's exports and bin. */
@@ -36,30 +37,57 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
 const REPO_ROOT = join(fileURLToPath(import.meta.url), "..", "..");
 
 /**
+ * The modules `oci-raw` loads on first call of a token-based provider (runtime/providers.ts):
+ * built with the other entries, where `oci-raw/auth` shares their code, and imported by the
+ * package entry as the files they are (dist/runtime/auth/<name>.js).
+ */
+export const LAZY_AUTH_MODULES: readonly string[] = ["instance-principals", "resource-principals", "oke-workload-identity", "session-token", "from-environment"];
+
+/**
  * The esbuild half of the build, writing to `outdir`: also what test/runtimes.test.ts builds a
  * throwaway copy of the package with, so each runtime resolves `oci-raw` through package.json's
  * exports on its own without touching this repo's dist/.
  */
 export function javascriptBuilds(outdir: string): BuildOptions[] {
-  const entries = (keys: readonly string[]) => Object.fromEntries(keys.map((out) => [out, join(REPO_ROOT, ENTRY_POINTS[out]!)]));
-  const options = (keys: readonly string[]): BuildOptions => ({
+  const common: BuildOptions = {
     absWorkingDir: REPO_ROOT,
-    entryPoints: entries(keys),
     outdir,
     bundle: true,
-    splitting: true,
     format: "esm",
     platform: "node",
     target: "node20",
     packages: "external",
-    chunkNames: "runtime/chunks/[name]-[hash]",
     sourcemap: true,
     sourcesContent: true,
     logLevel: "warning",
-  });
+  };
   const packageEntry = "runtime/index";
-  return [options([packageEntry]), options(Object.keys(ENTRY_POINTS).filter((key) => key !== packageEntry))];
+  const others = Object.keys(ENTRY_POINTS).filter((key) => key !== packageEntry);
+  const lazy = Object.fromEntries(LAZY_AUTH_MODULES.map((name) => [`runtime/auth/${name}`, join(REPO_ROOT, "runtime/auth", `${name}.ts`)]));
+  return [
+    {
+      ...common,
+      entryPoints: { [packageEntry]: join(REPO_ROOT, ENTRY_POINTS[packageEntry]!) },
+      splitting: false,
+      plugins: [lazyAuthStaysImport],
+    },
+    {
+      ...common,
+      entryPoints: { ...Object.fromEntries(others.map((key) => [key, join(REPO_ROOT, ENTRY_POINTS[key]!)])), ...lazy },
+      splitting: true,
+      chunkNames: "runtime/chunks/[name]-[hash]",
+    },
+  ];
 }
+
+/** In the package entry's bundle, `import("./auth/<name>.js")` stays an import of the file the other build writes. */
+const lazyAuthStaysImport: Plugin = {
+  name: "lazy-auth-stays-import",
+  setup(build) {
+    const lazy = new RegExp(`^\\./auth/(${LAZY_AUTH_MODULES.join("|")})\\.js$`);
+    build.onResolve({ filter: /^\.\/auth\// }, (args) => (args.kind === "dynamic-import" && lazy.test(args.path) ? { path: args.path, external: true } : undefined));
+  },
+};
 
 // Run as a script (`npm run build`), not when imported for javascriptBuilds.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -220,18 +220,29 @@ test("the packed package works in a fresh user project (NodeNext and bundler, ES
   });
 
   await t.test("the error classes are one across the bundled entries: errors from oci-raw/auth and oci-raw/codegen are oci-raw's OciRawError, and of no class they are not", async () => {
-    const script = `import { OciRawError, AuthError, KeyError } from "oci-raw";
+    const script = `import { OciRawError, AuthError, KeyError, resourcePrincipalsSigner } from "oci-raw";
 import * as auth from "oci-raw/auth";
 import { generate } from "oci-raw/codegen";
 const fromAuth = await auth.resourcePrincipalsSigner().then(() => undefined, (e) => e);
+// The package entry's own provider loads dist/runtime/auth/resource-principals.js on call.
+const fromLazy = await resourcePrincipalsSigner().then(() => undefined, (e) => e);
 const fromCodegen = await generate({ specs: ["no-such-spec.yaml"], outDir: "never" }).then(() => undefined, (e) => e);
 console.log(JSON.stringify({
   auth: fromAuth instanceof OciRawError && fromAuth instanceof AuthError, authName: fromAuth?.name,
   codegen: fromCodegen instanceof OciRawError, codegenName: fromCodegen?.name,
   other: fromAuth instanceof KeyError || fromCodegen instanceof AuthError,
+  lazy: fromLazy instanceof AuthError, lazyName: fromLazy?.name,
 }));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], project);
-    assert.deepEqual(JSON.parse(stdout.trim()), { auth: true, authName: "ResourcePrincipalsNotConfiguredError", codegen: true, codegenName: "GenerateError", other: false });
+    assert.deepEqual(JSON.parse(stdout.trim()), {
+      auth: true,
+      authName: "ResourcePrincipalsNotConfiguredError",
+      codegen: true,
+      codegenName: "GenerateError",
+      other: false,
+      lazy: true,
+      lazyName: "ResourcePrincipalsNotConfiguredError",
+    });
   });
 
   await t.test("npx oci-raw --help and --version", async () => {
