@@ -92,9 +92,25 @@ function zodOf(node: SchemaNode, p: Printing, inGetter = false): ts.Expression {
         return f.createGetAccessorDeclaration(undefined, propertyName(key), [], undefined, f.createBlock([f.createReturnStatement(expression)], true));
       });
       const shape = objectLiteral(members);
-      return node.rest ? zf(p, "catchall", [zf(p, "object", [shape]), zodOf(node.rest, p, inGetter)]) : zf(p, "looseObject", [shape]);
+      const object = node.rest ? zf(p, "catchall", [zf(p, "object", [shape]), zodOf(node.rest, p, inGetter)]) : zf(p, "looseObject", [shape]);
+      // zod reads a declared key as `value[key]`: for a name every object has (toString…) that
+      // is the inherited member where the property is absent. It checks a copy holding only
+      // the value's own properties.
+      return node.properties.some(({ key }) => key in Object.prototype) ? zf(p, "pipe", [zf(p, "transform", [ownPropertiesOnly()]), object]) : object;
     }
   }
+}
+
+/** `(value) => isObject(value) ? Object.assign(Object.create(null), value) : value`, written out. */
+function ownPropertiesOnly(): ts.ArrowFunction {
+  const value = f.createIdentifier("value");
+  const isObject = [
+    f.createStrictEquality(f.createTypeOfExpression(value), literal("object")),
+    f.createStrictInequality(value, f.createNull()),
+    f.createLogicalNot(call("Array.isArray", [value])),
+  ].reduce((all, next) => f.createLogicalAnd(all, next));
+  const copy = call("Object.assign", [call("Object.create", [f.createNull()]), value]);
+  return arrow(["value"], f.createConditionalExpression(isObject, undefined, copy, undefined, value));
 }
 
 /** `() => T` for the schema type `T`. */

@@ -240,7 +240,9 @@ function declaredKeys(properties: readonly PropertyNode[]): ts.Expression {
 }
 
 function objectChecks(node: Extract<SchemaNode, { kind: "object" }>, value: ts.Expression, p: Printing): ts.Expression[] {
-  const parts = [use(p, "isObject", [value]), ...node.properties.map((property) => propertyCheck(property, value, p))];
+  // zod checks no declared key `__proto__` (its object parser passes over it), so neither does this.
+  const checked = node.properties.filter(({ key }) => key !== "__proto__");
+  const parts = [use(p, "isObject", [value]), ...checked.map((property) => propertyCheck(property, value, p))];
   if (node.rest) {
     const rest = checkFunction(node.rest, p);
     if (rest !== undefined) parts.push(use(p, "everyOther", [value, declaredKeys(node.properties), rest]));
@@ -253,11 +255,18 @@ function intersected(node: SchemaNode): SchemaNode[] {
   return node.kind === "intersection" ? [...intersected(node.left), ...intersected(node.right)] : [node];
 }
 
-/** zod's rules: a required key must be present (`in`) and valid; an optional one, if present, valid. */
+/**
+ * zod's rules: a required key must be present (`in`) and valid; an optional one, if present,
+ * valid. A name every object has (toString…) is present only as the value's own property, as
+ * the zod schema checks it (emit-schemas.ts).
+ */
 function propertyCheck({ key, node, required }: PropertyNode, value: ts.Expression, p: Printing): ts.Expression {
-  const present = f.createBinaryExpression(stringLiteral(key), ts.SyntaxKind.InKeyword, value);
+  const inherited = key in Object.prototype;
+  const present = inherited
+    ? call("Object.prototype.hasOwnProperty.call", [value, stringLiteral(key)])
+    : f.createBinaryExpression(stringLiteral(key), ts.SyntaxKind.InKeyword, value);
   const check = checkOf(node, member(value, key), p);
-  if (required) return acceptsUndefined(node) ? grouped([present, check], AND) : check;
+  if (required) return acceptsUndefined(node) || inherited ? grouped([present, check], AND) : check;
   if (check.kind === ts.SyntaxKind.TrueKeyword) return check;
   return grouped([f.createLogicalNot(f.createParenthesizedExpression(present)), check], OR);
 }

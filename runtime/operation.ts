@@ -63,6 +63,8 @@ export interface ZodMiniBuilders {
   object(shape: Record<string, ResponseSchema>): ResponseSchema;
   looseObject(shape: Record<string, ResponseSchema>): ResponseSchema;
   catchall(object: ResponseSchema, rest: ResponseSchema): ResponseSchema;
+  pipe(from: ResponseSchema, to: ResponseSchema): ResponseSchema;
+  transform(fn: (value: unknown) => unknown): ResponseSchema;
   refine(test: (value: string) => boolean, params?: { abort?: boolean }): ZodMiniCheck;
 }
 

@@ -128,6 +128,23 @@ describe("generated schemas at run time", () => {
     assert.equal(GetVehicleResponse!().safeParse({ name: "v", kind: "future" }).success, true);
   });
 
+  test("properties named like members of every object (toString, hasOwnProperty…) are checked as the value's own: absent is absent, not the inherited member; zod passes over __proto__, and so does the guard", async () => {
+    const { Node } = await schemas("member-names");
+    const module = (await import(pathToFileURL(join(REPO_ROOT, SNAPSHOTS, "member-names", "index.ts")).href)) as { isNode(value: unknown): boolean };
+    const cases: Array<[unknown, boolean]> = [
+      [{ id: "a" }, true],
+      [{ id: "a", toString: { id: "b" }, valueOf: null, "%": { "50% off": 5 } }, true],
+      [{ id: "a", toString: { id: 1 } }, false],
+      [{ id: "a", hasOwnProperty: "x" }, false],
+      [{ id: "a", "%": {} }, false],
+      [JSON.parse('{"id": "a", "__proto__": {"id": 2}}'), true],
+    ];
+    for (const [value, valid] of cases) {
+      assert.equal(Node!().safeParse(value).success, valid, `zod: ${JSON.stringify(value)}`);
+      assert.equal(module.isNode(value), valid, `guard: ${JSON.stringify(value)}`);
+    }
+  });
+
   test("a $ref into a component's property is checked as the schema it points to (openapi-typescript types it so)", async () => {
     const { Dot, GetShapeResponse } = await schemas("member-names");
     assert.equal(Dot!().safeParse({ constructor: "dot", valueOf: "s" }).success, true);

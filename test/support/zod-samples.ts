@@ -92,6 +92,9 @@ export function sample(schema: unknown, random: Random, depth = 0): unknown {
       return sample(d["innerType"], random, depth + 1);
     case "lazy":
       return sample((d["getter"] as () => unknown)(), random, depth + 1);
+    case "pipe":
+      // The generated pipes only copy the value's own properties before the object check.
+      return sample(d["out"], random, depth + 1);
     case "union":
       return sample(pick(random, d["options"] as unknown[]), random, depth + 1);
     case "intersection": {
@@ -114,7 +117,8 @@ export function sample(schema: unknown, random: Random, depth = 0): unknown {
       for (const key of Object.keys(shape)) {
         const optional = def(shape[key]).type === "optional";
         if (optional && (deep || random() < 0.5)) continue;
-        out[key] = sample(shape[key], random, depth + 1);
+        // Defined, not assigned: a key "__proto__" stays a key.
+        Object.defineProperty(out, key, { value: sample(shape[key], random, depth + 1), enumerable: true, writable: true, configurable: true });
       }
       const catchall = d["catchall"];
       if (catchall !== undefined && random() < 0.3) out["extraKey"] = sample(catchall, random, depth + 1);

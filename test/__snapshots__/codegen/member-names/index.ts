@@ -76,13 +76,15 @@ const z = {
   looseObject: zod.looseObject,
   nullable: zod.nullable,
   number: zod.number,
+  pipe: zod.pipe,
   refine: zod.refine,
   string: zod.string,
+  transform: zod.transform,
   union: zod.union,
 } as unknown as ZodMiniBuilders;
 
 /** The zod/mini schema of {@link Node}. */
-export const NodeSchema: () => ResponseSchema<Node> = /* @__PURE__ */ lazySchema(() => z.looseObject({
+export const NodeSchema: () => ResponseSchema<Node> = /* @__PURE__ */ lazySchema(() => z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
   id: z.string(),
   get toString() {
     return z.exactOptional(z.nullable(NodeSchema()));
@@ -106,24 +108,24 @@ export const NodeSchema: () => ResponseSchema<Node> = /* @__PURE__ */ lazySchema
     "50% off": z.number(),
     "%": z.exactOptional(z.nullable(z.string())),
   }))),
-}));
-
-/** The zod/mini schema of {@link Shape}. */
-export const ShapeSchema: () => ResponseSchema<Shape> = /* @__PURE__ */ lazySchema(() => z.looseObject({
-  constructor: z.exactOptional(z.nullable(z.string())),
-}));
-
-/** The zod/mini schema of {@link Dot}. */
-export const DotSchema: () => ResponseSchema<Dot> = /* @__PURE__ */ lazySchema(() => z.intersection(z.intersection(ShapeSchema(), z.looseObject({
-  valueOf: z.exactOptional(z.nullable(z.string())),
-})), z.looseObject({
-  constructor: z.string(),
 })));
 
+/** The zod/mini schema of {@link Shape}. */
+export const ShapeSchema: () => ResponseSchema<Shape> = /* @__PURE__ */ lazySchema(() => z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
+  constructor: z.exactOptional(z.nullable(z.string())),
+})));
+
+/** The zod/mini schema of {@link Dot}. */
+export const DotSchema: () => ResponseSchema<Dot> = /* @__PURE__ */ lazySchema(() => z.intersection(z.intersection(ShapeSchema(), z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
+  valueOf: z.exactOptional(z.nullable(z.string())),
+}))), z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
+  constructor: z.string(),
+}))));
+
 /** The zod/mini schema of the response of {@link getShape}. */
-export const GetShapeResponseSchema: () => ResponseSchema<operations["GetShape"]["responses"][200]["content"]["application/json"]> = /* @__PURE__ */ lazySchema(() => z.union([DotSchema(), z.intersection(ShapeSchema(), z.looseObject({
+export const GetShapeResponseSchema: () => ResponseSchema<operations["GetShape"]["responses"][200]["content"]["application/json"]> = /* @__PURE__ */ lazySchema(() => z.union([DotSchema(), z.intersection(ShapeSchema(), z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
   constructor: z.exactOptional(z.nullable(z.string().check(z.refine((value) => value !== "dot", { abort: true })))),
-}))]));
+})))]));
 
 /** What zod's object schemas take: an object that is not null or an array. */
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -134,27 +136,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function isNode(value: unknown): value is Node {
   return isObject(value) &&
     typeof value["id"] === "string" &&
-    (!("toString" in value) || (value["toString"] === null || isNode(value["toString"]))) &&
-    (!("constructor" in value) || (value["constructor"] === null || isNode(value["constructor"]))) &&
-    (!("valueOf" in value) || (value["valueOf"] === null || isNode(value["valueOf"]))) &&
-    (!("hasOwnProperty" in value) || (value["hasOwnProperty"] === null || isNode(value["hasOwnProperty"]))) &&
-    (!("__proto__" in value) || (value["__proto__"] === null || isNode(value["__proto__"]))) &&
-    (!("isPrototypeOf" in value) || (value["isPrototypeOf"] === null || isNode(value["isPrototypeOf"]))) &&
+    (!(Object.prototype.hasOwnProperty.call(value, "toString")) || (value["toString"] === null || isNode(value["toString"]))) &&
+    (!(Object.prototype.hasOwnProperty.call(value, "constructor")) || (value["constructor"] === null || isNode(value["constructor"]))) &&
+    (!(Object.prototype.hasOwnProperty.call(value, "valueOf")) || (value["valueOf"] === null || isNode(value["valueOf"]))) &&
+    (!(Object.prototype.hasOwnProperty.call(value, "hasOwnProperty")) || (value["hasOwnProperty"] === null || isNode(value["hasOwnProperty"]))) &&
+    (!(Object.prototype.hasOwnProperty.call(value, "isPrototypeOf")) || (value["isPrototypeOf"] === null || isNode(value["isPrototypeOf"]))) &&
     (!("%" in value) || (value["%"] === null || (isObject(value["%"]) && Number.isFinite(value["%"]["50% off"]) && (!("%" in value["%"]) || (value["%"]["%"] === null || typeof value["%"]["%"] === "string")))));
 }
 
 /** Whether `value` is {@link Shape}: exactly what {@link ShapeSchema} accepts. */
 export function isShape(value: unknown): value is Shape {
   return isObject(value) &&
-    (!("constructor" in value) || (value["constructor"] === null || typeof value["constructor"] === "string"));
+    (!(Object.prototype.hasOwnProperty.call(value, "constructor")) || (value["constructor"] === null || typeof value["constructor"] === "string"));
 }
 
 /** Whether `value` is {@link Dot}: exactly what {@link DotSchema} accepts. */
 export function isDot(value: unknown): value is Dot {
-  return (isObject(value) && (!("valueOf" in value) || (value["valueOf"] === null || typeof value["valueOf"] === "string"))) && (isObject(value) && typeof value["constructor"] === "string") && isShape(value);
+  return (isObject(value) && (!(Object.prototype.hasOwnProperty.call(value, "valueOf")) || (value["valueOf"] === null || typeof value["valueOf"] === "string"))) && (isObject(value) && (Object.prototype.hasOwnProperty.call(value, "constructor") && typeof value["constructor"] === "string")) && isShape(value);
 }
 
 /** Whether `value` is the response of {@link getShape}: exactly what {@link GetShapeResponseSchema} accepts. */
 export function isGetShapeResponse(value: unknown): value is operations["GetShape"]["responses"][200]["content"]["application/json"] {
-  return isDot(value) || ((isObject(value) && (!("constructor" in value) || (value["constructor"] === null || (typeof value["constructor"] === "string" && value["constructor"] !== "dot")))) && isShape(value));
+  return isDot(value) || ((isObject(value) && (!(Object.prototype.hasOwnProperty.call(value, "constructor")) || (value["constructor"] === null || (typeof value["constructor"] === "string" && value["constructor"] !== "dot")))) && isShape(value));
 }

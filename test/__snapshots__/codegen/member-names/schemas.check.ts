@@ -10,7 +10,7 @@ function lazy<T>(build: () => T): () => T {
   return () => (schema ??= build());
 }
 
-export const NodeSchema: () => z.ZodMiniType<components["schemas"]["Node"]> = lazy(() => z.looseObject({
+export const NodeSchema: () => z.ZodMiniType<components["schemas"]["Node"]> = lazy(() => z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
   id: z.string(),
   get toString() {
     return z.exactOptional(z.nullable(NodeSchema()));
@@ -34,18 +34,18 @@ export const NodeSchema: () => z.ZodMiniType<components["schemas"]["Node"]> = la
     "50% off": z.number(),
     "%": z.exactOptional(z.nullable(z.string())),
   }))),
-}));
-
-export const ShapeSchema: () => z.ZodMiniType<components["schemas"]["Shape"]> = lazy(() => z.looseObject({
-  constructor: z.exactOptional(z.nullable(z.string())),
-}));
-
-export const DotSchema: () => z.ZodMiniType<components["schemas"]["Dot"]> = lazy(() => z.intersection(z.intersection(ShapeSchema(), z.looseObject({
-  valueOf: z.exactOptional(z.nullable(z.string())),
-})), z.looseObject({
-  constructor: z.string(),
 })));
 
-export const GetShapeResponseSchema: () => z.ZodMiniType<operations["GetShape"]["responses"][200]["content"]["application/json"]> = lazy(() => z.union([DotSchema(), z.intersection(ShapeSchema(), z.looseObject({
+export const ShapeSchema: () => z.ZodMiniType<components["schemas"]["Shape"]> = lazy(() => z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
+  constructor: z.exactOptional(z.nullable(z.string())),
+})));
+
+export const DotSchema: () => z.ZodMiniType<components["schemas"]["Dot"]> = lazy(() => z.intersection(z.intersection(ShapeSchema(), z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
+  valueOf: z.exactOptional(z.nullable(z.string())),
+}))), z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
+  constructor: z.string(),
+}))));
+
+export const GetShapeResponseSchema: () => z.ZodMiniType<operations["GetShape"]["responses"][200]["content"]["application/json"]> = lazy(() => z.union([DotSchema(), z.intersection(ShapeSchema(), z.pipe(z.transform((value) => typeof value === "object" && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value), z.looseObject({
   constructor: z.exactOptional(z.nullable(z.string().check(z.refine((value) => value !== "dot", { abort: true })))),
-}))]));
+})))]));
