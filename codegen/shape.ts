@@ -133,8 +133,12 @@ export function checkShape(doc: JsonObject, format: SpecFormat, file: string): v
     string(value, "in", path);
     if (has(value, "schema")) schema(value["schema"], [...path, "schema"]);
     if (format === "swagger-2.0" && has(value, "items")) schema(value["items"], [...path, "items"]);
-    // A Swagger 2.0 parameter other than the body carries its type itself.
-    if (format === "swagger-2.0" && has(value, "type") && typeof value["type"] !== "string") fail([...path, "type"], "a type name (a string)", value["type"]);
+    // A Swagger 2.0 parameter other than the body carries its schema's fields itself: checked as
+    // one (its own `required` is a flag, not a list, so it stays out).
+    if (format === "swagger-2.0" && !has(value, "schema")) {
+      const fields = ["type", "enum", "format", "pattern", "x-nullable"].filter((key) => has(value, key));
+      if (fields.length > 0) schema(Object.fromEntries(fields.map((key) => [key, value[key]!])), path);
+    }
     content(value, path);
   };
 

@@ -300,15 +300,18 @@ describe("mutated specs the generator property found (test/properties-codegen.te
     assertNoCode(await generateFrom("discriminator-string", specOf({ Base: base({ type: "string", enum: ["a", "b"] }), A })));
   });
 
-  test("Swagger 2.0: a parameter whose `type` is a list: a GenerateError at it (openapi-typescript: URI malformed beside a parameter named \"%\"; found by the property)", async () => {
-    const swagger = {
+  test("Swagger 2.0: a parameter's own schema fields are checked as a schema's: a `type` list, an `enum` with null (openapi-typescript: URI malformed, `reading 'literal'`; found by the property)", async () => {
+    const swagger = (parameter: object) => ({
       swagger: "2.0",
       info: { title: "t", version: "1" },
-      paths: { "/x": { get: { operationId: "GetX", parameters: [{ name: "%", in: "header", type: [1, "a", null] }], responses: { "200": { description: "ok" } } } } },
-    };
-    const error = await refusal("swagger-type-list", swagger);
-    assert.equal(error.pointer, "/paths/~1x/get/parameters/0/type");
-    assert.match(error.message, /`type` must be a type name \(a string\), not a list/);
+      paths: { "/x": { get: { operationId: "GetX", parameters: [parameter], responses: { "200": { description: "ok" } } } } },
+    });
+    const type = await refusal("swagger-type-list", swagger({ name: "%", in: "header", type: [1, "a", null] }));
+    assert.equal(type.pointer, "/paths/~1x/get/parameters/0/type");
+    assert.match(type.message, /`type` must be a type name \(a string\), not a list/);
+    const values = await refusal("swagger-enum-null", swagger({ name: "mode", in: "query", type: "string", required: true, enum: [1, "a", null] }));
+    assert.equal(values.pointer, "/paths/~1x/get/parameters/0/enum/2");
+    assertNoCode(await generateFrom("swagger-enum-ok", swagger({ name: "mode", in: "query", type: "string", required: true, enum: ["a", "b"] })));
   });
 
   test("a $ref to a part of the spec that is no schema, parameter or response (#/info): a GenerateError at the $ref (openapi-typescript wrote a type naming nothing; found by the property)", async () => {
