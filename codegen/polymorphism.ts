@@ -203,7 +203,7 @@ export function discriminatedBases(doc: JsonObject): Map<string, DiscriminatedBa
  * (a base whose discriminator is optional or undeclared). Validation requires it too, so that
  * types and validators agree. `name`: the schema's component name, if it is one.
  */
-export function requiredDiscriminator(schema: JsonObject, name: string | undefined, schemas: JsonObject): string | undefined {
+export function requiredDiscriminator(schema: JsonObject, name: string | undefined, schemas: JsonObject, mapped: ReadonlyMap<string, string>): string | undefined {
   if (schema["discriminator"] !== undefined) return undefined;
   const allOf = Array.isArray(schema["allOf"]) ? schema["allOf"] : [];
   let property: string | undefined;
@@ -211,8 +211,25 @@ export function requiredDiscriminator(schema: JsonObject, name: string | undefin
     const parent = referenced(member);
     property ??= parent === undefined ? undefined : discriminatorOf(schemas[parent], schemas, new Set([parent]));
   }
-  if (property === undefined && name !== undefined) property = mappedBy(name, schemas);
+  if (property === undefined && name !== undefined) property = mapped.get(name);
   return property === undefined || requires(schema, property, schemas, new Set()) ? undefined : property;
+}
+
+/**
+ * Component name → the discriminator property of a schema whose `mapping` names it (the first
+ * such schema): read once per document, for `requiredDiscriminator`.
+ */
+export function mappedSubtypes(schemas: JsonObject): Map<string, string> {
+  const mapped = new Map<string, string>();
+  for (const schema of Object.values(schemas)) {
+    const discriminator = isObject(schema) ? schema["discriminator"] : undefined;
+    if (!isObject(discriminator) || typeof discriminator["propertyName"] !== "string" || !isObject(discriminator["mapping"])) continue;
+    for (const ref of Object.values(discriminator["mapping"])) {
+      const target = typeof ref === "string" ? componentName(ref) : undefined;
+      if (target !== undefined && !mapped.has(target)) mapped.set(target, discriminator["propertyName"]);
+    }
+  }
+  return mapped;
 }
 
 /** The discriminator property of a schema, its own or one it inherits through `allOf`. */
@@ -226,16 +243,6 @@ function discriminatorOf(schema: Json | undefined, schemas: JsonObject, seen: Se
     seen.add(parent);
     const found = discriminatorOf(schemas[parent], schemas, seen);
     if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** The discriminator property of a schema whose `mapping` names the component `name`. */
-function mappedBy(name: string, schemas: JsonObject): string | undefined {
-  for (const schema of Object.values(schemas)) {
-    const discriminator = isObject(schema) ? schema["discriminator"] : undefined;
-    if (!isObject(discriminator) || typeof discriminator["propertyName"] !== "string" || !isObject(discriminator["mapping"])) continue;
-    if (Object.values(discriminator["mapping"]).some((ref) => typeof ref === "string" && componentName(ref) === name)) return discriminator["propertyName"];
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import type { GenerateWarning } from "./errors.js";
 import { componentSchemas, type JsonObject } from "./json.js";
 import { NameScope, pascalCase } from "./names.js";
 import { RESERVED_TOP_LEVEL, type OperationModel, type OperationsModel } from "./operations.js";
-import { discriminatedBases, type DiscriminatedBase } from "./polymorphism.js";
+import { discriminatedBases, mappedSubtypes, type DiscriminatedBase } from "./polymorphism.js";
 import { refsOf, schemaNode, type SchemaNode } from "./schema-node.js";
 import { stringLiteralText } from "./syntax.js";
 
@@ -164,6 +164,7 @@ export function modelSchemas(doc: JsonObject, model: OperationsModel): SchemaMod
   const schemas = componentSchemas(doc);
   const known = new Set(model.schemaNames.keys());
   const bases = discriminatedBases(doc);
+  const mapped = mappedSubtypes(schemas);
   const scope = new NameScope(topLevelNames(model));
   interface Component {
     node: SchemaNode;
@@ -175,7 +176,7 @@ export function modelSchemas(doc: JsonObject, model: OperationsModel): SchemaMod
     let entry = read.get(name);
     if (!entry) {
       const warnings: GenerateWarning[] = [];
-      const node = schemaNode(schemas[name], known, warnings, ["components", "schemas", name], bases, schemas);
+      const node = schemaNode(schemas[name], known, warnings, ["components", "schemas", name], bases, schemas, mapped);
       entry = { node, refs: refsOf(node), warnings };
       read.set(name, entry);
     }
@@ -185,7 +186,7 @@ export function modelSchemas(doc: JsonObject, model: OperationsModel): SchemaMod
     .filter((op) => op.response.kind === "json")
     .map((op) => {
       const warnings: GenerateWarning[] = [];
-      return { op, node: schemaNode(op.response.schema, known, warnings, op.response.at, bases, schemas), warnings };
+      return { op, node: schemaNode(op.response.schema, known, warnings, op.response.at, bases, schemas, mapped), warnings };
     });
 
   // Reachability: the components the responses refer to, and theirs, and so on.

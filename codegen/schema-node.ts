@@ -13,7 +13,7 @@
 import { pointerOf, segmentsOf, type GenerateWarning } from "./errors.js";
 import { isFreeFormObject } from "./free-form.js";
 import { componentName, isObject, resolvePointer, type Json, type JsonObject } from "./json.js";
-import { DISCRIMINATOR_VALUE, requiredDiscriminator, type DiscriminatedBase } from "./polymorphism.js";
+import { DISCRIMINATOR_VALUE, mappedSubtypes, requiredDiscriminator, type DiscriminatedBase } from "./polymorphism.js";
 
 export type SchemaNode =
   | { readonly kind: "unknown" | "never" | "string" | "number" | "boolean" | "null" }
@@ -42,7 +42,8 @@ const UNKNOWN: SchemaNode = { kind: "unknown" };
 /**
  * The node for `schema` at JSON pointer `at`. `components` are the names a `$ref` may point
  * to; what cannot be expressed becomes `unknown`, with a warning. `bases`: the polymorphic
- * bases (polymorphism.ts `discriminatedBases`).
+ * bases (polymorphism.ts `discriminatedBases`); `mapped`: the schemas a discriminator's mapping
+ * names (`mappedSubtypes`), read once for the document by the caller.
  */
 export function schemaNode(
   schema: Json | undefined,
@@ -51,6 +52,7 @@ export function schemaNode(
   at: ReadonlyArray<string>,
   bases: ReadonlyMap<string, DiscriminatedBase> = new Map(),
   schemas: JsonObject = {},
+  mapped: ReadonlyMap<string, string> = mappedSubtypes(schemas),
 ): SchemaNode {
   const warn = (where: ReadonlyArray<string>, message: string): void => void warnings.push({ pointer: pointerOf(where), message });
   /** The pointers inside components being followed (one that leads back to itself is unknown). */
@@ -72,7 +74,7 @@ export function schemaNode(
     const shape = shapeOf(schema, at);
     // A subtype requires its discriminator even where its base leaves it optional, as its type does.
     const component = at.length === 3 && at[0] === "components" && at[1] === "schemas" ? at[2] : undefined;
-    const property = schema[FIXED_BELOW] === undefined && schema["$ref"] === undefined ? requiredDiscriminator(schema, component, schemas) : undefined;
+    const property = schema[FIXED_BELOW] === undefined && schema["$ref"] === undefined ? requiredDiscriminator(schema, component, schemas, mapped) : undefined;
     if (property === undefined) return shape;
     return { kind: "intersection", left: shape, right: { kind: "object", properties: [{ key: property, node: { kind: "string" }, required: true }] } };
   };
