@@ -222,16 +222,15 @@ export async function emitTypes(doc: JsonObject, file: string, options: TypesOpt
         ? ` The schema${shadowing.length > 1 ? "s" : ""} ${shadowing.join(", ")} (components/schemas) ${shadowing.length > 1 ? "are" : "is"} named like a property every JavaScript object has, which openapi-typescript cannot handle; rename ${shadowing.length > 1 ? "them" : "it"} in the spec (and the $refs).`
         : "";
     const other = shadowing.length > 0 ? undefined : unhandledName(doc);
-    throw new GenerateError(`openapi-typescript could not type the spec: ${standIns ? standIns.showInText(String((cause as Error).message)) : (cause as Error).message}.${hint}${other ? ` ${other.message}` : ""}`, {
+    throw new GenerateError(`openapi-typescript could not type the spec: ${standIns.showInText(String((cause as Error).message))}.${hint}${other ? ` ${other.message}` : ""}`, {
       file,
       ...(shadowing.length > 0 ? { pointer: `/components/schemas/${shadowing[0]}` } : other ? { pointer: other.pointer } : {}),
       cause,
     });
   } finally {
-    standIns?.show(doc);
+    standIns.show(doc);
   }
-  const text = astToString(ast);
-  return standIns ? standIns.showInText(text) : text;
+  return standIns.showInText(astToString(ast));
 }
 
 /** The first name openapi-typescript is known to fail on: a schema or operationId with a "%" that starts no escape. */

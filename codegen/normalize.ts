@@ -56,18 +56,18 @@ async function convertSwagger(doc: JsonObject, file: string): Promise<JsonObject
       // only to keep it beside the result; we never read it.
       text: "-",
     });
-    standIns?.show(result.openapi as JsonObject);
+    standIns.show(result.openapi as JsonObject);
     return result.openapi as JsonObject;
   } catch (cause) {
     // The converter's error carries the whole document in `options`; keep only its message.
     const raw = String((cause as Error).message ?? cause);
     const at = /at (#\/\S*)/.exec(raw)?.[1];
-    throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${standIns ? standIns.showInText(raw) : raw}`, {
+    throw new GenerateError(`Swagger 2.0 → OpenAPI 3 conversion failed: ${standIns.showInText(raw)}`, {
       file,
-      ...(at ? { pointer: (standIns ? standIns.showInPointer(at) : at).slice(1) } : {}),
+      ...(at ? { pointer: standIns.showInPointer(at).slice(1) } : {}),
     });
   } finally {
     // The converter works on a copy: the caller's document gets its names back too.
-    standIns?.show(doc);
+    standIns.show(doc);
   }
 }

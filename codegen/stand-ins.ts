@@ -15,7 +15,7 @@
  * mistake (a key of a properties map read as a schema) is renamed back the same way; a `$ref`
  * segment comes back as its name escaped anew (`%` as `%25`), which resolves to the same place.
  */
-import { decodePercent, isPercentEncoded } from "./errors.js";
+import { isPercentEncoded, pointerOf, segmentsOf } from "./errors.js";
 import { isObject, walkObjects, type Json, type JsonObject } from "./json.js";
 
 const STAND_IN = /("?)oci_raw_name_(\d+)_\1/g;
@@ -32,14 +32,17 @@ export interface StandIns {
   showInPointer(pointer: string): string;
 }
 
+/** What hides nothing shows nothing. */
+const NONE: StandIns = { show: () => undefined, showInText: (text) => text, showInPointer: (pointer) => pointer };
+
 /**
- * Gives such properties of `doc` their stand-ins, in place; undefined (and nothing done) when it
- * has none, or already uses the stand-ins' form.
+ * Gives such properties of `doc` their stand-ins, in place; nothing is done (and nothing shown)
+ * when it has none, or already uses the stand-ins' form.
  */
-export function hideNames(doc: JsonObject): StandIns | undefined {
+export function hideNames(doc: JsonObject): StandIns {
   let found = false;
   walkObjects(doc, (node) => void (found ||= isObject(node["properties"]) && Object.keys(node["properties"]).some(needsStandIn)));
-  if (!found || JSON.stringify(doc).includes("oci_raw_name_")) return undefined;
+  if (!found || JSON.stringify(doc).includes("oci_raw_name_")) return NONE;
   const names: string[] = [];
   const standIns = new Map<string, string>();
   const hide = (name: string): string => {
@@ -62,7 +65,7 @@ export function hideNames(doc: JsonObject): StandIns | undefined {
         if (name === undefined) return match;
         return quote === "" && IDENTIFIER.test(name) ? name : JSON.stringify(name);
       }),
-    showInPointer: (pointer) => pointer.replace(/oci_raw_name_(\d+)_/g, (match, index: string) => names[Number(index)]?.replace(/~/g, "~0").replace(/\//g, "~1") ?? match),
+    showInPointer: (pointer) => pointer.replace(/oci_raw_name_(\d+)_/g, (match, index: string) => (index in names ? pointerOf([names[Number(index)]!]).slice(1) : match)),
   };
 }
 
@@ -83,10 +86,10 @@ function rename(doc: Json, to: (name: string) => string): void {
     const ref = node["$ref"];
     if (typeof ref === "string" && ref.includes("/properties/")) {
       node["$ref"] = ref.replace(/(?<=\/properties\/)[^/]+/g, (segment) => {
-        const name = decodePercent(segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const name = segmentsOf(`/${segment}`)[0]!;
         const renamed = to(name);
         // As a pointer segment in a URI fragment: JSON pointer escapes, then "%" as %25.
-        return renamed === name ? segment : renamed.replace(/~/g, "~0").replace(/\//g, "~1").replace(/%/g, "%25");
+        return renamed === name ? segment : pointerOf([renamed]).slice(1).replace(/%/g, "%25");
       });
     }
   });
