@@ -16,7 +16,7 @@
  * Dependencies stay imports (zod, undici, ts-morph… are the user's copies, not ours).
  */
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -37,11 +37,15 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
 const REPO_ROOT = join(fileURLToPath(import.meta.url), "..", "..");
 
 /**
- * The modules `oci-raw` loads on first call of a token-based provider (runtime/providers.ts):
- * built with the other entries, where `oci-raw/auth` shares their code, and imported by the
- * package entry as the files they are (dist/runtime/auth/<name>.js).
+ * The modules `oci-raw` loads on first call of a token-based provider: the `import("./auth/…")`
+ * of runtime/providers.ts, read from it so no second list can fall behind. They are built with
+ * the other entries, where `oci-raw/auth` shares their code, and imported by the package entry
+ * as the files they are (dist/runtime/auth/<name>.js).
  */
-export const LAZY_AUTH_MODULES: readonly string[] = ["instance-principals", "resource-principals", "oke-workload-identity", "session-token", "from-environment"];
+export function lazyAuthModules(): string[] {
+  const providers = readFileSync(join(REPO_ROOT, "runtime/providers.ts"), "utf8");
+  return [...new Set([...providers.matchAll(/import\("\.\/auth\/([\w-]+)\.js"\)/g)].map((m) => m[1]!))];
+}
 
 /**
  * The esbuild half of the build, writing to `outdir`: also what test/runtimes.test.ts builds a
@@ -63,7 +67,7 @@ export function javascriptBuilds(outdir: string): BuildOptions[] {
   };
   const packageEntry = "runtime/index";
   const others = Object.keys(ENTRY_POINTS).filter((key) => key !== packageEntry);
-  const lazy = Object.fromEntries(LAZY_AUTH_MODULES.map((name) => [`runtime/auth/${name}`, join(REPO_ROOT, "runtime/auth", `${name}.ts`)]));
+  const lazy = Object.fromEntries(lazyAuthModules().map((name) => [`runtime/auth/${name}`, join(REPO_ROOT, "runtime/auth", `${name}.ts`)]));
   return [
     {
       ...common,
@@ -84,8 +88,7 @@ export function javascriptBuilds(outdir: string): BuildOptions[] {
 const lazyAuthStaysImport: Plugin = {
   name: "lazy-auth-stays-import",
   setup(build) {
-    const lazy = new RegExp(`^\\./auth/(${LAZY_AUTH_MODULES.join("|")})\\.js$`);
-    build.onResolve({ filter: /^\.\/auth\// }, (args) => (args.kind === "dynamic-import" && lazy.test(args.path) ? { path: args.path, external: true } : undefined));
+    build.onResolve({ filter: /^\.\/auth\/[\w-]+\.js$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined));
   },
 };
 
